@@ -1,0 +1,226 @@
+"""Test fixtures: a real database (SQLite file by default, PostgreSQL with TEST_DATABASE_URL),
+the Flask test client, a live server and a real Chromium through Playwright.
+
+Each test starts from empty tables; data is committed for real (no mocks, no nested
+transactions), so a live server or a gunicorn process sees it too.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+os.environ.setdefault("WID_TESTING", "1")
+_TMP = Path(tempfile.mkdtemp(prefix="wid-tests-"))
+os.environ["WID_INSTANCE_PATH"] = str(_TMP / "instance")
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.pop("DATABASE_URL", None)
+os.environ.pop("MAIL_SERVER", None)
+os.environ.pop("REDIS_URL", None)
+
+from config import normalise_database_url  # noqa: E402
+from wid_events import create_app  # noqa: E402
+from wid_events.extensions import db  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def database_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{_TMP / 'test.sqlite3'}"
+
+
+def base_config(**extra) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url(),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+        **extra,
+    }
+
+
+def pytest_report_header(config):
+    return f"database: {database_url().split('@')[-1]}"
+
+
+@pytest.fixture(scope="session")
+def _app():
+    app = create_app(base_config())
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "postgresql":
+            # A clean schema each run, so leftovers of an older model cannot hide a bug.
+            with engine.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        else:
+            db.drop_all()
+        db.create_all()
+    yield app
+    shutil.rmtree(_TMP, ignore_errors=True)
+
+
+def _empty_all_tables() -> None:
+    engine = db.engine
+    tables = [t.name for t in db.metadata.sorted_tables]
+    db.session.remove()
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql(
+                "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+            )
+        else:
+            for t in reversed(tables):
+                conn.exec_driver_sql(f'DELETE FROM "{t}"')
+            has_seq = conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE name='sqlite_sequence'"
+            ).first()
+            if has_seq:
+                conn.exec_driver_sql("DELETE FROM sqlite_sequence")
+
+
+@pytest.fixture
+def app(_app):
+    """The application, with an app context pushed and empty tables after the test."""
+    outbox = Path(_app.config["OUTBOX_FOLDER"])
+    shutil.rmtree(outbox, ignore_errors=True)
+    ctx = _app.app_context()
+    ctx.push()
+    try:
+        yield _app
+    finally:
+        db.session.rollback()
+        _empty_all_tables()
+        ctx.pop()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox(app):
+    """Read the ``.eml`` files written to ``instance/outbox`` as email.message objects."""
+    import email  # noqa: PLC0415
+    from email import policy  # noqa: PLC0415
+
+    folder = Path(app.config["OUTBOX_FOLDER"])
+
+    def read():
+        if not folder.exists():
+            return []
+        return [
+            email.message_from_bytes(p.read_bytes(), policy=policy.default)
+            for p in sorted(folder.glob("*.eml"))
+        ]
+
+    return read
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self, app):
+        from werkzeug.serving import make_server  # noqa: PLC0415
+
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server = make_server("127.0.0.1", self.port, app, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def _live_app(_app):
+    """A second app on the same database, configured like production: CSRF on."""
+    return create_app(base_config(WTF_CSRF_ENABLED=True))
+
+
+@pytest.fixture
+def live_server(app, _live_app):
+    server = LiveServer(_live_app).start()
+    yield server
+    server.stop()
+    with _live_app.app_context():
+        db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}; install Debian's chromium to run browser tests")
+    try:
+        from playwright.sync_api import sync_playwright  # noqa: PLC0415
+    except ImportError:
+        pytest.skip("playwright is not installed")
+    pw = sync_playwright().start()
+    browser = pw.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    )
+    yield browser
+    browser.close()
+    pw.stop()
+
+
+@pytest.fixture
+def page(_browser, live_server):
+    """A fresh browser tab (own cookies) with ``page.base_url`` set to the live server."""
+    context = _browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    tab.base_url = live_server.url
+    yield tab
+    context.close()
+
+
+def requires_postgres():
+    return pytest.mark.skipif(
+        not database_url().startswith("postgresql"),
+        reason="needs PostgreSQL: set TEST_DATABASE_URL (as .ci/run does)",
+    )
+
+
+@pytest.fixture
+def db_session(app):
+    return db.session
+
+
+def count_rows(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import sys
+
+import click
+
+from wid_events.accounts import services
+from wid_events.errors import DomainError
+from wid_events.extensions import db
+
+
+@click.group("users", help="Manage user accounts.")
+def users() -> None:
+    pass
+
+
+@users.command("create-admin")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_admin(email: str, password: str) -> None:
+    """Create (or reset) a site administrator."""
+    try:
+        user = services.create_or_reset_admin(email, password)
+    except DomainError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(2)
+    db.session.commit()
+    click.echo(f"Administrator {user.email} is ready.")
+
+
+@users.command("token")
+@click.argument("email")
+def token(email: str) -> None:
+    """Print a new API token for that user (shown once; only its hash is stored)."""
+    try:
+        value = services.issue_token(email)
+    except DomainError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(2)
+    db.session.commit()
+    click.echo(value)
+
+
+commands = [users]

@@ -1,0 +1,116 @@
+"""Account services: users, passwords, API tokens, organiser rights."""
+
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from wid_events.accounts.models import ApiToken, EventOrganiser, User
+from wid_events.audit import services as audit
+from wid_events.errors import DomainError, NotFound
+from wid_events.events.models import Event
+from wid_events.extensions import db
+from wid_events.core.web import hash_token
+
+MIN_PASSWORD_LENGTH = 10
+# A fixed hash to compare against for unknown emails, so timing does not reveal accounts.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-0000")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.", field="password")
+    user.password_hash = generate_password_hash(password)
+
+
+def create_or_reset_admin(email: str, password: str) -> User:
+    user = user_by_email(email)
+    if user is None:
+        user = User(email=normalise_email(email), name=email.split("@")[0])
+        db.session.add(user)
+    set_password(user, password)
+    user.is_admin = True
+    user.is_active_account = True
+    return user
+
+
+def get_or_create_user(email: str, name: str = "") -> User:
+    user = user_by_email(email)
+    if user is None:
+        user = User(email=normalise_email(email), name=name or email.split("@")[0])
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user for these credentials, or None. Same work whether or not the email exists."""
+    user = user_by_email(email)
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    return user
+
+
+def issue_token(email: str) -> str:
+    """Create an API token for the user and return it; only its hash is stored."""
+    user = user_by_email(email)
+    if user is None:
+        raise NotFound(f"No user with email {email!r}.")
+    token = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=hash_token(token)))
+    return token
+
+
+def grant_organiser(event: Event, email: str, *, actor: User | str | None) -> EventOrganiser:
+    """Give the user with this email organiser rights on the event (creating the account)."""
+    user = get_or_create_user(email)
+    existing = db.session.scalar(
+        sa.select(EventOrganiser).where(EventOrganiser.user_id == user.id, EventOrganiser.event_id == event.id)
+    )
+    if existing is not None:
+        return existing
+    role = EventOrganiser(
+        user_id=user.id, event_id=event.id, granted_by_id=actor.id if isinstance(actor, User) else None
+    )
+    db.session.add(role)
+    audit.record("organiser.grant", actor=actor, event_id=event.id, object_type="user",
+                 object_id=user.id, object_label=user.email)
+    return role
+
+
+def revoke_organiser(event: Event, email: str, *, actor: User | str | None) -> None:
+    user = user_by_email(email)
+    role = None
+    if user is not None:
+        role = db.session.scalar(
+            sa.select(EventOrganiser).where(
+                EventOrganiser.user_id == user.id, EventOrganiser.event_id == event.id
+            )
+        )
+    if role is None:
+        raise NotFound(f"{email} is not an organiser of this event.")
+    db.session.delete(role)
+    audit.record("organiser.revoke", actor=actor, event_id=event.id, object_type="user",
+                 object_id=user.id, object_label=user.email)
+
+
+def organised_events(user: User) -> list[Event]:
+    stmt = sa.select(Event).order_by(Event.start_date.desc())
+    if not user.is_admin:
+        stmt = stmt.join(EventOrganiser, EventOrganiser.event_id == Event.id).where(
+            EventOrganiser.user_id == user.id
+        )
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,107 @@
+"""Sessions of an event's agenda and the people on them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wid_events.enums import InvitationStatus, SessionStatus, SessionType, SpeakerRole
+from wid_events.extensions import db
+from wid_events.models_base import UTCDateTime, enum_type, utcnow
+
+if TYPE_CHECKING:
+    from wid_events.events.models import Event, Room, Track
+    from wid_events.speakers.models import Person
+
+
+def new_key() -> str:
+    return "s-" + secrets.token_hex(4)
+
+
+class Session(db.Model):
+    """One agenda item. Times are wall-clock times in the event's timezone.
+
+    Storing local times (not UTC) keeps "09:00 in Brussels" at 09:00 whatever the
+    DST rules do; :attr:`start_utc` converts when an instant is needed.
+    """
+
+    __tablename__ = "sessions"
+    __table_args__ = (sa.UniqueConstraint("event_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: Stable key within the event; also the base of the calendar UID.
+    key: Mapped[str] = mapped_column(sa.String(100), default=new_key)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    type: Mapped[SessionType] = mapped_column(enum_type(SessionType), default=SessionType.TALK)
+    #: Local wall-clock start, naive, in ``event.timezone``.
+    start: Mapped[dt.datetime]
+    #: Local wall-clock end, naive, in ``event.timezone``.
+    end: Mapped[dt.datetime]
+    room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rooms.id", ondelete="RESTRICT"), index=True)
+    track_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tracks.id", ondelete="SET NULL"))
+    #: Sign-up capacity (for ``requires_signup`` sessions), None for unlimited.
+    capacity: Mapped[int | None]
+    #: Attendees choose this session when registering (parallel workshops).
+    requires_signup: Mapped[bool] = mapped_column(default=False)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[SessionStatus] = mapped_column(enum_type(SessionStatus), default=SessionStatus.CONFIRMED)
+    #: iCalendar SEQUENCE: bumped when time, room or status change after publication.
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+    room: Mapped[Room | None] = relationship()
+    track: Mapped[Track | None] = relationship()
+    speakers: Mapped[list[SessionSpeaker]] = relationship(
+        back_populates="session",
+        cascade="all, delete-orphan",
+        order_by="SessionSpeaker.position, SessionSpeaker.id",
+    )
+
+    @property
+    def start_utc(self) -> dt.datetime:
+        return self.start.replace(tzinfo=self.event.tz).astimezone(dt.UTC)
+
+    @property
+    def end_utc(self) -> dt.datetime:
+        return self.end.replace(tzinfo=self.event.tz).astimezone(dt.UTC)
+
+    @property
+    def uid(self) -> str:
+        """Stable across exports and an export/import round trip (slug and key are kept)."""
+        return f"{self.key}.{self.event.slug}@wid-events"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
+    def __repr__(self) -> str:
+        return f"<Session {self.key} {self.title!r}>"
+
+
+class SessionSpeaker(db.Model):
+    """A person on a session, with their role, in display order."""
+
+    __tablename__ = "session_speakers"
+    __table_args__ = (sa.UniqueConstraint("session_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="RESTRICT"), index=True)
+    role: Mapped[SpeakerRole] = mapped_column(enum_type(SpeakerRole), default=SpeakerRole.SPEAKER)
+    #: Display order within the session.
+    position: Mapped[int] = mapped_column(default=0)
+    #: The speaker's answer to the invitation (speaker portal).
+    invitation_status: Mapped[InvitationStatus] = mapped_column(
+        enum_type(InvitationStatus), default=InvitationStatus.PENDING
+    )
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    session: Mapped[Session] = relationship(back_populates="speakers")
+    person: Mapped[Person] = relationship(back_populates="session_links")

@@ -1,0 +1,66 @@
+"""Engine settings per database, and the write transaction used for capacity guarantees."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+
+from wid_events.extensions import db
+
+
+def configure_engine(engine: sa.Engine) -> None:
+    """SQLite: WAL, a busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` on request.
+
+    pysqlite's own transaction handling is switched off so that we emit BEGIN ourselves:
+    a plain ``BEGIN`` (deferred) by default, or ``BEGIN IMMEDIATE`` inside
+    :func:`write_transaction`, which takes SQLite's single write lock up front so that two
+    workers can never both read "one seat left" and both take it.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+
+@contextlib.contextmanager
+def write_transaction() -> Iterator[None]:
+    """Run the block in a transaction that serialises writers to capacity-limited rows.
+
+    SQLite: any open transaction is committed, then a new one starts with
+    ``BEGIN IMMEDIATE``, which takes SQLite's single write lock before anything is read,
+    so two workers can never both read "one seat left". PostgreSQL: callers lock the
+    rows they count with ``SELECT … FOR UPDATE`` (see :func:`lock_for_update`).
+    The caller commits (or an exception rolls back).
+    """
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+    if db.engine.dialect.name == "sqlite":
+        session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
+    try:
+        yield
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def lock_for_update(stmt: sa.Select) -> sa.Select:
+    """``FOR UPDATE`` where the database supports it (PostgreSQL); SQLite locks the whole DB."""
+    if db.engine.dialect.name == "postgresql":
+        return stmt.with_for_update()
+    return stmt

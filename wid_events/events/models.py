@@ -1,0 +1,146 @@
+"""Events, their series, rooms and tracks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wid_events.enums import EventMode
+from wid_events.extensions import db
+from wid_events.models_base import UTCDateTime, enum_type, utcnow
+
+if TYPE_CHECKING:
+    from wid_events.accounts.models import EventOrganiser
+    from wid_events.agenda.models import Session
+    from wid_events.speakers.models import Person
+
+
+class Series(db.Model):
+    """A recurring event series, e.g. "Newcomers in Germany and their Perspectives …"."""
+
+    __tablename__ = "series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+    events: Mapped[list[Event]] = relationship(back_populates="series")
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: URL name, e.g. ``dt4e-2024``; unique and stable.
+    slug: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    #: IANA timezone name; all session times are wall-clock times in it.
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Brussels")
+    start_date: Mapped[dt.date]
+    end_date: Mapped[dt.date]
+    mode: Mapped[EventMode] = mapped_column(enum_type(EventMode), default=EventMode.IN_PERSON)
+    venue_name: Mapped[str | None] = mapped_column(sa.String(300))
+    venue_address: Mapped[str | None] = mapped_column(sa.String(500))
+    #: "How to get there": free text shown on the event page.
+    travel_info: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Public text about online participation (never the stream link itself).
+    online_info: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Only ever shown to registered online attendees.
+    livestream_url: Mapped[str | None] = mapped_column(sa.String(1000))
+    capacity_in_person: Mapped[int | None]
+    capacity_online: Mapped[int | None]
+    registration_open: Mapped[bool] = mapped_column(default=False)
+    #: New registrations start as ``pending`` until an organiser approves them.
+    requires_approval: Mapped[bool] = mapped_column(default=False)
+    #: Last day on which access needs can be requested (published on the form).
+    access_needs_deadline: Mapped[dt.date | None]
+    #: Whether the agenda is visible to the public.
+    published: Mapped[bool] = mapped_column(default=False)
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("series.id", ondelete="SET NULL"))
+    #: Edition number within the series (e.g. 7).
+    edition: Mapped[int | None]
+    # "No Women No Panel" policy (contract ``balance_policy``).
+    balance_min_women_per_panel: Mapped[int] = mapped_column(default=1)
+    #: Whether moderators count towards the minimum (pledges say they do not).
+    balance_count_moderators: Mapped[bool] = mapped_column(default=False)
+    #: Whether non-binary speakers count towards the minimum.
+    balance_count_non_binary: Mapped[bool] = mapped_column(default=False)
+    #: Event-wide target share of women among all speakers.
+    balance_target_share_women: Mapped[float] = mapped_column(default=0.4)
+    #: Share of women in the field, for "how likely is this line-up by chance".
+    balance_base_rate: Mapped[float] = mapped_column(default=0.182)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    series: Mapped[Series | None] = relationship(back_populates="events")
+    rooms: Mapped[list[Room]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Room.position, Room.id"
+    )
+    tracks: Mapped[list[Track]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Track.id"
+    )
+    sessions: Mapped[list[Session]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Session.start, Session.id"
+    )
+    people: Mapped[list[Person]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Person.name, Person.id"
+    )
+    organisers: Mapped[list[EventOrganiser]] = relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def days(self) -> list[dt.date]:
+        n = (self.end_date - self.start_date).days
+        return [self.start_date + dt.timedelta(days=i) for i in range(n + 1)]
+
+    @property
+    def balance_policy(self) -> dict:
+        return {
+            "min_women_per_panel": self.balance_min_women_per_panel,
+            "count_moderators": self.balance_count_moderators,
+            "count_non_binary": self.balance_count_non_binary,
+            "target_share_women": self.balance_target_share_women,
+        }
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+
+class Room(db.Model):
+    __tablename__ = "rooms"
+    __table_args__ = (sa.UniqueConstraint("event_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: Stable key within the event (event package format).
+    key: Mapped[str] = mapped_column(sa.String(100))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    #: Seats in the room, or None when unknown/unlimited (online).
+    capacity: Mapped[int | None]
+    #: Column order in the agenda.
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="rooms")
+
+
+class Track(db.Model):
+    __tablename__ = "tracks"
+    __table_args__ = (sa.UniqueConstraint("event_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(100))
+    name: Mapped[str] = mapped_column(sa.String(200))
+
+    event: Mapped[Event] = relationship(back_populates="tracks")
