@@ -117,8 +117,8 @@ def runner(app):
 @pytest.fixture
 def outbox(app):
     """Read the ``.eml`` files written to ``instance/outbox`` as email.message objects."""
-    import email  # noqa: PLC0415
-    from email import policy  # noqa: PLC0415
+    import email
+    from email import policy
 
     folder = Path(app.config["OUTBOX_FOLDER"])
 
@@ -141,7 +141,7 @@ def _free_port() -> int:
 
 class LiveServer:
     def __init__(self, app):
-        from werkzeug.serving import make_server  # noqa: PLC0415
+        from werkzeug.serving import make_server
 
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -177,7 +177,7 @@ def _browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM}; install Debian's chromium to run browser tests")
     try:
-        from playwright.sync_api import sync_playwright  # noqa: PLC0415
+        from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.skip("playwright is not installed")
     pw = sync_playwright().start()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from werkzeug.security import generate_password_hash
+
 from wid_events.accounts.models import EventOrganiser, User
 from wid_events.agenda.models import Session, SessionSpeaker
 from wid_events.enums import EventMode, Gender, SessionType, SpeakerRole
 from wid_events.events.models import Event, Room, Track
 from wid_events.extensions import db
 from wid_events.speakers.models import Person
-from werkzeug.security import generate_password_hash
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery"
@@ -20,7 +21,9 @@ _HASH = generate_password_hash(PASSWORD)
 
 
 def make_user(email: str | None = None, *, admin: bool = False, name: str = "Test User") -> User:
-    user = User(email=email or f"user{next(_seq)}@example.org", name=name, password_hash=_HASH, is_admin=admin)
+    user = User(
+        email=email or f"user{next(_seq)}@example.org", name=name, password_hash=_HASH, is_admin=admin
+    )
     db.session.add(user)
     db.session.commit()
     return user
@@ -84,8 +87,14 @@ def make_session(
 ) -> Session:
     start = start or dt.datetime.combine(event.start_date, dt.time(9, 0))
     session = Session(
-        event=event, key=f"s{next(_seq)}", title=title, type=type, start=start,
-        end=start + dt.timedelta(minutes=minutes), room=room, **kw,
+        event=event,
+        key=f"s{next(_seq)}",
+        title=title,
+        type=type,
+        start=start,
+        end=start + dt.timedelta(minutes=minutes),
+        room=room,
+        **kw,
     )
     for i, (person, role) in enumerate(speakers):
         session.speakers.append(SessionSpeaker(person=person, role=role, position=i))

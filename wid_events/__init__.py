@@ -45,10 +45,9 @@ def import_models() -> None:
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
-    from config import Config  # noqa: PLC0415 - config reads the environment at call time
-
-    from wid_events import extensions as ext  # noqa: PLC0415
-    from wid_events.core import web  # noqa: PLC0415
+    from config import Config
+    from wid_events import extensions as ext
+    from wid_events.core import web
 
     config = Config()
     app = Flask(__name__, instance_path=config.INSTANCE_PATH)
@@ -72,7 +71,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     ext.limiter.init_app(app)
 
     with app.app_context():
-        from wid_events.core.database import configure_engine  # noqa: PLC0415
+        from wid_events.core.database import configure_engine
 
         configure_engine(ext.db.engine)
 

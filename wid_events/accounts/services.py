@@ -9,10 +9,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from wid_events.accounts.models import ApiToken, EventOrganiser, User
 from wid_events.audit import services as audit
+from wid_events.core.web import hash_token
 from wid_events.errors import DomainError, NotFound
 from wid_events.events.models import Event
 from wid_events.extensions import db
-from wid_events.core.web import hash_token
 
 MIN_PASSWORD_LENGTH = 10
 # A fixed hash to compare against for unknown emails, so timing does not reveal accounts.
@@ -36,7 +36,7 @@ def set_password(user: User, password: str) -> None:
 def create_or_reset_admin(email: str, password: str) -> User:
     user = user_by_email(email)
     if user is None:
-        user = User(email=normalise_email(email), name=email.split("@")[0])
+        user = User(email=normalise_email(email), name=email.split("@", maxsplit=1)[0])
         db.session.add(user)
     set_password(user, password)
     user.is_admin = True
@@ -47,7 +47,7 @@ def create_or_reset_admin(email: str, password: str) -> User:
 def get_or_create_user(email: str, name: str = "") -> User:
     user = user_by_email(email)
     if user is None:
-        user = User(email=normalise_email(email), name=name or email.split("@")[0])
+        user = User(email=normalise_email(email), name=name or email.split("@", maxsplit=1)[0])
         db.session.add(user)
         db.session.flush()
     return user
@@ -78,7 +78,9 @@ def grant_organiser(event: Event, email: str, *, actor: User | str | None) -> Ev
     """Give the user with this email organiser rights on the event (creating the account)."""
     user = get_or_create_user(email)
     existing = db.session.scalar(
-        sa.select(EventOrganiser).where(EventOrganiser.user_id == user.id, EventOrganiser.event_id == event.id)
+        sa.select(EventOrganiser).where(
+            EventOrganiser.user_id == user.id, EventOrganiser.event_id == event.id
+        )
     )
     if existing is not None:
         return existing
@@ -86,8 +88,14 @@ def grant_organiser(event: Event, email: str, *, actor: User | str | None) -> Ev
         user_id=user.id, event_id=event.id, granted_by_id=actor.id if isinstance(actor, User) else None
     )
     db.session.add(role)
-    audit.record("organiser.grant", actor=actor, event_id=event.id, object_type="user",
-                 object_id=user.id, object_label=user.email)
+    audit.record(
+        "organiser.grant",
+        actor=actor,
+        event_id=event.id,
+        object_type="user",
+        object_id=user.id,
+        object_label=user.email,
+    )
     return role
 
 
@@ -103,8 +111,14 @@ def revoke_organiser(event: Event, email: str, *, actor: User | str | None) -> N
     if role is None:
         raise NotFound(f"{email} is not an organiser of this event.")
     db.session.delete(role)
-    audit.record("organiser.revoke", actor=actor, event_id=event.id, object_type="user",
-                 object_id=user.id, object_label=user.email)
+    audit.record(
+        "organiser.revoke",
+        actor=actor,
+        event_id=event.id,
+        object_type="user",
+        object_id=user.id,
+        object_label=user.email,
+    )
 
 
 def organised_events(user: User) -> list[Event]:

@@ -34,6 +34,6 @@ def set_language():
 
 @bp.get("/accessibility")
 def accessibility():
-    from flask import render_template  # noqa: PLC0415
+    from flask import render_template
 
     return render_template("core/accessibility.html", title=_("Accessibility statement"))

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from wid_events.core.text import safe_markdown, safe_url
 from wid_events.errors import DomainError
 from wid_events.extensions import db, login_manager
 
@@ -39,14 +40,25 @@ def wants_json() -> bool:
     if path.startswith("/api/") or path.endswith(".json"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def error_response(status: int, message: str, code: str | None = None):
-    code = code or {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                    405: "method_not_allowed", 409: "conflict", 413: "too_large",
-                    422: "validation_failed", 429: "rate_limited", 500: "server_error",
-                    503: "unavailable"}.get(status, "error")
+    code = code or {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        422: "validation_failed",
+        429: "rate_limited",
+        500: "server_error",
+        503: "unavailable",
+    }.get(status, "error")
     if wants_json():
         return jsonify({"error": {"code": code, "message": message}}), status
     title = ERROR_TITLES.get(status, _l("Error"))
@@ -95,7 +107,7 @@ def get_or_404(model: type, ident: Any):
 
 
 def event_or_404(slug: str):
-    from wid_events.events.models import Event  # noqa: PLC0415 - avoid a cycle at import
+    from wid_events.events.models import Event
 
     event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
     if event is None:
@@ -108,7 +120,7 @@ def organiser_required(view: Callable) -> Callable:
 
     The view receives ``event`` instead of ``slug``.
     """
-    from wid_events.accounts.permissions import is_organiser  # noqa: PLC0415
+    from wid_events.accounts.permissions import is_organiser
 
     @functools.wraps(view)
     def wrapper(*args, slug: str, **kwargs):
@@ -125,7 +137,7 @@ def organiser_required(view: Callable) -> Callable:
 
 def api_organiser_required(view: Callable) -> Callable:
     """For organiser API views: a valid bearer token of an organiser of that event."""
-    from wid_events.accounts.permissions import is_organiser  # noqa: PLC0415
+    from wid_events.accounts.permissions import is_organiser
 
     @functools.wraps(view)
     def wrapper(*args, slug: str, **kwargs):
@@ -141,7 +153,7 @@ def api_organiser_required(view: Callable) -> Callable:
 
 
 def init_app(app: Flask) -> None:
-    from wid_events.accounts.models import ApiToken, User  # noqa: PLC0415
+    from wid_events.accounts.models import ApiToken, User
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -191,10 +203,16 @@ def init_app(app: Flask) -> None:
         return error_response(500, str(_l("An unexpected error occurred. It has been logged.")))
 
     app.jinja_env.globals.update(local_dt=local_dt, local_time=local_time, local_date=local_date)
-    app.jinja_env.filters.update(local_dt=local_dt, local_time=local_time, local_date=local_date)
+    app.jinja_env.filters.update(
+        local_dt=local_dt,
+        local_time=local_time,
+        local_date=local_date,
+        markdown=safe_markdown,
+        safe_url=safe_url,
+    )
 
     @app.context_processor
     def inject_globals():
-        from flask_babel import get_locale  # noqa: PLC0415
+        from flask_babel import get_locale
 
         return {"current_locale": str(get_locale() or "en"), "languages": app.config["LANGUAGES"]}

@@ -1,0 +1,38 @@
+"""The background-job seam. Inline by default; an RQ queue on Redis when ``REDIS_URL`` is set.
+
+Job functions must be importable module-level functions taking plain, picklable arguments
+(ids, strings), because RQ workers run them in another process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app
+
+QUEUE_NAME = "wid_events"
+
+
+def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run ``func(*args, **kwargs)`` now, or queue it on RQ when Redis is configured.
+
+    Returns the function's result when run inline, or the RQ job.
+    """
+    redis_url = current_app.config.get("REDIS_URL")
+    if not redis_url or current_app.config.get("JOBS_INLINE"):
+        return func(*args, **kwargs)
+    from redis import Redis
+    from rq import Queue
+
+    queue = Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))
+    return queue.enqueue(run_in_app, func, *args, **kwargs)
+
+
+def run_in_app(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Entry point for RQ workers: run the job inside an application context."""
+    from wid_events import create_app
+
+    app = create_app()
+    with app.app_context():
+        return func(*args, **kwargs)
