@@ -23,11 +23,12 @@ DOMAINS = (
     "exports",
     "audit",
     "jobday",
+    "demo",
     "api",
 )
 #: Modules of a domain package that may hold a blueprint called ``bp``: public pages,
-#: the organiser area (``/manage/…``) and the JSON API.
-VIEW_MODULES = ("views", "manage_views", "api_views")
+#: the organiser area (``/manage/…``), the JSON API and the speaker/exhibitor portals.
+VIEW_MODULES = ("views", "manage_views", "api_views", "portal_views")
 
 
 def _optional_module(name: str):
