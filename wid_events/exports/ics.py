@@ -1,0 +1,249 @@
+"""iCalendar (RFC 5545 + RFC 7986) feeds: the whole event, one session, an attendee's agenda.
+
+Decisions (documented for the lead and other areas):
+
+* Times are written as ``DTSTART;TZID=<event tz>`` local wall-clock times with a generated
+  ``VTIMEZONE`` covering the event's year ±1, so clients place them exactly across DST changes.
+* ``UID`` is :attr:`Session.uid` (session key + event slug): stable across re-exports and an
+  event-package export/import round trip. ``SEQUENCE`` is :attr:`Session.sequence`. ``DTSTAMP``
+  is the session's last change (deterministic output for the same data).
+* Cancelled sessions stay in every feed with ``STATUS:CANCELLED`` so subscribed clients drop them.
+* Public feeds (event, session) only exist for published agendas (the views return 404 otherwise)
+  and never carry the livestream link, emails or gender.
+* The personal feed of a *confirmed* registration holds the plenary sessions (those that do not
+  need a sign-up) and the workshops whose choice is *confirmed*; waitlisted workshop choices are
+  left out until the attendee gets the seat (the subscribed feed then picks them up). A pending,
+  waitlisted, cancelled or rejected registration gets an empty (valid) calendar. Online attendees
+  get the livestream as an RFC 7986 ``CONFERENCE`` property and in ``DESCRIPTION``; in-person
+  attendees never do.
+* Until the agenda is published, event and personal calendars hold one all-day item for the
+  whole event (so the confirmation-email attachment is still useful).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import icalendar
+from flask import current_app, has_request_context, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from wid_events.enums import Attendance, InvitationStatus, RegistrationStatus, SessionType, SpeakerRole
+
+PRODID = "-//wid_events//Inclusive events//EN"
+
+
+def public_url(path: str) -> str:
+    """An absolute URL for ``path`` on this site (request host, else SERVER_NAME)."""
+    if has_request_context():
+        root = request.url_root.rstrip("/")
+    else:
+        server = current_app.config.get("SERVER_NAME") or "localhost:5000"
+        scheme = current_app.config.get("PREFERRED_URL_SCHEME", "http")
+        root = f"{scheme}://{server}"
+    return root + path
+
+
+def event_url(event) -> str:
+    return public_url(f"/events/{event.slug}/")
+
+
+def session_url(session) -> str:
+    return public_url(f"/events/{session.event.slug}/sessions/{session.id}")
+
+
+def type_label(value: SessionType) -> str:
+    return {
+        SessionType.KEYNOTE: _("Keynote"),
+        SessionType.PANEL: _("Panel"),
+        SessionType.WORKSHOP: _("Workshop"),
+        SessionType.TALK: _("Talk"),
+        SessionType.BREAK: _("Break"),
+        SessionType.NETWORKING: _("Networking"),
+        SessionType.JOB_FAIR: _("Job fair"),
+        SessionType.OTHER: _("Other"),
+    }.get(value, str(value))
+
+
+def role_label(value: SpeakerRole) -> str:
+    return {
+        SpeakerRole.PANELIST: _("panelist"),
+        SpeakerRole.MODERATOR: _("moderator"),
+        SpeakerRole.SPEAKER: _("speaker"),
+        SpeakerRole.FACILITATOR: _("facilitator"),
+    }.get(value, str(value))
+
+
+def public_speakers(session) -> list:
+    """SessionSpeaker rows shown publicly (a declined invitation is not shown)."""
+    return [link for link in session.speakers if link.invitation_status != InvitationStatus.DECLINED]
+
+
+def location_text(session) -> str:
+    event = session.event
+    parts = []
+    if session.room is not None:
+        parts.append(session.room.name)
+    if event.venue_name:
+        parts.append(event.venue_name)
+    if event.venue_address:
+        parts.append(event.venue_address)
+    if not parts and event.mode.value == "online":
+        parts.append(_("Online"))
+    return ", ".join(parts)
+
+
+def _new_calendar(event, name: str) -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("name", name)
+    cal.add("x-wr-timezone", event.timezone)
+    cal.add("url", event_url(event))
+    # Subscribed feeds: ask clients to refresh a few times a day.
+    cal.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT6H")
+    first = dt.date(event.start_date.year - 1, 1, 1)
+    last = dt.date(event.end_date.year + 2, 1, 1)
+    cal.add_component(icalendar.Timezone.from_tzid(event.timezone, first_date=first, last_date=last))
+    return cal
+
+
+def _stamp(value: dt.datetime | None) -> dt.datetime:
+    value = value or dt.datetime.now(dt.UTC)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def session_vevent(session, *, livestream_url: str | None = None) -> icalendar.Event:
+    """One VEVENT for ``session``. ``livestream_url`` only for an online attendee's own feed."""
+    event = session.event
+    tz = event.tz
+    ev = icalendar.Event()
+    ev.add("uid", session.uid)
+    ev.add("dtstamp", _stamp(session.updated_at))
+    ev.add("sequence", session.sequence or 0)
+    ev.add("dtstart", session.start.replace(tzinfo=tz))
+    ev.add("dtend", session.end.replace(tzinfo=tz))
+    ev.add("summary", session.title)
+    location = location_text(session)
+    if livestream_url:
+        location = _("Online (livestream)") if not location else location
+    if location:
+        ev.add("location", location)
+    url = session_url(session)
+    ev.add("url", url)
+
+    lines: list[str] = []
+    if session.description:
+        lines.append(session.description.strip())
+        lines.append("")
+    speakers = public_speakers(session)
+    if speakers:
+        lines.append(_("Speakers:"))
+        for link in speakers:
+            person = link.person
+            text = f"- {person.name} ({role_label(link.role)})"
+            if person.organisation:
+                text += f", {person.organisation}"
+            lines.append(text)
+        lines.append("")
+    if livestream_url:
+        lines.append(_("Livestream: %(url)s", url=livestream_url))
+        lines.append("")
+    lines.append(_("Details: %(url)s", url=url))
+    ev.add("description", "\n".join(lines))
+
+    categories = [type_label(session.type)]
+    if session.track is not None:
+        categories.append(session.track.name)
+    ev.add("categories", categories)
+    ev.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
+    ev.add("transp", "TRANSPARENT" if session.type == SessionType.BREAK else "OPAQUE")
+    if session.is_cancelled:
+        ev.add("x-microsoft-cdo-busystatus", "FREE")
+    if livestream_url:
+        ev.add(
+            "conference",
+            livestream_url,
+            parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": _("Livestream")},
+        )
+    return ev
+
+
+def _event_overview(event) -> icalendar.Event:
+    """An all-day item for the whole event, used while the agenda is not published."""
+    ev = icalendar.Event()
+    ev.add("uid", f"event.{event.slug}@wid-events")
+    ev.add("dtstamp", _stamp(event.updated_at))
+    ev.add("dtstart", event.start_date)
+    ev.add("dtend", event.end_date + dt.timedelta(days=1))
+    ev.add("summary", event.title)
+    location = ", ".join(p for p in (event.venue_name, event.venue_address) if p)
+    if location:
+        ev.add("location", location)
+    ev.add("url", event_url(event))
+    ev.add("description", _("Details: %(url)s", url=event_url(event)))
+    ev.add("status", "CONFIRMED")
+    ev.add("transp", "TRANSPARENT")
+    return ev
+
+
+def _to_bytes(cal: icalendar.Calendar) -> bytes:
+    return cal.to_ical()
+
+
+def event_calendar(event, *, include_unpublished: bool = False) -> bytes:
+    """Every session of the event (cancelled ones with STATUS:CANCELLED); no livestream link.
+
+    While the agenda is unpublished, one all-day item for the event instead (unless
+    ``include_unpublished``, for organisers' exports).
+    """
+    cal = _new_calendar(event, event.title)
+    if event.published or include_unpublished:
+        for session in event.sessions:
+            cal.add_component(session_vevent(session))
+    else:
+        cal.add_component(_event_overview(event))
+    return _to_bytes(cal)
+
+
+def session_calendar(session) -> bytes:
+    """One session as a calendar (for "add to my calendar" on the session page)."""
+    cal = _new_calendar(session.event, f"{session.title} – {session.event.title}")
+    cal.add_component(session_vevent(session))
+    return _to_bytes(cal)
+
+
+def personal_sessions(registration) -> list:
+    """The sessions in an attendee's own agenda (see the module docstring)."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return []
+    chosen = {
+        choice.session_id
+        for choice in registration.choices
+        if choice.status == RegistrationStatus.CONFIRMED
+    }
+    return [s for s in registration.event.sessions if not s.requires_signup or s.id in chosen]
+
+
+def personal_calendar(registration) -> bytes:
+    """The attendee's subscribable agenda; online attendees get the livestream link."""
+    event = registration.event
+    with force_locale(registration.locale or "en"):
+        cal = _new_calendar(event, _("%(title)s – my agenda", title=event.title))
+        livestream = None
+        if registration.attendance == Attendance.ONLINE and event.livestream_url:
+            livestream = event.livestream_url
+        if not event.published:
+            if registration.status == RegistrationStatus.CONFIRMED:
+                cal.add_component(_event_overview(event))
+        else:
+            for session in personal_sessions(registration):
+                cal.add_component(session_vevent(session, livestream_url=livestream))
+        return _to_bytes(cal)
