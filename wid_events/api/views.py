@@ -1,0 +1,101 @@
+"""The public JSON API (``/api/v1/…``) and its OpenAPI document.
+
+Only published events are visible; drafts answer 404 like unknown slugs. Responses hold
+public facts only: no gender, no email, no livestream link.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
+
+from wid_events.agenda import queries
+from wid_events.api import serializers
+from wid_events.api.openapi import build_document
+from wid_events.core.web import error_response
+from wid_events.events.models import Event
+from wid_events.extensions import db
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _published_event(slug: str) -> Event | None:
+    return db.session.scalar(sa.select(Event).where(Event.slug == slug, Event.published.is_(True)))
+
+
+def _not_found(slug: str):
+    return error_response(404, _("No published event is called “%(slug)s”.", slug=slug), "not_found")
+
+
+@bp.get("/events")
+def events():
+    """Published events, soonest first."""
+    return jsonify([serializers.event_summary(e) for e in queries.published_events()])
+
+
+@bp.get("/events/<slug>")
+def event_detail(slug: str):
+    event = _published_event(slug)
+    if event is None:
+        return _not_found(slug)
+    return jsonify(serializers.event_detail(event))
+
+
+@bp.get("/events/<slug>/sessions")
+def event_sessions(slug: str):
+    """All sessions in agenda order (cancelled ones too, with ``status``); same filters as the agenda."""
+    event = _published_event(slug)
+    if event is None:
+        return _not_found(slug)
+    filters = queries.parse_filters(
+        event, request.args.get("day"), request.args.get("type"), request.args.get("track")
+    )
+    if filters.problems:
+        return error_response(400, " ".join(filters.problems.values()), "invalid_filter")
+    sessions = queries.agenda_sessions(event, day=filters.day, type=filters.type, track=filters.track)
+    return jsonify([serializers.session(event, s) for s in sessions])
+
+
+@bp.get("/events/<slug>/speakers")
+def event_speakers(slug: str):
+    event = _published_event(slug)
+    if event is None:
+        return _not_found(slug)
+    return jsonify([serializers.speaker(event, p) for p in queries.public_speakers(event)])
+
+
+@bp.get("/events/<slug>/exhibitors")
+def event_exhibitors(slug: str):
+    """The event's exhibitors. The Job Day area provides them; an event without any gives ``[]``."""
+    event = _published_event(slug)
+    if event is None:
+        return _not_found(slug)
+    return jsonify(_jobday_list("public_exhibitors", event))
+
+
+@bp.get("/events/<slug>/jobs")
+def event_jobs(slug: str):
+    """The exhibitors' job offers. The Job Day area provides them; an event without any gives ``[]``."""
+    event = _published_event(slug)
+    if event is None:
+        return _not_found(slug)
+    return jsonify(_jobday_list("public_jobs", event))
+
+
+def _jobday_list(name: str, event: Event) -> list:
+    """``wid_events.jobday.services.<name>(event)`` (a list of public dicts) when it exists, else ``[]``."""
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec("wid_events.jobday.services") is None:
+        return []
+    services = importlib.import_module("wid_events.jobday.services")
+    func = getattr(services, name, None)
+    return list(func(event)) if callable(func) else []
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of every ``/api/v1`` endpoint."""
+    return jsonify(build_document(server_url=request.host_url.rstrip("/") + "/api/v1"))

@@ -1,0 +1,66 @@
+"""Public speaker pages: the list and each speaker's public profile (never email or gender)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.routing import BuildError
+
+from wid_events.agenda import queries
+from wid_events.errors import NotFound
+from wid_events.events.views import public_event_or_404
+
+bp = Blueprint("speakers", __name__)
+
+#: The speaker-portal area serves resized photos; used only when that route exists.
+PHOTO_ENDPOINT = "speakers_portal.photo"
+
+
+@bp.app_template_global()
+def speaker_photo_url(event, person) -> str | None:
+    """URL of the person's public photo, or None (no photo, or no photo route yet)."""
+    if not person.photo_key or PHOTO_ENDPOINT not in current_app.view_functions:
+        return None
+    for values in (
+        {"slug": event.slug, "person_id": person.id},
+        {"slug": event.slug, "id": person.id},
+        {"person_id": person.id},
+        {"key": person.photo_key},
+    ):
+        try:
+            return url_for(PHOTO_ENDPOINT, **values)
+        except BuildError:
+            continue
+    return None
+
+
+@bp.get("/events/<slug>/speakers")
+def speaker_list(slug: str):
+    event, draft = public_event_or_404(slug)
+    return render_template(
+        "speakers/public_list.html",
+        title=_("Speakers: %(event)s", event=event.title),
+        event=event,
+        draft=draft,
+        speakers=queries.public_speakers(event),
+        section="speakers",
+    )
+
+
+@bp.get("/events/<slug>/speakers/<int:person_id>")
+def speaker_page(slug: str, person_id: int):
+    event, draft = public_event_or_404(slug)
+    try:
+        person = queries.public_speaker(event, person_id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "speakers/public_profile.html",
+        title=person.name,
+        event=event,
+        draft=draft,
+        person=person,
+        links=queries.public_links(person),
+        appearances=queries.speaker_sessions(person),
+        section="speakers",
+    )
