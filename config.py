@@ -19,11 +19,32 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def _secret_key(instance_dir: Path) -> str:
-    """``SECRET_KEY`` from the environment, or one generated once into ``instance/``."""
+def environment() -> str:
+    """``WID_ENV`` (or ``FLASK_ENV``): ``production`` switches on the start-up checks of
+    :mod:`wid_events.core.security` (a real ``SECRET_KEY``); anything else is development."""
+    return (os.environ.get("WID_ENV") or os.environ.get("FLASK_ENV") or "development").strip().lower()
+
+
+def _trust_proxy() -> int:
+    """``TRUST_PROXY``: how many reverse proxies sit in front of the app (0: none, trust no
+    ``X-Forwarded-*`` header). ``true``/``yes`` mean one."""
+    value = os.environ.get("TRUST_PROXY", "0").strip().lower()
+    if value in ("true", "yes", "on"):
+        return 1
+    return int(value) if value.isdigit() else 0
+
+
+def _secret_key(instance_dir: Path, *, generate: bool = True) -> str | None:
+    """``SECRET_KEY`` from the environment (or the file named by ``SECRET_KEY_FILE``), or one
+    generated once into ``instance/`` -- except in production, where it must be given."""
     key = os.environ.get("SECRET_KEY")
     if key:
         return key
+    key_file = os.environ.get("SECRET_KEY_FILE")
+    if key_file:
+        return Path(key_file).read_text().strip()
+    if not generate:
+        return None
     path = instance_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
@@ -40,7 +61,9 @@ class Config:
     def __init__(self) -> None:
         instance = INSTANCE_DIR
         self.INSTANCE_PATH = str(instance)
-        self.SECRET_KEY = _secret_key(instance)
+        self.WID_ENV = environment()
+        self.SECRET_KEY = _secret_key(instance, generate=self.WID_ENV != "production")
+        self.TRUST_PROXY = _trust_proxy()
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
             os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'wid_events.sqlite3'}"
         )

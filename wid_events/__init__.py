@@ -48,7 +48,7 @@ def import_models() -> None:
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from config import Config
     from wid_events import extensions as ext
-    from wid_events.core import web
+    from wid_events.core import security, web
 
     config = Config()
     app = Flask(__name__, instance_path=config.INSTANCE_PATH)
@@ -77,6 +77,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         configure_engine(ext.db.engine)
 
     web.init_app(app)
+    security.init_app(app)
     for domain in DOMAINS:
         for module_name in VIEW_MODULES:
             views = _optional_module(f"{domain}.{module_name}")
