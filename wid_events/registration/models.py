@@ -23,8 +23,21 @@ def new_checkin_code() -> str:
     return secrets.token_urlsafe(16)
 
 
+#: Statuses that hold (or wait for) a place, so one email may have only one of them per event.
+ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
+
+
 class Registration(db.Model):
     __tablename__ = "registrations"
+    __table_args__ = (
+        # One active registration per email and event. Cancelled, rejected and erased rows set
+        # ``active_email`` to NULL, and NULLs never collide (SQLite and PostgreSQL alike), so the
+        # person can register again after cancelling.
+        sa.UniqueConstraint("event_id", "active_email"),
+        # A double submit of the same form (same idempotency key) is one registration.
+        sa.UniqueConstraint("event_id", "form_key"),
+        sa.Index("ix_registrations_event_status_attendance", "event_id", "status", "attendance"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -35,6 +48,13 @@ class Registration(db.Model):
     email: Mapped[str | None] = mapped_column(sa.String(254))
     #: Lower-cased email, for the one-registration-per-email rule.
     email_normalised: Mapped[str | None] = mapped_column(sa.String(254), index=True)
+    #: ``email_normalised`` while the registration is active (confirmed, waitlisted, pending),
+    #: NULL otherwise; unique per event (see ``__table_args__``).
+    active_email: Mapped[str | None] = mapped_column(sa.String(254))
+    #: Random idempotency key of the form that created this registration (hidden field). The
+    #: manage token is an HMAC of it under SECRET_KEY, so a double submit and the "resend my
+    #: link" page give the same link without storing the token itself. NULL once erased.
+    form_key: Mapped[str | None] = mapped_column(sa.String(64))
     organisation: Mapped[str | None] = mapped_column(sa.String(300))
     pronouns: Mapped[str | None] = mapped_column(sa.String(50))
     access_needs: Mapped[str] = mapped_column(sa.Text, default="")
@@ -59,21 +79,40 @@ class Registration(db.Model):
 
     event: Mapped[Event] = relationship()
     choices: Mapped[list[RegistrationSession]] = relationship(
-        back_populates="registration", cascade="all, delete-orphan"
+        back_populates="registration", cascade="all, delete-orphan", order_by="RegistrationSession.id"
     )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    def set_status(self, status: RegistrationStatus) -> None:
+        """Change the status, keeping ``active_email`` in step with it."""
+        self.status = status
+        self.active_email = self.email_normalised if status in ACTIVE_STATUSES else None
 
 
 class RegistrationSession(db.Model):
     """A registration's choice of a sign-up session (workshop), confirmed or waitlisted."""
 
     __tablename__ = "registration_sessions"
-    __table_args__ = (sa.UniqueConstraint("registration_id", "session_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("registration_id", "session_id"),
+        sa.Index("ix_registration_sessions_session_status", "session_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(
         sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
     )
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    #: ``confirmed`` holds a seat, ``waitlisted`` queues for one; ``pending`` is a wish that
+    #: holds nothing yet (the registration itself is pending or waitlisted) and is allocated
+    #: when the registration is confirmed; ``cancelled`` once the registration is cancelled.
     status: Mapped[RegistrationStatus] = mapped_column(
         enum_type(RegistrationStatus), default=RegistrationStatus.CONFIRMED
     )
