@@ -1,10 +1,12 @@
-"""The self-declared gender fields, shared by the speaker portal and the organiser's person form."""
+"""The self-declared gender fields, shared by the speaker portal and the organiser's person form,
+and the balance report's forms (exemptions, adding a suggested panelist)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, StringField
-from wtforms.validators import Length, Optional
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from wid_events.enums import Gender
 
@@ -34,3 +36,25 @@ class OrganiserGenderFieldsMixin(GenderFieldsMixin):
     """For organisers entering someone's gender: they must confirm the person consented."""
 
     gender_consent = BooleanField(_l("This person told us this and agreed that we record it"))
+
+
+class ExemptionForm(FlaskForm):
+    """Exempt one panel from the gate. Rendered with ``prefix=f"p{session.id}"`` so that
+    every panel's form on the report has its own field ids."""
+
+    reason = TextAreaField(
+        _l("Reason for the exemption"),
+        validators=[DataRequired(), Length(min=10, max=2000)],
+        description=_l(
+            "Written for the record: it is kept in the audit log with your name and the date, "
+            "and shown on this report."
+        ),
+    )
+
+
+class RevokeExemptionForm(FlaskForm):
+    """A bare button (CSRF only)."""
+
+
+class AddPanelistForm(FlaskForm):
+    person_id = IntegerField(validators=[DataRequired()])
