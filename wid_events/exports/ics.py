@@ -22,6 +22,7 @@ Decisions (documented for the lead and other areas):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import icalendar
@@ -32,6 +33,18 @@ from flask_babel import gettext as _
 from wid_events.enums import Attendance, InvitationStatus, RegistrationStatus, SessionType, SpeakerRole
 
 PRODID = "-//wid_events//Inclusive events//EN"
+
+
+def locale_context(locale: str | None = None):
+    """Translations outside a request (CLI, jobs, emails): force ``locale`` or the default.
+
+    Inside a request without an explicit ``locale`` the request's own locale is kept.
+    """
+    if locale:
+        return force_locale(locale)
+    if has_request_context():
+        return contextlib.nullcontext()
+    return force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "en"))
 
 
 def public_url(path: str) -> str:
@@ -204,20 +217,22 @@ def event_calendar(event, *, include_unpublished: bool = False) -> bytes:
     While the agenda is unpublished, one all-day item for the event instead (unless
     ``include_unpublished``, for organisers' exports).
     """
-    cal = _new_calendar(event, event.title)
-    if event.published or include_unpublished:
-        for session in event.sessions:
-            cal.add_component(session_vevent(session))
-    else:
-        cal.add_component(_event_overview(event))
-    return _to_bytes(cal)
+    with locale_context():
+        cal = _new_calendar(event, event.title)
+        if event.published or include_unpublished:
+            for session in event.sessions:
+                cal.add_component(session_vevent(session))
+        else:
+            cal.add_component(_event_overview(event))
+        return _to_bytes(cal)
 
 
 def session_calendar(session) -> bytes:
     """One session as a calendar (for "add to my calendar" on the session page)."""
-    cal = _new_calendar(session.event, f"{session.title} – {session.event.title}")
-    cal.add_component(session_vevent(session))
-    return _to_bytes(cal)
+    with locale_context():
+        cal = _new_calendar(session.event, f"{session.title} – {session.event.title}")
+        cal.add_component(session_vevent(session))
+        return _to_bytes(cal)
 
 
 def personal_sessions(registration) -> list:
@@ -225,9 +240,7 @@ def personal_sessions(registration) -> list:
     if registration.status != RegistrationStatus.CONFIRMED:
         return []
     chosen = {
-        choice.session_id
-        for choice in registration.choices
-        if choice.status == RegistrationStatus.CONFIRMED
+        choice.session_id for choice in registration.choices if choice.status == RegistrationStatus.CONFIRMED
     }
     return [s for s in registration.event.sessions if not s.requires_signup or s.id in chosen]
 

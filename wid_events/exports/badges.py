@@ -1,0 +1,378 @@
+"""Name badges as one PDF, rendered by WeasyPrint.
+
+Who gets a badge (:func:`collect_badges`):
+
+* every *confirmed* registration (in person and online, as the contract says; filter with
+  ``attendance=``) — role ``attendee``, QR = the registration's opaque ``checkin_code``;
+* a confirmed registration whose email matches a speaker of the event gets the ``speaker``
+  role (one badge, with a QR code, instead of two);
+* every other speaker (Person on a session of the event, invitation not declined) — role
+  ``speaker``, **without** a QR code: speakers are let in from the speaker list, they have no
+  registration and therefore nothing to check in;
+* the event's organisers (users with the organiser role) — role ``organiser``, no QR code;
+* anything other areas add through :data:`BADGE_PROVIDERS` (the Job Day area adds exhibitors).
+
+Emails and gender are never printed; the QR code holds only the opaque check-in code.
+
+Speed: one HTML document per chunk of :data:`CHUNK` badges, one shared ``FontConfiguration``
+and one parsed stylesheet; the chunks' pages are joined with ``Document.copy``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import html
+import threading
+from collections.abc import Callable, Iterable
+
+import segno
+import sqlalchemy as sa
+from babel.dates import format_interval
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+
+from wid_events.enums import BadgeRole, InvitationStatus, RegistrationStatus
+from wid_events.exports.ics import locale_context
+from wid_events.extensions import db
+
+LAYOUTS = ("a6", "a4-4up", "a4-8up")
+#: Badges per page, for each layout.
+PER_PAGE = {"a6": 1, "a4-4up": 4, "a4-8up": 8}
+#: Badges rendered per WeasyPrint document (progress is reported after each chunk).
+CHUNK = 100
+
+#: Background of the role band; all pass WCAG AA (≥ 4.5:1) against white text.
+ROLE_COLOURS = {
+    BadgeRole.ATTENDEE: "#1d4f91",
+    BadgeRole.SPEAKER: "#6a1b7a",
+    BadgeRole.ORGANISER: "#a4161a",
+    BadgeRole.EXHIBITOR: "#1b5e20",
+    BadgeRole.PRESS: "#3c3c3c",
+}
+
+
+@dataclasses.dataclass
+class Badge:
+    """One printed badge. Other areas build these to add badges (e.g. exhibitors)."""
+
+    first_name: str
+    full_name: str
+    organisation: str | None = None
+    pronouns: str | None = None
+    role: BadgeRole = BadgeRole.ATTENDEE
+    #: QR content: only an opaque check-in code, or None for a badge without QR code.
+    code: str | None = None
+    #: The registration it was made from, when there is one.
+    registration_id: int | None = None
+
+
+#: Extra badge sources: callables ``(event) -> list[Badge]``, appended by other areas.
+BADGE_PROVIDERS: list[Callable[[object], list[Badge]]] = []
+
+
+def role_label(role: BadgeRole) -> str:
+    return {
+        BadgeRole.ATTENDEE: _("Attendee"),
+        BadgeRole.SPEAKER: _("Speaker"),
+        BadgeRole.ORGANISER: _("Organiser"),
+        BadgeRole.EXHIBITOR: _("Exhibitor"),
+        BadgeRole.PRESS: _("Press"),
+    }.get(role, str(role))
+
+
+def first_name_of(name: str) -> str:
+    parts = (name or "").split()
+    return parts[0] if parts else ""
+
+
+def badge_for_registration(registration, role: BadgeRole = BadgeRole.ATTENDEE) -> Badge:
+    return Badge(
+        first_name=first_name_of(registration.name),
+        full_name=registration.name,
+        organisation=registration.organisation or None,
+        pronouns=registration.pronouns or None,
+        role=role,
+        code=registration.checkin_code,
+        registration_id=registration.id,
+    )
+
+
+def _speakers(event) -> list:
+    from wid_events.agenda.models import Session, SessionSpeaker
+    from wid_events.speakers.models import Person
+
+    return list(
+        db.session.scalars(
+            sa.select(Person)
+            .where(
+                Person.id.in_(
+                    sa.select(SessionSpeaker.person_id)
+                    .join(Session, Session.id == SessionSpeaker.session_id)
+                    .where(
+                        Session.event_id == event.id,
+                        SessionSpeaker.invitation_status != InvitationStatus.DECLINED,
+                    )
+                )
+            )
+            .order_by(Person.name, Person.id)
+        )
+    )
+
+
+def collect_badges(
+    event,
+    *,
+    roles: set[str] | None = None,
+    registration_ids: Iterable[int] | None = None,
+    attendance: str | None = None,
+) -> list[Badge]:
+    """The badges to print for ``event``, sorted by name (see the module docstring)."""
+    from wid_events.accounts.models import EventOrganiser, User
+    from wid_events.registration.models import Registration
+
+    roles = {str(r) for r in roles} if roles else None
+    speakers = _speakers(event)
+    speaker_emails = {p.email.strip().lower(): p for p in speakers if p.email}
+
+    stmt = sa.select(Registration).where(
+        Registration.event_id == event.id,
+        Registration.status == RegistrationStatus.CONFIRMED,
+        Registration.erased_at.is_(None),
+    )
+    if registration_ids is not None:
+        stmt = stmt.where(Registration.id.in_(list(registration_ids)))
+    if attendance:
+        stmt = stmt.where(Registration.attendance == attendance)
+    badges: list[Badge] = []
+    registered_speakers: set[int] = set()
+    for reg in db.session.scalars(stmt.order_by(Registration.name, Registration.id)):
+        email = (reg.email_normalised or reg.email or "").strip().lower()
+        person = speaker_emails.get(email) if email else None
+        if person is not None:
+            registered_speakers.add(person.id)
+            badge = badge_for_registration(reg, BadgeRole.SPEAKER)
+            badge.organisation = badge.organisation or person.organisation
+            badge.pronouns = badge.pronouns or person.pronouns
+        else:
+            badge = badge_for_registration(reg)
+        badges.append(badge)
+
+    if registration_ids is None:
+        for person in speakers:
+            if person.id in registered_speakers:
+                continue
+            badges.append(
+                Badge(
+                    first_name=first_name_of(person.name),
+                    full_name=person.name,
+                    organisation=person.organisation,
+                    pronouns=person.pronouns,
+                    role=BadgeRole.SPEAKER,
+                )
+            )
+        users = db.session.scalars(
+            sa.select(User)
+            .join(EventOrganiser, EventOrganiser.user_id == User.id)
+            .where(EventOrganiser.event_id == event.id)
+            .order_by(User.name, User.id)
+        )
+        for user in users:
+            name = user.name or ""
+            if not name.strip():
+                continue
+            badges.append(Badge(first_name=first_name_of(name), full_name=name, role=BadgeRole.ORGANISER))
+        for provider in BADGE_PROVIDERS:
+            badges.extend(provider(event))
+
+    if roles:
+        badges = [b for b in badges if str(b.role) in roles]
+    badges.sort(key=lambda b: (b.full_name.casefold(), str(b.role)))
+    return badges
+
+
+# --- rendering -------------------------------------------------------------------------
+
+_FONT_STACK = '"Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", sans-serif'
+
+_BASE_CSS = (
+    """
+@page { margin: 0; }
+* { box-sizing: border-box; }
+html { font-family: FONT_STACK; color: #111; }
+body { margin: 0; }
+p { margin: 0; }
+.sheet { page-break-after: always; overflow: hidden; display: grid; align-content: start; }
+.sheet:last-child { page-break-after: auto; }
+.badge { overflow: hidden; border: 0.2mm dashed #9a9a9a; display: flex; flex-direction: column; }
+.band { color: #fff; font-weight: 700; text-transform: uppercase; letter-spacing: 0.08em;
+        text-align: center; }
+.who { flex: 1; text-align: center; }
+.first { font-weight: 700; line-height: 1.05; unicode-bidi: plaintext; overflow-wrap: anywhere; }
+.full, .org, .pronouns { unicode-bidi: plaintext; overflow-wrap: anywhere; margin: 0; }
+.pronouns { font-style: italic; }
+.foot { display: flex; align-items: flex-end; justify-content: space-between; }
+.event { color: #333; }
+.event b { display: block; color: #111; }
+.qr img { display: block; }
+""".replace("FONT_STACK", _FONT_STACK)
+    + "".join(
+        f".role-{role.value} .band {{ background: {colour}; }}\n" for role, colour in ROLE_COLOURS.items()
+    )
+)
+
+_LAYOUT_CSS = {
+    "a6": """
+@page { size: 105mm 148mm; }
+.sheet { width: 105mm; height: 148mm; grid-template-columns: 105mm; grid-auto-rows: 148mm; }
+.badge { width: 105mm; height: 148mm; border: none; }
+.band { font-size: 14pt; padding: 3mm; }
+.who { padding: 8mm 7mm 2mm; }
+.first { font-size: 40pt; }
+.full { font-size: 15pt; margin-top: 2mm; }
+.org { font-size: 13pt; margin-top: 2mm; }
+.pronouns { font-size: 12pt; margin-top: 1.5mm; }
+.foot { padding: 0 7mm 7mm; }
+.event { font-size: 9pt; max-width: 55mm; }
+.qr img { width: 34mm; height: 34mm; }
+""",
+    "a4-4up": """
+@page { size: 210mm 297mm; }
+.sheet { width: 210mm; height: 297mm; grid-template-columns: 105mm 105mm; grid-auto-rows: 148.5mm; }
+.badge { width: 105mm; height: 148.5mm; }
+.band { font-size: 14pt; padding: 3mm; }
+.who { padding: 8mm 7mm 2mm; }
+.first { font-size: 40pt; }
+.full { font-size: 15pt; margin-top: 2mm; }
+.org { font-size: 13pt; margin-top: 2mm; }
+.pronouns { font-size: 12pt; margin-top: 1.5mm; }
+.foot { padding: 0 7mm 7mm; }
+.event { font-size: 9pt; max-width: 55mm; }
+.qr img { width: 34mm; height: 34mm; }
+""",
+    "a4-8up": """
+@page { size: 210mm 297mm; }
+.sheet { width: 210mm; height: 297mm; padding: 38.5mm 15mm;
+         grid-template-columns: 90mm 90mm; grid-auto-rows: 55mm; }
+.badge { width: 90mm; height: 55mm; }
+.band { font-size: 7pt; padding: 0.8mm; }
+.who { padding: 1.5mm 3mm 0; }
+.foot { padding: 0 3mm 2mm; }
+.first { font-size: 22pt; }
+.full { font-size: 9pt; margin-top: 0.5mm; }
+.org { font-size: 8pt; margin-top: 0.5mm; }
+.pronouns { font-size: 7.5pt; margin-top: 0.5mm; }
+.event { font-size: 6.5pt; max-width: 50mm; }
+.qr img { width: 21mm; height: 21mm; }
+""",
+}
+
+
+def _qr_data_uri(code: str) -> str:
+    # Error correction M, 4-module quiet zone: scans reliably from print.
+    return segno.make(code, error="m", micro=False).svg_data_uri(scale=4, border=4)
+
+
+def _event_line(event) -> str:
+    if event.start_date == event.end_date:
+        dates = format_date(event.start_date, "long")
+    else:
+        dates = format_interval(event.start_date, event.end_date, "yMMMd", locale=get_locale())
+    return f'<b dir="auto">{html.escape(event.title)}</b>{html.escape(dates)}'
+
+
+def _badge_html(badge: Badge, event_line: str, layout: str) -> str:
+    esc = html.escape
+    role = BadgeRole(badge.role)
+    parts = ['<div class="who">']
+    parts.append(f'<p class="first" dir="auto">{esc(badge.first_name or badge.full_name)}</p>')
+    parts.append(f'<p class="full" dir="auto">{esc(badge.full_name)}</p>')
+    if badge.organisation:
+        parts.append(f'<p class="org" dir="auto">{esc(badge.organisation)}</p>')
+    if badge.pronouns:
+        parts.append(f'<p class="pronouns" dir="auto">{esc(badge.pronouns)}</p>')
+    parts.append("</div>")
+    qr = ""
+    if badge.code:
+        qr = f'<div class="qr"><img src="{_qr_data_uri(badge.code)}" alt="{esc(_("Check-in code"))}"></div>'
+    foot = f'<div class="foot"><div class="event">{event_line}</div>{qr}</div>'
+    label = esc(role_label(role))
+    band = f'<div class="band">{label}</div>'
+    return f'<div class="badge role-{role.value}">{band}{"".join(parts)}{foot}</div>'
+
+
+def badges_html(event, badges: list[Badge], layout: str) -> str:
+    """The HTML of one document holding ``badges`` (pages of ``PER_PAGE[layout]``)."""
+    per_page = PER_PAGE[layout]
+    event_line = _event_line(event)
+    sheets = []
+    for i in range(0, len(badges), per_page):
+        cells = "".join(_badge_html(b, event_line, layout) for b in badges[i : i + per_page])
+        sheets.append(f'<div class="sheet">{cells}</div>')
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(event.title)}</title></head><body>{''.join(sheets)}</body></html>"
+    )
+
+
+class _Renderer:
+    """Shared WeasyPrint objects: one FontConfiguration, stylesheets parsed once per layout."""
+
+    def __init__(self):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.fonts = FontConfiguration()
+        self.css = {
+            layout: [CSS(string=_BASE_CSS + _LAYOUT_CSS[layout], font_config=self.fonts)]
+            for layout in LAYOUTS
+        }
+
+    def document(self, html_text: str, layout: str):
+        from weasyprint import HTML
+
+        return HTML(string=html_text).render(stylesheets=self.css[layout], font_config=self.fonts)
+
+
+#: WeasyPrint's shared font configuration is not meant for concurrent use: one render at a time.
+RENDER_LOCK = threading.RLock()
+
+
+@functools.cache
+def _get_renderer() -> _Renderer:
+    """One renderer per process: fonts are configured and the CSS parsed only once."""
+    return _Renderer()
+
+
+def render_badges(
+    event,
+    badges: list[Badge],
+    *,
+    layout: str = "a6",
+    progress: Callable[[int], None] | None = None,
+    chunk: int = CHUNK,
+) -> bytes:
+    """One PDF with every badge. ``progress(n)`` is called with the count done per chunk."""
+    if layout not in LAYOUTS:
+        from wid_events.errors import DomainError
+
+        raise DomainError(_("Unknown badge layout: %(layout)s", layout=layout), field="layout")
+    with locale_context(), RENDER_LOCK:
+        return _render(event, badges, layout, progress, chunk)
+
+
+def _render(event, badges, layout, progress, chunk) -> bytes:
+    renderer = _get_renderer()
+    per_page = PER_PAGE[layout]
+    chunk = max(per_page, chunk - chunk % per_page)  # chunks never split a sheet
+    if not badges:
+        doc = renderer.document(badges_html(event, [], layout).replace("<body>", "<body><p></p>"), layout)
+        return doc.write_pdf()
+    documents = []
+    for i in range(0, len(badges), chunk):
+        part = badges[i : i + chunk]
+        documents.append(renderer.document(badges_html(event, part, layout), layout))
+        if progress is not None:
+            progress(len(part))
+    pages = [page for doc in documents for page in doc.pages]
+    return documents[0].copy(pages).write_pdf()

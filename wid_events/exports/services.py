@@ -1,0 +1,291 @@
+"""Check-in and badge-batch services. No request state: views, the API, the CLI and jobs use them."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from wid_events.enums import Attendance, RegistrationStatus
+from wid_events.errors import Conflict, DomainError, NotFound
+from wid_events.extensions import db
+from wid_events.models_base import utcnow
+from wid_events.registration.models import Registration
+
+#: Organiser-area batches larger than this run as a background job.
+BACKGROUND_THRESHOLD = 200
+
+
+# --- check-in --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class CheckinResult:
+    registration: Registration
+    already_checked_in: bool
+
+    @property
+    def name(self) -> str:
+        return self.registration.name
+
+    @property
+    def checked_in_at(self) -> dt.datetime:
+        return self.registration.checked_in_at
+
+    def as_json(self) -> dict:
+        reg = self.registration
+        return {
+            "id": reg.id,
+            "name": reg.name,
+            "attendance": reg.attendance.value,
+            "checked_in_at": reg.checked_in_at.isoformat().replace("+00:00", "Z"),
+            "already_checked_in": self.already_checked_in,
+        }
+
+
+def _status_message(status: RegistrationStatus) -> str:
+    return {
+        RegistrationStatus.WAITLISTED: _("This registration is on the waitlist, not confirmed."),
+        RegistrationStatus.PENDING: _("This registration is still waiting for approval."),
+        RegistrationStatus.CANCELLED: _("This registration was cancelled."),
+        RegistrationStatus.REJECTED: _("This registration was not accepted."),
+    }.get(status, _("This registration is not confirmed."))
+
+
+def registration_by_code(event, code: str) -> Registration:
+    code = (code or "").strip()
+    if not code:
+        raise DomainError(_("Type or scan a check-in code."), code="missing_code", field="code")
+    registration = db.session.scalar(
+        sa.select(Registration).where(Registration.event_id == event.id, Registration.checkin_code == code)
+    )
+    if registration is None:
+        raise NotFound(_("No registration of this event has this code."), code="unknown_code")
+    return registration
+
+
+def check_in(
+    event, *, code: str | None = None, registration_id: int | None = None, actor=None
+) -> CheckinResult:
+    """Check a confirmed registration in, once. Idempotent and safe under concurrent scans.
+
+    The write is a conditional ``UPDATE … WHERE checked_in_at IS NULL``: of two scanners
+    racing on the same badge exactly one sets the time, the other sees
+    ``already_checked_in``. Unknown codes (or another event's) raise :class:`NotFound`;
+    registrations that are not confirmed raise :class:`Conflict` (HTTP 409).
+    Commits.
+    """
+    if registration_id is not None:
+        registration = db.session.get(Registration, registration_id)
+        if registration is None or registration.event_id != event.id:
+            raise NotFound(_("No such registration for this event."))
+    else:
+        registration = registration_by_code(event, code or "")
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise Conflict(_status_message(registration.status), code="not_confirmed")
+    now = utcnow()
+    result = db.session.execute(
+        sa.update(Registration)
+        .where(Registration.id == registration.id, Registration.checked_in_at.is_(None))
+        .values(checked_in_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    first = result.rowcount == 1
+    db.session.commit()
+    db.session.refresh(registration)
+    if first:
+        from wid_events.audit import services as audit
+
+        audit.record(
+            "registration.checked_in",
+            actor=actor,
+            event_id=event.id,
+            obj=registration,
+            changes={"checked_in_at": [None, registration.checked_in_at.isoformat()]},
+        )
+        db.session.commit()
+    return CheckinResult(registration, already_checked_in=not first)
+
+
+def undo_check_in(event, registration_id: int, *, actor=None) -> Registration:
+    """Clear a check-in made by mistake."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        raise NotFound(_("No such registration for this event."))
+    if registration.checked_in_at is not None:
+        from wid_events.audit import services as audit
+
+        old = registration.checked_in_at.isoformat()
+        registration.checked_in_at = None
+        audit.record(
+            "registration.checkin_undone",
+            actor=actor,
+            event_id=event.id,
+            obj=registration,
+            changes={"checked_in_at": [old, None]},
+        )
+        db.session.commit()
+    return registration
+
+
+@dataclasses.dataclass
+class CheckinCounts:
+    checked_in: int
+    expected: int
+    checked_in_online: int = 0
+
+    def as_json(self) -> dict:
+        return {"checked_in": self.checked_in, "confirmed_in_person": self.expected}
+
+
+def checkin_counts(event) -> CheckinCounts:
+    """Checked in vs. confirmed in-person registrations."""
+    base = sa.select(sa.func.count(Registration.id)).where(
+        Registration.event_id == event.id,
+        Registration.status == RegistrationStatus.CONFIRMED,
+    )
+    expected = db.session.scalar(base.where(Registration.attendance == Attendance.IN_PERSON)) or 0
+    checked = (
+        db.session.scalar(
+            base.where(
+                Registration.attendance == Attendance.IN_PERSON, Registration.checked_in_at.is_not(None)
+            )
+        )
+        or 0
+    )
+    online = (
+        db.session.scalar(
+            base.where(Registration.attendance == Attendance.ONLINE, Registration.checked_in_at.is_not(None))
+        )
+        or 0
+    )
+    return CheckinCounts(checked_in=checked, expected=expected, checked_in_online=online)
+
+
+def search_registrations(event, query: str, *, limit: int = 50) -> list[Registration]:
+    """Registrations of the event whose name (or organisation) contains ``query``."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    stmt = (
+        sa.select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.erased_at.is_(None),
+            sa.or_(
+                Registration.name.ilike(pattern, escape="\\"),
+                Registration.organisation.ilike(pattern, escape="\\"),
+            ),
+        )
+        .order_by(Registration.name, Registration.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+# --- badge batches ---------------------------------------------------------------------
+
+
+def badge_folder() -> Path:
+    folder = Path(current_app.instance_path) / "badges"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def start_badge_job(event, *, layout: str, roles: set[str] | None, actor=None):
+    """Create a :class:`BadgeJob` and run it in the background (RQ, or a thread)."""
+    from wid_events.exports import badges
+    from wid_events.exports.models import BadgeJob
+
+    if layout not in badges.LAYOUTS:
+        raise DomainError(_("Unknown badge layout."), field="layout")
+    total = len(badges.collect_badges(event, roles=roles))
+    job = BadgeJob(
+        event_id=event.id,
+        layout=layout,
+        roles=",".join(sorted(roles)) if roles else "",
+        total=total,
+        created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(job)
+    db.session.commit()
+    _dispatch(job.id)
+    return job
+
+
+def _dispatch(job_id: int) -> None:
+    """RQ when REDIS_URL is set (via the jobs seam); otherwise a daemon thread with an app context."""
+    if current_app.config.get("REDIS_URL") and not current_app.config.get("JOBS_INLINE"):
+        from wid_events.jobs import enqueue
+
+        enqueue(run_badge_job, job_id)
+        return
+    if current_app.config.get("JOBS_INLINE") or current_app.config.get("BADGE_JOBS_INLINE"):
+        run_badge_job(job_id)
+        return
+    import threading
+
+    app = current_app._get_current_object()
+
+    def target():
+        with app.app_context():
+            run_badge_job(job_id)
+            db.session.remove()
+
+    threading.Thread(target=target, name=f"badge-job-{job_id}", daemon=True).start()
+
+
+def run_badge_job(job_id: int) -> None:
+    """Render a BadgeJob's PDF into ``instance/badges/``, updating its progress as it goes."""
+    from wid_events.events.models import Event
+    from wid_events.exports import badges
+    from wid_events.exports.models import BadgeJob, BadgeJobState
+
+    job = db.session.get(BadgeJob, job_id)
+    if job is None:
+        return
+    event = db.session.get(Event, job.event_id)
+    job.state = BadgeJobState.RUNNING
+    db.session.commit()
+    try:
+        roles = set(job.roles.split(",")) if job.roles else None
+        items = badges.collect_badges(event, roles=roles)
+        job.total = len(items)
+        db.session.commit()
+        done = 0
+
+        def progress(n: int) -> None:
+            nonlocal done
+            done += n
+            db.session.execute(sa.update(BadgeJob).where(BadgeJob.id == job_id).values(done=done))
+            db.session.commit()
+
+        pdf = badges.render_badges(event, items, layout=job.layout, progress=progress)
+        path = badge_folder() / f"badges-{job.id}-{job.token}.pdf"
+        path.write_bytes(pdf)
+        job = db.session.get(BadgeJob, job_id)
+        job.file_name = path.name
+        job.done = job.total
+        job.state = BadgeJobState.DONE
+        job.finished_at = utcnow()
+        db.session.commit()
+    except Exception as exc:  # the job must record its failure for the page
+        db.session.rollback()
+        current_app.logger.exception("Badge job %s failed", job_id)
+        job = db.session.get(BadgeJob, job_id)
+        job.state = BadgeJobState.FAILED
+        job.error = str(exc)[:500]
+        job.finished_at = utcnow()
+        db.session.commit()
+
+
+def badge_job_file(job) -> Path | None:
+    if not job.file_name:
+        return None
+    path = badge_folder() / job.file_name
+    return path if path.exists() else None
