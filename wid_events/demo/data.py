@@ -1,0 +1,776 @@
+"""The demo events, as event packages ("wid-event/1", see events/package.py).
+
+Built from the public pages in ``shared/seeds/``: titles, descriptions, dates, venue and
+"how to get there" come from the seeds. Every speaker is INVENTED (fictional names and
+organisations, ``example.org`` emails); the names deliberately cover several scripts and
+diacritics (Arabic, Cyrillic, Portuguese, Irish, Polish …) so that pages, exports and
+badges are exercised with them. Every panel has at least one woman among its panelists
+(moderators not counted), as the "No Women No Panel" policy asks.
+
+The package text is demo content, imported as data (like an organiser's own event);
+it is not UI text, so it is not translated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FORMAT = "wid-event/1"
+
+#: The series the "Newcomers in Germany" workshop belongs to (the package format has no
+#: series field; the demo service attaches it after the import).
+NEWCOMERS_SERIES = {
+    "title": "Newcomers in Germany and their Perspectives on the German Job Market",
+    "description": (
+        "A workshop series by IOM Germany that brings together diaspora organisations, employers, "
+        "embassies, educational and research institutes and NGOs to discuss how newcomers find their "
+        "place in the German job market."
+    ),
+}
+NEWCOMERS_SLUG = "newcomers-germany-7"
+NEWCOMERS_EDITION = 7
+
+
+def _person(
+    key: str,
+    name: str,
+    gender: str,
+    organisation: str,
+    job_title: str,
+    *,
+    email: bool = True,
+    pronouns: str | None = None,
+    bio: str = "",
+) -> dict[str, Any]:
+    return {
+        "key": key,
+        "name": name,
+        "email": f"{key}@example.org" if email else None,
+        "organisation": organisation,
+        "pronouns": pronouns,
+        "gender": gender,
+        "job_title": job_title,
+        "bio": bio,
+        "gender_self_description": None,
+    }
+
+
+def _session(  # noqa: PLR0917 - reads like an agenda line
+    key: str,
+    title: str,
+    type_: str,
+    day: str,
+    start: str,
+    end: str,
+    *,
+    room: str | None,
+    track: str | None = None,
+    description: str = "",
+    speakers: list[tuple[str, str]] = (),
+    capacity: int | None = None,
+    requires_signup: bool = False,
+) -> dict[str, Any]:
+    return {
+        "key": key,
+        "title": title,
+        "type": type_,
+        "start": f"{day}T{start}:00",
+        "end": f"{day}T{end}:00",
+        "room": room,
+        "track": track,
+        "capacity": capacity,
+        "requires_signup": requires_signup,
+        "description": description,
+        "status": "confirmed",
+        "speakers": [{"person": p, "role": r} for p, r in speakers],
+    }
+
+
+def _policy() -> dict[str, Any]:
+    return {
+        "min_women_per_panel": 1,
+        "count_moderators": False,
+        "count_non_binary": False,
+        "target_share_women": 0.4,
+    }
+
+
+# --------------------------------------------------------------------------- DT4E 2024
+
+DT4E_TRAVEL = """The DT4E conference will be held at The Faculty Brussels. The exact address of the venue is the following: Rue des Vétérinaires 47, 1070 Anderlecht, Belgium.
+
+If you arrive by air at Zaventem airport, you can make use of the various trains and buses directed to Brussels which depart frequently from the airport or you can take a taxi.
+
+If you arrive by air at Charleroi airport, you can take the shuttle bus (or the Door 2 Gate taxi) managed by Flibco – see their website for more information, prices, and bookings.
+
+If you arrive by train at Gare du Midi, you can make use of the various busses, trams and metro lines that depart/go through the station, or you can take a taxi.
+
+**Getting around Brussels.** Brussels is very simple to navigate and easily accessible. If you want to travel around the capital, it’s better to choose soft mobility and public transport. Public transport in Brussels is operated by STIB/MIVB, and consists of metro, tram and bus.
+
+**Where to buy your ticket.** In public transport with contactless payment: you can pay for your trip using your contactless bank card (debit or credit), smartphone or smartwatch. Every STIB/MIVB bus, tram and metro station is equipped with a contactless payment device. Tickets are also sold in the metro stations and at the STIB/MIVB information offices; see www.stib-mivb.be for ticket prices."""  # noqa: E501
+
+DT4E_DESCRIPTION = """The Displaced Talent for Europe (DT4E) conference takes place in Brussels and online on 11 and 12 September 2024. It brings together stakeholders and policymakers from across Europe to discuss and shape the future of labour mobility pathways for refugees.
+
+Over the course of two dynamic days, participants will have an opportunity to delve into the learnings and insights of the EU-funded and IOM-led DT4E programme, paving the way for robust discussion on advancing refugee labour mobility in Europe and beyond.
+
+Various expert panels will reflect on themes such as private sector and employer engagement, barriers to mobility and the European legal framework on refugee labour mobility. Attendees will also get to hear from DT4E participants about their experiences with coming to Europe through DT4E. Workshops will aim to spark discussion on crucial thematic areas, including sustainable finance; language and skills recognition; integration; and healthcare pathways."""  # noqa: E501
+
+
+def dt4e_2024() -> dict[str, Any]:
+    d1, d2 = "2024-09-11", "2024-09-12"
+    people = [
+        _person(
+            "maryam-alhassan",
+            "مريم الحسن",
+            "woman",
+            "Levant Skills Network",
+            "Programme lead",
+            bio="Works on skills profiling with refugee candidates before departure.",
+        ),
+        _person(
+            "olena-kovalenko",
+            "Олена Коваленко",
+            "woman",
+            "Kyiv–Brussels Talent Exchange",
+            "Founder",
+            pronouns="she/her",
+        ),
+        _person("joao-goncalves", "João Gonçalves", "man", "Lisbon Hospitality Guild", "HR director"),
+        _person(
+            "siobhan-ni-bhriain",
+            "Siobhán Ní Bhriain",
+            "woman",
+            "Irish Care Employers Forum",
+            "Policy officer",
+        ),
+        _person("lukas-vermeulen", "Lukas Vermeulen", "man", "Flanders Tech Employers", "Talent manager"),
+        _person(
+            "amira-haddad",
+            "Amira Haddad",
+            "woman",
+            "DT4E alumni network",
+            "Software engineer",
+            bio="Moved to Europe through a complementary labour pathway and now mentors new candidates.",
+        ),
+        _person("kwame-mensah", "Kwame Mensah", "man", "Fair Mobility Finance Lab", "Economist"),
+        _person("ines-carvalho", "Inês Carvalho", "woman", "Porto Integration Council", "Coordinator"),
+        _person(
+            "tomasz-wisniewski",
+            "Tomasz Wiśniewski",
+            "man",
+            "Central Europe Migration Institute",
+            "Researcher",
+        ),
+        _person("dmytro-shevchuk", "Дмитро Шевчук", "man", "DT4E alumni network", "Nurse"),
+        _person(
+            "ngozi-okafor",
+            "Ngozi Okafor",
+            "woman",
+            "Pan-European Health Workforce Alliance",
+            "Senior adviser",
+            pronouns="she/her",
+        ),
+        _person("yusuf-demir", "Yusuf Demir", "man", "Refugee Talent Mobility Coalition", "Legal adviser"),
+        _person("emilie-dubois", "Émilie Dubois", "woman", "Brussels Labour Mobility Lab", "Moderator"),
+        _person(
+            "sam-de-smet",
+            "Sam De Smet",
+            "non_binary",
+            "Inclusive Workplaces Belgium",
+            "Trainer",
+            pronouns="they/them",
+        ),
+        _person(
+            "fatima-benali", "Fatima Zahra Benali", "woman", "Maghreb–Europe Skills Partnership", "Director"
+        ),
+        _person(
+            "rafael-costa", "Rafael Costa", "undisclosed", "Atlantic Language Academy", "Trainer", email=False
+        ),
+    ]
+    panel1 = "Reflect on DT4E, discuss outcomes, challenges and solutions, and share best practices and key learnings from Belgium, Ireland, Portugal and UK."  # noqa: E501
+    panel2 = "Explore building a business case, storytelling for impact, cost-benefit analysis and securing employer commitment."  # noqa: E501
+    panel3 = "Examine challenges from candidates' perspectives, including pre-departure issues, overcoming exit permits and mobility barriers."  # noqa: E501
+    legal = "Explore current immigration pathways and solutions in EU Member States and the EU's role in facilitating refugee labour mobility in Europe."  # noqa: E501
+    sessions = [
+        _session("d1-arrival", "Registration and welcome coffee", "break", d1, "08:30", "09:15", room="hall"),
+        _session(
+            "d1-welcome",
+            "Welcome and opening keynote",
+            "keynote",
+            d1,
+            "09:15",
+            "09:45",
+            room="hall",
+            track="plenary",
+            speakers=[("fatima-benali", "speaker")],
+            description="Opening of the conference and the DT4E programme in numbers.",
+        ),
+        _session(
+            "d1-panel-1",
+            "Panel 1: Putting Complementary Labour Pathways to Europe into Practice",
+            "panel",
+            d1,
+            "09:45",
+            "11:00",
+            room="hall",
+            track="plenary",
+            description=panel1,
+            speakers=[
+                ("emilie-dubois", "moderator"),
+                ("siobhan-ni-bhriain", "panelist"),
+                ("joao-goncalves", "panelist"),
+                ("ines-carvalho", "panelist"),
+                ("lukas-vermeulen", "panelist"),
+            ],
+        ),
+        _session("d1-coffee", "Coffee break", "break", d1, "11:00", "11:30", room="hall"),
+        _session(
+            "d1-panel-2",
+            "Panel 2: Focus on the private sector",
+            "panel",
+            d1,
+            "11:30",
+            "12:45",
+            room="hall",
+            track="plenary",
+            description=panel2,
+            speakers=[
+                ("kwame-mensah", "moderator"),
+                ("olena-kovalenko", "panelist"),
+                ("lukas-vermeulen", "panelist"),
+                ("ngozi-okafor", "panelist"),
+            ],
+        ),
+        _session("d1-lunch", "Lunch", "break", d1, "12:45", "13:45", room="hall"),
+        _session(
+            "d1-voices",
+            "Voices of DT4E participants",
+            "talk",
+            d1,
+            "13:45",
+            "14:15",
+            room="hall",
+            track="plenary",
+            speakers=[("amira-haddad", "speaker"), ("dmytro-shevchuk", "speaker")],
+            description="DT4E participants share their experiences of coming to Europe through DT4E.",
+        ),
+        _session(
+            "d1-panel-3",
+            "Panel 3: View from the Source",
+            "panel",
+            d1,
+            "14:15",
+            "15:30",
+            room="hall",
+            track="plenary",
+            description=panel3,
+            speakers=[
+                ("ines-carvalho", "moderator"),
+                ("maryam-alhassan", "panelist"),
+                ("yusuf-demir", "panelist"),
+                ("amira-haddad", "panelist"),
+            ],
+        ),
+        _session(
+            "d1-networking",
+            "Networking reception",
+            "networking",
+            d1,
+            "16:00",
+            "18:00",
+            room="hall",
+            description="Drinks and conversation with speakers, employers and DT4E participants.",
+        ),
+        _session("d2-arrival", "Welcome coffee", "break", d2, "08:45", "09:15", room="hall"),
+        _session(
+            "d2-panel-legal",
+            "Panel 1: The legal framework for Displaced Talent Mobility in Europe: "
+            "Challenges and Perspectives",
+            "panel",
+            d2,
+            "09:15",
+            "10:30",
+            room="hall",
+            track="plenary",
+            description=legal,
+            speakers=[
+                ("emilie-dubois", "moderator"),
+                ("yusuf-demir", "panelist"),
+                ("fatima-benali", "panelist"),
+                ("tomasz-wisniewski", "panelist"),
+                ("maryam-alhassan", "panelist"),
+            ],
+        ),
+        _session("d2-break", "Coffee break", "break", d2, "10:30", "11:00", room="hall"),
+        _session(
+            "ws-finance",
+            "Sustainable Finance",
+            "workshop",
+            d2,
+            "11:00",
+            "12:30",
+            room="ws-a",
+            track="workshops",
+            capacity=30,
+            requires_signup=True,
+            description="Parallel workshop sessions 1. An interactive session aimed at examining and developing innovative financing models for scaling labour mobility pathways, with a focus on co-financing successes and challenges.",  # noqa: E501
+            speakers=[("kwame-mensah", "facilitator"), ("olena-kovalenko", "facilitator")],
+        ),
+        _session(
+            "ws-talent",
+            "Bridging the Gap between Talent and Employment",
+            "workshop",
+            d2,
+            "11:00",
+            "12:30",
+            room="ws-b",
+            track="workshops",
+            capacity=35,
+            requires_signup=True,
+            description="Parallel workshop sessions 1. Identify gaps and opportunities in talent and employment, focusing on language and vocational training, the hire-train-move model and diploma and skills recognition.",  # noqa: E501
+            speakers=[("rafael-costa", "facilitator"), ("siobhan-ni-bhriain", "facilitator")],
+        ),
+        _session("d2-lunch", "Lunch", "break", d2, "12:30", "13:30", room="hall"),
+        _session(
+            "ws-integration",
+            "Integration",
+            "workshop",
+            d2,
+            "13:30",
+            "15:00",
+            room="ws-a",
+            track="workshops",
+            capacity=30,
+            requires_signup=True,
+            description="Parallel workshop sessions 2. An interactive session aimed at discussing effective integration practices and identifying potential gaps, with a view to ensure security, orientation and community belonging for relocating displaced talent.",  # noqa: E501
+            speakers=[("ines-carvalho", "facilitator"), ("sam-de-smet", "facilitator")],
+        ),
+        _session(
+            "ws-health",
+            "Healthcare Pathways",
+            "workshop",
+            d2,
+            "13:30",
+            "15:00",
+            room="ws-b",
+            track="workshops",
+            capacity=35,
+            requires_signup=True,
+            description="Parallel workshop sessions 2. Analyse healthcare pathways through candidate, employer and stakeholder case studies to understand diverse perspectives and collaborative solutions.",  # noqa: E501
+            speakers=[("ngozi-okafor", "facilitator"), ("dmytro-shevchuk", "facilitator")],
+        ),
+        _session(
+            "d2-closing",
+            "Workshop report-back and closing remarks",
+            "talk",
+            d2,
+            "15:30",
+            "16:30",
+            room="hall",
+            track="plenary",
+            speakers=[("maryam-alhassan", "speaker"), ("tomasz-wisniewski", "speaker")],
+            description="Rapporteurs of the four workshops share key takeaways; closing of the conference.",
+        ),
+    ]
+    return {
+        "format": FORMAT,
+        "event": {
+            "slug": "dt4e-2024",
+            "title": "Displaced Talent for Europe (DT4E) conference",
+            "description": DT4E_DESCRIPTION,
+            "timezone": "Europe/Brussels",
+            "start_date": d1,
+            "end_date": d2,
+            "mode": "hybrid",
+            "venue": {
+                "name": "The Faculty Brussels",
+                "address": "Rue des Vétérinaires 47, 1070 Anderlecht, Belgium",
+            },
+            "livestream_url": "https://stream.example.org/dt4e-2024",
+            "capacity_in_person": 130,
+            "capacity_online": 160,
+            "registration_open": True,
+            "published": True,
+            "balance_policy": _policy(),
+            "travel_info": DT4E_TRAVEL,
+            "online_info": (
+                "The plenary sessions are livestreamed for online attendees; the link is sent to registered "
+                "online participants closer to the date. The workshops are in person only."
+            ),
+        },
+        "rooms": [
+            {"key": "hall", "name": "Main hall (plenary)", "capacity": 150},
+            {"key": "ws-a", "name": "Workshop room A", "capacity": 40},
+            {"key": "ws-b", "name": "Workshop room B", "capacity": 45},
+        ],
+        "tracks": [
+            {"key": "plenary", "name": "Plenary"},
+            {"key": "workshops", "name": "Workshops"},
+        ],
+        "people": people,
+        "sessions": sessions,
+    }
+
+
+# --------------------------------------------------------------------------- Job Day
+
+JOBDAY_DESCRIPTION = """An inclusive job fair for girls and women in the digital sector, organised under Belgium's "Women in Digital" strategy.
+
+Meet employers that are committed to inclusive recruitment, hear from women who built a career in ICT and STEM — including women who did not start with a STEM degree — and get practical coaching: how to adapt the description of your past career to a specific digital profile, and how to perform well in a job interview. Extra attention goes to women who face discrimination on several grounds."""  # noqa: E501
+
+
+def women_in_digital_job_day() -> dict[str, Any]:
+    day = "2027-03-11"
+    people = [
+        _person("nadia-el-amrani", "Nadia El Amrani", "woman", "Brussels Data Collective", "Data engineer"),
+        _person(
+            "hanna-peeters",
+            "Hanna Peeters",
+            "woman",
+            "Women in Digital Belgium (demo)",
+            "Coordinator",
+            pronouns="she/her",
+        ),
+        _person("laila-rahimi", "لیلا رحیمی", "woman", "CloudBridge Antwerp", "Site reliability engineer"),
+        _person("marc-lambert", "Marc Lambert", "man", "Federation of Digital Employers (demo)", "HR lead"),
+        _person("aisha-yusuf", "Aisha Mohammed Yusuf", "woman", "ReSkill Brussels", "Career coach"),
+        _person("kateryna-bondar", "Катерина Бондар", "woman", "UX Guild Ghent", "UX researcher"),
+        _person("pedro-almeida", "Pedro Almeida", "man", "Liège Cyber Campus", "Security analyst"),
+        _person("chloe-martin", "Chloé Martin", "woman", "Inclusive Recruitment Lab", "Recruiter"),
+        _person(
+            "alex-janssens",
+            "Alex Janssens",
+            "non_binary",
+            "Open Source Brussels",
+            "Developer advocate",
+            pronouns="they/them",
+        ),
+        _person(
+            "sofia-nowak", "Sofia Nowak", "undisclosed", "Interview Practice Network", "Coach", email=False
+        ),
+    ]
+    sessions = [
+        _session("doors", "Doors open and welcome coffee", "break", day, "09:00", "09:30", room="auditorium"),
+        _session(
+            "opening",
+            "Opening: why Belgium needs more women in digital",
+            "keynote",
+            day,
+            "09:30",
+            "10:00",
+            room="auditorium",
+            track="talks",
+            speakers=[("hanna-peeters", "speaker")],
+            description="The goals of the Women in Digital strategy and what this Job Day is for.",
+        ),
+        _session(
+            "job-fair",
+            "Job fair: meet inclusive digital employers",
+            "job_fair",
+            day,
+            "10:00",
+            "16:30",
+            room="expo",
+            track="jobs",
+            description="Employers committed to inclusive recruitment present their digital jobs, "
+            "traineeships and reskilling programmes. Bring your CV.",
+        ),
+        _session(
+            "talk-no-stem",
+            "From a non-STEM degree to a job in data",
+            "talk",
+            day,
+            "10:15",
+            "10:45",
+            room="auditorium",
+            track="talks",
+            speakers=[("nadia-el-amrani", "speaker")],
+            description="A role-model talk on switching careers into digital.",
+        ),
+        _session(
+            "talk-cloud",
+            "A day in the life of a site reliability engineer",
+            "talk",
+            day,
+            "11:00",
+            "11:30",
+            room="auditorium",
+            track="talks",
+            speakers=[("laila-rahimi", "speaker")],
+        ),
+        _session(
+            "cv-1",
+            "CV coaching (morning group)",
+            "workshop",
+            day,
+            "10:30",
+            "12:00",
+            room="coach-1",
+            track="coaching",
+            capacity=18,
+            requires_signup=True,
+            speakers=[("aisha-yusuf", "facilitator")],
+            description="How to adapt the description of your past career to a specific digital profile. "
+            "Bring a printed or digital CV.",
+        ),
+        _session(
+            "interview-1",
+            "Interview coaching (morning group)",
+            "workshop",
+            day,
+            "10:30",
+            "12:00",
+            room="coach-2",
+            track="coaching",
+            capacity=15,
+            requires_signup=True,
+            speakers=[("sofia-nowak", "facilitator"), ("chloe-martin", "facilitator")],
+            description="Practise a job interview for a digital role and get feedback from a recruiter.",
+        ),
+        _session("lunch", "Lunch", "break", day, "12:00", "13:00", room=None),
+        _session(
+            "panel",
+            "Inclusive workplaces: what digital employers can do",
+            "panel",
+            day,
+            "13:00",
+            "14:00",
+            room="auditorium",
+            track="talks",
+            description="Job adverts, interviews, onboarding and promotion: what actually changes "
+            "the share of women in digital teams.",
+            speakers=[
+                ("hanna-peeters", "moderator"),
+                ("marc-lambert", "panelist"),
+                ("kateryna-bondar", "panelist"),
+                ("pedro-almeida", "panelist"),
+                ("chloe-martin", "panelist"),
+            ],
+        ),
+        _session(
+            "cv-2",
+            "CV coaching (afternoon group)",
+            "workshop",
+            day,
+            "14:00",
+            "15:30",
+            room="coach-1",
+            track="coaching",
+            capacity=18,
+            requires_signup=True,
+            speakers=[("aisha-yusuf", "facilitator")],
+            description="How to adapt the description of your past career to a specific digital profile. "
+            "Bring a printed or digital CV.",
+        ),
+        _session(
+            "interview-2",
+            "Interview coaching (afternoon group)",
+            "workshop",
+            day,
+            "14:00",
+            "15:30",
+            room="coach-2",
+            track="coaching",
+            capacity=15,
+            requires_signup=True,
+            speakers=[("sofia-nowak", "facilitator"), ("alex-janssens", "facilitator")],
+            description="Practise a job interview for a digital role and get feedback from a recruiter.",
+        ),
+        _session(
+            "talk-security",
+            "Getting into cybersecurity without a computer-science degree",
+            "talk",
+            day,
+            "14:15",
+            "14:45",
+            room="auditorium",
+            track="talks",
+            speakers=[("pedro-almeida", "speaker")],
+        ),
+        _session(
+            "speed-networking",
+            "Speed networking with women in tech",
+            "networking",
+            day,
+            "15:30",
+            "16:30",
+            room="auditorium",
+            description="Short conversations with women working in digital.",
+        ),
+    ]
+    return {
+        "format": FORMAT,
+        "event": {
+            "slug": "women-in-digital-job-day",
+            "title": "Girls & Women in Digital Job Day",
+            "description": JOBDAY_DESCRIPTION,
+            "timezone": "Europe/Brussels",
+            "start_date": day,
+            "end_date": day,
+            "mode": "in_person",
+            "venue": {"name": "BeCentral", "address": "Cantersteen 10, 1000 Brussels, Belgium"},
+            "livestream_url": None,
+            "capacity_in_person": 400,
+            "capacity_online": None,
+            "registration_open": True,
+            "published": True,
+            "balance_policy": _policy(),
+            "travel_info": (
+                "BeCentral is inside Brussels Central station: trains from all over Belgium and from "
+                "Brussels Airport stop there, as do metro lines 1 and 5 (Gare Centrale)."
+            ),
+            "online_info": "",
+        },
+        "rooms": [
+            {"key": "expo", "name": "Expo hall", "capacity": 400},
+            {"key": "auditorium", "name": "Auditorium", "capacity": 200},
+            {"key": "coach-1", "name": "Coaching room 1", "capacity": 24},
+            {"key": "coach-2", "name": "Coaching room 2", "capacity": 20},
+        ],
+        "tracks": [
+            {"key": "talks", "name": "Talks and panel"},
+            {"key": "coaching", "name": "Coaching"},
+            {"key": "jobs", "name": "Job fair"},
+        ],
+        "people": people,
+        "sessions": sessions,
+    }
+
+
+# --------------------------------------------------------------------------- Newcomers in Germany #7
+
+NEWCOMERS_DESCRIPTION = """The seventh event in the series “Newcomers in Germany and their Perspectives on the German Job Market”, hosted by IOM Germany in collaboration with a language-learning partner, is themed “Bridging Gaps: Integration and Empowerment of Migrant Women”.
+
+The four-hour workshop is an interactive space for exchanging ideas, spotlighting the challenges faced by migrant women, and sharing best practices for fostering inclusion. It brings together diaspora organizations, private sector, embassies, educational and research institutes and NGOs."""  # noqa: E501
+
+
+def newcomers_germany_7() -> dict[str, Any]:
+    day = "2024-11-26"
+    people = [
+        _person("carla-mendes", "Carla Mendes", "woman", "Intercultural Bridges (demo)", "Founder"),
+        _person(
+            "agnieszka-zielinska",
+            "Agnieszka Zielińska",
+            "woman",
+            "Community Wellbeing Programme (demo)",
+            "Psychologist",
+        ),
+        _person("tariq-mansour", "طارق منصور", "man", "Diaspora Professionals Berlin", "Chair"),
+        _person("halyna-melnyk", "Галина Мельник", "woman", "Ukrainian Women in Berlin (demo)", "Engineer"),
+        _person("bukola-adeyemi", "Bukola Adeyemi", "woman", "Berlin Employers for Diversity", "HR manager"),
+        _person(
+            "julia-becker",
+            "Julia Becker",
+            "woman",
+            "IOM Germany (demo)",
+            "Project officer",
+            pronouns="sie/ihr",
+        ),
+    ]
+    sessions = [
+        _session(
+            "welcome",
+            "Welcome and introduction",
+            "talk",
+            day,
+            "13:00",
+            "13:15",
+            room="room",
+            speakers=[("julia-becker", "speaker")],
+        ),
+        _session(
+            "cultural-intelligence",
+            "Cultural Intelligence in inclusive workplaces",
+            "talk",
+            day,
+            "13:15",
+            "13:45",
+            room="room",
+            speakers=[("carla-mendes", "speaker")],
+            description="How embracing diversity and practising respect unlock individual potential and "
+            "drive societal and economic progress.",
+        ),
+        _session(
+            "mhpss",
+            "Mental health, psychosocial support and integration",
+            "talk",
+            day,
+            "13:45",
+            "14:15",
+            room="room",
+            speakers=[("agnieszka-zielinska", "speaker")],
+            description="Insights from a community-based mental health and psychosocial support (MHPSS) "
+            "programme: mental well-being as both a prerequisite and an outcome of employment.",
+        ),
+        _session(
+            "panel",
+            "Entering the German labour market: migrant women's experiences",
+            "panel",
+            day,
+            "14:15",
+            "15:00",
+            room="room",
+            description="Lack of support systems, recognition of qualifications acquired abroad, "
+            "isolation, and the stereotypes to tackle.",
+            speakers=[
+                ("julia-becker", "moderator"),
+                ("halyna-melnyk", "panelist"),
+                ("tariq-mansour", "panelist"),
+                ("bukola-adeyemi", "panelist"),
+            ],
+        ),
+        _session("break", "Coffee break", "break", day, "15:00", "15:20", room="room"),
+        _session(
+            "groups",
+            "Small-group discussions: practical solutions",
+            "workshop",
+            day,
+            "15:20",
+            "16:40",
+            room="room",
+            description="Best practices for integrating migrant women, outreach about support and "
+            "services, job opportunities, legal frameworks before migration and in Germany, "
+            "and platforms for migrant women's voices.",
+            speakers=[("carla-mendes", "facilitator"), ("bukola-adeyemi", "facilitator")],
+        ),
+        _session(
+            "closing",
+            "Wrap-up: “When women meet, magic happens”",
+            "talk",
+            day,
+            "16:40",
+            "17:00",
+            room="room",
+            speakers=[("julia-becker", "speaker")],
+        ),
+    ]
+    return {
+        "format": FORMAT,
+        "event": {
+            "slug": NEWCOMERS_SLUG,
+            "title": "Bridging Gaps: Integration and Empowerment of Migrant Women",
+            "description": NEWCOMERS_DESCRIPTION,
+            "timezone": "Europe/Berlin",
+            "start_date": day,
+            "end_date": day,
+            "mode": "in_person",
+            "venue": {"name": "IOM Germany, Berlin office", "address": "Berlin, Germany"},
+            "livestream_url": None,
+            "capacity_in_person": 45,
+            "capacity_online": None,
+            "registration_open": False,
+            "published": True,
+            "balance_policy": _policy(),
+            "travel_info": "",
+            "online_info": "",
+        },
+        "rooms": [{"key": "room", "name": "Workshop room", "capacity": 50}],
+        "tracks": [],
+        "people": people,
+        "sessions": sessions,
+    }
+
+
+def packages() -> list[dict[str, Any]]:
+    """All demo event packages, in load order."""
+    return [dt4e_2024(), women_in_digital_job_day(), newcomers_germany_7()]

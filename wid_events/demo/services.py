@@ -1,0 +1,37 @@
+"""Loading the demo events (``flask demo load``). Idempotent: an existing slug is left alone."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from wid_events.demo import data
+from wid_events.events.models import Event, Series
+from wid_events.events.package import event_by_slug, import_package
+from wid_events.extensions import db
+
+
+def _series(title: str, description: str) -> Series:
+    series = db.session.scalar(sa.select(Series).where(Series.title == title).limit(1))
+    if series is None:
+        series = Series(title=title, description=description)
+        db.session.add(series)
+    return series
+
+
+def load_demo(*, actor: object = "demo") -> list[Event]:
+    """Import every demo event whose slug does not exist yet; returns the events created.
+
+    Existing events, even edited ones, are never touched, so running it again changes nothing.
+    The caller commits.
+    """
+    created = []
+    for package in data.packages():
+        if event_by_slug(package["event"]["slug"]) is not None:
+            continue
+        event = import_package(package, actor=actor)
+        if event.slug == data.NEWCOMERS_SLUG:
+            event.series = _series(**data.NEWCOMERS_SERIES)
+            event.edition = data.NEWCOMERS_EDITION
+        created.append(event)
+    db.session.flush()
+    return created
