@@ -105,3 +105,34 @@ class SessionSpeaker(db.Model):
 
     session: Mapped[Session] = relationship(back_populates="speakers")
     person: Mapped[Person] = relationship(back_populates="session_links")
+
+
+class SessionChange(db.Model):
+    """A change of a published session's time, room or status ("changes since publication").
+
+    Rows whose ``notified_at`` is empty are the pending queue of attendee notifications;
+    :func:`wid_events.agenda.services.notify_changes` sends them batched, one email per attendee.
+    """
+
+    __tablename__ = "session_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: The changed session (kept as a label if the session is deleted later).
+    session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="SET NULL"), index=True
+    )
+    #: Session title at the time of the change.
+    session_title: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: ``{field: [from, to]}`` with human-readable values (times ISO, room names, status).
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: The session's iCalendar SEQUENCE after this change.
+    sequence: Mapped[int] = mapped_column(default=0)
+    actor_label: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: When attendees were told about it; None while the notice is pending.
+    notified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: How many attendees were emailed about it.
+    notified_count: Mapped[int] = mapped_column(default=0)
+
+    session: Mapped[Session | None] = relationship()

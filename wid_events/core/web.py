@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, abort, current_app, g, jsonify, render_template, request
+from flask import Flask, abort, current_app, g, has_request_context, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, format_time
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -66,6 +66,8 @@ def error_response(status: int, message: str, code: str | None = None):
 
 
 def select_locale() -> str | None:
+    if not has_request_context():  # CLI and jobs: the default locale
+        return None
     langs = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang") or request.cookies.get("lang")
     if chosen in langs:

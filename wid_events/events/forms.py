@@ -1,0 +1,145 @@
+"""Organiser forms for events, rooms, tracks and organiser rights."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
+
+from wid_events.enums import EventMode
+
+#: Common zones offered first; any valid IANA name can be typed (validated by the service).
+COMMON_TIMEZONES = [
+    "Europe/Brussels",
+    "Europe/Amsterdam",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Luxembourg",
+    "Europe/London",
+    "Europe/Lisbon",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Warsaw",
+    "Europe/Athens",
+    "Europe/Istanbul",
+    "Africa/Casablanca",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "Asia/Dubai",
+    "America/New_York",
+    "UTC",
+]
+
+MODE_CHOICES = [
+    (EventMode.IN_PERSON.value, _l("In person")),
+    (EventMode.ONLINE.value, _l("Online")),
+    (EventMode.HYBRID.value, _l("Hybrid (in person and online)")),
+]
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class EventCoreFields:
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=[strip])
+    slug = StringField(
+        _l("Web address (slug)"), validators=[DataRequired(), Length(max=100)], filters=[strip]
+    )
+    start_date = DateField(_l("First day"), validators=[DataRequired()])
+    end_date = DateField(_l("Last day"), validators=[DataRequired()])
+    timezone = StringField(
+        _l("Time zone"),
+        validators=[DataRequired(), Length(max=64)],
+        default="Europe/Brussels",
+        filters=[strip],
+    )
+    mode = SelectField(_l("Format"), choices=MODE_CHOICES, default=EventMode.IN_PERSON.value)
+
+
+class NewEventForm(EventCoreFields, FlaskForm):
+    series_id = SelectField(_l("Series"), coerce=str, default="")
+    new_series = StringField(
+        _l("…or a new series"), validators=[Optional(), Length(max=300)], filters=[strip]
+    )
+    edition = IntegerField(_l("Edition in the series"), validators=[Optional(), NumberRange(min=1)])
+
+
+class EventSettingsForm(EventCoreFields, FlaskForm):
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    venue_name = StringField(_l("Venue"), validators=[Optional(), Length(max=300)], filters=[strip])
+    venue_address = StringField(_l("Address"), validators=[Optional(), Length(max=500)], filters=[strip])
+    travel_info = TextAreaField(_l("How to get there"), validators=[Optional(), Length(max=10000)])
+    online_info = TextAreaField(
+        _l("Online participation (public text)"), validators=[Optional(), Length(max=10000)]
+    )
+    livestream_url = StringField(
+        _l("Livestream link"),
+        validators=[
+            Optional(),
+            Length(max=1000),
+            URL(require_tld=False, message=_l("Enter a web address starting with http:// or https://.")),
+        ],
+        filters=[strip],
+    )
+    capacity_in_person = IntegerField(_l("In-person capacity"), validators=[Optional(), NumberRange(min=0)])
+    capacity_online = IntegerField(_l("Online capacity"), validators=[Optional(), NumberRange(min=0)])
+    registration_open = BooleanField(_l("Registration is open"))
+    requires_approval = BooleanField(_l("Registrations need an organiser's approval"))
+    access_needs_deadline = DateField(_l("Deadline for access needs requests"), validators=[Optional()])
+    series_id = SelectField(_l("Series"), coerce=str, default="")
+    new_series = StringField(
+        _l("…or a new series"), validators=[Optional(), Length(max=300)], filters=[strip]
+    )
+    edition = IntegerField(_l("Edition in the series"), validators=[Optional(), NumberRange(min=1)])
+    balance_min_women_per_panel = IntegerField(
+        _l("Minimum number of women per panel"),
+        validators=[Optional(), NumberRange(min=0, max=20)],
+        default=1,
+    )
+    balance_count_moderators = BooleanField(_l("Moderators count towards the minimum"))
+    balance_count_non_binary = BooleanField(_l("Non-binary speakers count towards the minimum"))
+    balance_target_share_women = FloatField(
+        _l("Target share of women among all speakers (0–1)"),
+        validators=[Optional(), NumberRange(min=0, max=1)],
+        default=0.4,
+    )
+    balance_base_rate = FloatField(
+        _l("Share of women in the field (0–1)"),
+        validators=[Optional(), NumberRange(min=0, max=1)],
+        default=0.182,
+    )
+
+
+class RoomForm(FlaskForm):
+    name = StringField(_l("Room name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+    capacity = IntegerField(_l("Seats"), validators=[Optional(), NumberRange(min=0)])
+    position = IntegerField(_l("Column order"), validators=[Optional(), NumberRange(min=0)])
+
+
+class TrackForm(FlaskForm):
+    name = StringField(_l("Track name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+
+
+class OrganiserForm(FlaskForm):
+    email = StringField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)], filters=[strip])
+
+
+class DuplicateForm(FlaskForm):
+    title = StringField(
+        _l("Title of the new event"), validators=[DataRequired(), Length(max=300)], filters=[strip]
+    )
+    slug = StringField(
+        _l("Web address (slug)"), validators=[DataRequired(), Length(max=100)], filters=[strip]
+    )
+    start_date = DateField(_l("First day of the new event"), validators=[DataRequired()])
+    edition = IntegerField(_l("Edition in the series"), validators=[Optional(), NumberRange(min=1)])
