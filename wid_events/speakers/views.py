@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, url_for
+from flask import Blueprint, abort, current_app, render_template
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
@@ -17,21 +17,20 @@ PHOTO_ENDPOINT = "speakers_portal.photo"
 
 
 @bp.app_template_global()
-def speaker_photo_url(event, person) -> str | None:
-    """URL of the person's public photo, or None (no photo, or no photo route yet)."""
+def public_photo_url(person) -> str | None:
+    """URL of the person's public photo, or None (no photo, or the portal's photo route is absent).
+
+    Delegates to the speaker portal's ``speaker_photo_url`` template helper when it exists.
+    """
     if not person.photo_key or PHOTO_ENDPOINT not in current_app.view_functions:
         return None
-    for values in (
-        {"slug": event.slug, "person_id": person.id},
-        {"slug": event.slug, "id": person.id},
-        {"person_id": person.id},
-        {"key": person.photo_key},
-    ):
-        try:
-            return url_for(PHOTO_ENDPOINT, **values)
-        except BuildError:
-            continue
-    return None
+    helper = current_app.jinja_env.globals.get("speaker_photo_url")
+    if helper is None:
+        return None
+    try:
+        return helper(person)
+    except (BuildError, TypeError, ValueError):
+        return None
 
 
 @bp.get("/events/<slug>/speakers")

@@ -1,0 +1,121 @@
+"""Organiser side of the speaker portal: personal links, invitation answers, material review."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from wid_events.core.web import organiser_required
+from wid_events.errors import DomainError, NotFound
+from wid_events.extensions import db
+from wid_events.speakers import services
+from wid_events.speakers.models import Person
+
+bp = Blueprint("speakers_manage", __name__, url_prefix="/manage/events/<slug>")
+
+
+def _person_of(event, person_id: int) -> Person:
+    person = db.session.get(Person, person_id)
+    if person is None or person.event_id != event.id:
+        abort(404)
+    return person
+
+
+@bp.get("/speaker-links")
+@organiser_required
+def invitations(event):
+    people = [(p, services.link_status(p)) for p in event.people]
+    return render_template(
+        "speakers/manage_invitations.html",
+        title=_("Speaker links and answers"),
+        event=event,
+        people=people,
+    )
+
+
+@bp.post("/speaker-links/<int:person_id>/send")
+@organiser_required
+def send_link(event, person_id: int):
+    person = _person_of(event, person_id)
+    had_link = services.link_status(person) is not None
+    try:
+        services.invite(person, actor=current_user._get_current_object())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for(".invitations", slug=event.slug))
+    db.session.commit()
+    if had_link:
+        flash(
+            _("A new link has been emailed to %(name)s; the previous one no longer works.", name=person.name),
+            "success",
+        )
+    else:
+        flash(_("The invitation has been emailed to %(name)s.", name=person.name), "success")
+    return redirect(url_for(".invitations", slug=event.slug))
+
+
+@bp.post("/speaker-links/<int:person_id>/revoke")
+@organiser_required
+def revoke_link(event, person_id: int):
+    person = _person_of(event, person_id)
+    n = services.revoke_links(person, actor=current_user._get_current_object())
+    db.session.commit()
+    if n:
+        flash(_("The link of %(name)s has been revoked.", name=person.name), "success")
+    else:
+        flash(_("%(name)s had no active link.", name=person.name), "success")
+    return redirect(url_for(".invitations", slug=event.slug))
+
+
+@bp.get("/materials")
+@organiser_required
+def materials(event):
+    return render_template(
+        "speakers/manage_materials.html",
+        title=_("Speaker materials"),
+        event=event,
+        materials=services.event_materials(event),
+        missing=services.sessions_missing_slides(event),
+        is_public=services.is_public,
+    )
+
+
+@bp.post("/materials/<int:material_id>/hidden")
+@organiser_required
+def set_hidden(event, material_id: int):
+    try:
+        material = services.get_material(material_id, event)
+    except NotFound:
+        abort(404)
+    hidden = request.form.get("hidden") == "1"
+    services.set_hidden(material, hidden, actor=current_user._get_current_object())
+    db.session.commit()
+    if hidden:
+        flash(_("“%(title)s” is now hidden from the public.", title=material.title), "success")
+    else:
+        flash(
+            _("“%(title)s” is visible again (following its visibility setting).", title=material.title),
+            "success",
+        )
+    return redirect(url_for(".materials", slug=event.slug))
+
+
+@bp.post("/materials/remind")
+@organiser_required
+def remind(event):
+    sent, skipped = services.remind_missing_slides(event, actor=current_user._get_current_object())
+    db.session.commit()
+    flash(
+        ngettext(
+            "A reminder has been emailed to %(num)d speaker.",
+            "A reminder has been emailed to %(num)d speakers.",
+            sent,
+        ),
+        "success",
+    )
+    if skipped:
+        flash(_("No email address for: %(names)s.", names=", ".join(p.name for p in skipped)), "error")
+    return redirect(url_for(".materials", slug=event.slug))
