@@ -1,0 +1,1 @@
+"""Benchmarks and load-test helpers (``python -m bench.generate_event``)."""
