@@ -1,0 +1,60 @@
+"""gunicorn settings for wid_events: ``gunicorn -c gunicorn.conf.py wsgi:app``.
+
+Every value can be changed from the environment (see docs/deploy.md):
+
+- ``WEB_CONCURRENCY``: worker processes (default: 2 x CPU cores + 1, at most 12);
+- ``PORT`` / ``BIND``: where to listen (default ``127.0.0.1:$PORT``, port 8000);
+- ``GUNICORN_THREADS``: threads per worker (default 1; sync workers);
+- ``GUNICORN_TIMEOUT``: seconds before a stuck worker is restarted (default 120: badge sheets
+  and other PDFs are rendered inside the request by WeasyPrint and can take a while);
+- ``FORWARDED_ALLOW_IPS``: the proxy addresses whose ``X-Forwarded-*`` headers gunicorn trusts
+  (default ``127.0.0.1``). The app itself only honours them with ``TRUST_PROXY=1``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() else default
+
+
+_port = _int("PORT", 8000)
+#: Listen on localhost by default: a reverse proxy (nginx, Caddy…) terminates HTTPS in front.
+#: Set BIND=0.0.0.0:8000 in a container.
+bind = os.environ.get("BIND") or f"127.0.0.1:{_port}"
+
+workers = _int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 12))
+threads = _int("GUNICORN_THREADS", 1)
+worker_class = "gthread" if threads > 1 else "sync"
+
+#: PDF badge sheets and exports are rendered in the request: give them time.
+timeout = _int("GUNICORN_TIMEOUT", 120)
+graceful_timeout = 30
+keepalive = 5
+
+#: Restart each worker after this many requests (plus jitter), so slow memory growth in
+#: long-running processes (PDF rendering, image handling) never accumulates.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = 100
+
+#: Logs to stdout/stderr, for journald, docker logs or the platform's collector.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+#: Client address as seen through the proxy, the request line, status, size, time in microseconds.
+access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(D)sus "%(a)s"'
+
+#: Which proxies may set X-Forwarded-Proto/For for gunicorn (comma-separated IPs, or "*" when
+#: only the proxy can reach the port, e.g. on a private container network).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+#: Do not preload: each worker builds its own app and database pool after the fork.
+preload_app = False
+
+#: Request-size limits before the app sees them (uploads are limited by MAX_UPLOAD_MB in the app).
+limit_request_line = 8190
+limit_request_fields = 100

@@ -1,0 +1,103 @@
+"""The documented production command really serves the app: gunicorn with gunicorn.conf.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, headers: dict | None = None):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+@pytest.mark.slow
+def test_gunicorn_conf_serves_app_in_production_mode(tmp_path):
+    pytest.importorskip("gunicorn")
+    port = _free_port()
+    db_url = f"sqlite:///{tmp_path / 'prod.sqlite3'}"
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "TEST_DATABASE_URL")},
+        "WID_ENV": "production",
+        "SECRET_KEY": "5e1f0c9a8b7d6e3f2a1b0c9d8e7f6a5b4c3d2e1f",
+        "DATABASE_URL": db_url,
+        "WID_INSTANCE_PATH": str(tmp_path / "instance"),
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "2",
+        "PREFERRED_URL_SCHEME": "https",
+        "TRUST_PROXY": "1",
+    }
+    upgrade = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert upgrade.returncode == 0, upgrade.stderr
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        status = None
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(f"gunicorn exited: {log.read_text()}")
+            try:
+                status, headers, body = _get(base + "/healthz")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.3)
+        assert status == 200, log.read_text()
+        assert json.loads(body) == {"status": "ok"}
+        assert headers["Strict-Transport-Security"].startswith("max-age=")
+
+        status, headers, body = _get(base + "/login", {"X-Forwarded-Proto": "https"})
+        assert status == 200
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        # The form's CSRF token lives in the session: its cookie is Secure, HttpOnly, Lax.
+        cookie = headers["Set-Cookie"]
+        assert "Secure" in cookie
+        assert "HttpOnly" in cookie
+        assert "SameSite=Lax" in cookie
+        # Two workers (plus the arbiter) were started.
+        text = log.read_text()
+        assert text.count("Booting worker") == 2
+        # The access log goes to stdout.
+        assert '"GET /healthz HTTP/1.1" 200' in text
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
