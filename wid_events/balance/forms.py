@@ -44,7 +44,11 @@ class ExemptionForm(FlaskForm):
 
     reason = TextAreaField(
         _l("Reason for the exemption"),
-        validators=[DataRequired(), Length(min=10, max=2000)],
+        validators=[
+            DataRequired(_l("Write the reason for the exemption.")),
+            Length(min=10, message=_l("Write at least 10 characters: the reason is kept in the audit log.")),
+            Length(max=2000, message=_l("The reason is too long (at most 2000 characters).")),
+        ],
         description=_l(
             "Written for the record: it is kept in the audit log with your name and the date, "
             "and shown on this report."
