@@ -272,11 +272,21 @@ SCHEMAS: dict = {
     "CheckinResult": {
         "type": "object",
         "properties": {
-            "name": {"type": "string"},
-            "already_checked_in": {"type": "boolean"},
+            "id": {"type": "integer", "description": "The registration id."},
+            "name": {"type": "string", "description": "The attendee's name, to greet them."},
+            "attendance": {"type": "string", "enum": ["in_person", "online"]},
+            "checked_in_at": {"type": "string", "format": "date-time", "description": "UTC, first scan."},
+            "already_checked_in": {"type": "boolean", "description": "True on a repeat scan."},
         },
         "required": ["name", "already_checked_in"],
-        "additionalProperties": True,
+    },
+    "CheckinStats": {
+        "type": "object",
+        "properties": {
+            "checked_in": {"type": "integer", "minimum": 0},
+            "confirmed_in_person": {"type": "integer", "minimum": 0},
+        },
+        "required": ["checked_in", "confirmed_in_person"],
     },
 }
 
@@ -413,7 +423,25 @@ PATHS: dict = {
                 "400": _error('The body is not `{"code": …}`.'),
                 "401": UNAUTHORIZED,
                 "403": FORBIDDEN,
-                "404": _error("Unknown event or unknown code."),
+                "404": _error(
+                    "Unknown event, or no registration of this event has this code (`unknown_code`)."
+                ),
+                "409": _error("The registration is not confirmed (`not_confirmed`): waitlisted, cancelled…"),
+            },
+        },
+    },
+    "/events/{slug}/checkins/stats": {
+        "parameters": [SLUG],
+        "get": {
+            "operationId": "getCheckinStats",
+            "summary": "How many confirmed in-person attendees have checked in",
+            "tags": ["organiser"],
+            "security": ORGANISER,
+            "responses": {
+                "200": _json(_ref("CheckinStats"), "Counts."),
+                "401": UNAUTHORIZED,
+                "403": FORBIDDEN,
+                "404": _error("Unknown event."),
             },
         },
     },

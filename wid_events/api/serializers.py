@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import request, url_for
 
 from wid_events.agenda import queries
 from wid_events.agenda.models import Session
 from wid_events.events.models import Event
 from wid_events.speakers.models import Person
-from wid_events.speakers.views import speaker_photo_url
+from wid_events.speakers.views import public_photo_url
 
 
 def event_summary(event: Event) -> dict:
@@ -89,9 +89,15 @@ def speaker(event: Event, person: Person) -> dict:
         "job_title": person.job_title,
         "bio": person.bio,
         "links": queries.public_links(person),
-        "photo_url": speaker_photo_url(event, person),
+        "photo_url": _absolute(public_photo_url(person)),
         "sessions": [
             {"id": link.session.id, "role": link.role.value} for link in queries.speaker_sessions(person)
         ],
         "url": url_for("speakers.speaker_page", slug=event.slug, person_id=person.id, _external=True),
     }
+
+
+def _absolute(path: str | None) -> str | None:
+    if not path or "://" in path:
+        return path
+    return request.host_url.rstrip("/") + path
