@@ -110,7 +110,7 @@ def register(slug: str):
         _apply_error(form, exc)
         valid = False
     if not valid:
-        return _render_form(event, form, 400 if "csrf_token" not in form.errors else 400)
+        return _render_form(event, form, 400)
 
     data = services.RegistrationData(
         name=form.name.data,
