@@ -6,11 +6,12 @@ import datetime as dt
 import io
 import re
 
+import pytest
 import sqlalchemy as sa
 from PIL import Image
 
 from tests.factories import login, make_event, make_organiser, make_person, make_session
-from tests.test_speaker_samples import HTML, make_jpeg_with_gps, make_pdf, make_png
+from tests.test_speaker_samples import HTML, isolated_client, make_jpeg_with_gps, make_pdf, make_png
 from wid_events.audit.models import AuditLogEntry
 from wid_events.core.web import hash_token
 from wid_events.enums import Gender, GenderSource, InvitationStatus, SpeakerRole
@@ -20,6 +21,11 @@ from wid_events.speakers.models import SpeakerToken
 from wid_events.storage import get_storage
 
 LINK_RE = re.compile(r"https?://\S+/speaker/([A-Za-z0-9_-]+)")
+
+
+@pytest.fixture
+def client(app):
+    return isolated_client(app)
 
 
 def sign_in(client, person):
@@ -43,7 +49,7 @@ def setup_speaker(email="ada@example.org", **kw):
 
 
 def test_cli_invite_emails_and_prints_a_working_hashed_link(app, runner, client, outbox):
-    event, person, _session = setup_speaker(email="Ada@Example.org")
+    event, _person, _session = setup_speaker(email="Ada@Example.org")
     result = runner.invoke(args=["speakers", "invite", event.slug, "ada@example.org"])
     assert result.exit_code == 0, result.output
     match = LINK_RE.search(result.output)
@@ -105,7 +111,7 @@ def test_expired_and_revoked_and_unknown_links(app, client):
     assert "expired" in body and "new link" in body
     assert client.get("/speaker/").status_code == 403
 
-    token2, raw2 = services.issue_token(person, actor="test")
+    _token2, raw2 = services.issue_token(person, actor="test")
     db.session.commit()
     services.revoke_links(person, actor="test")
     db.session.commit()
@@ -135,7 +141,7 @@ def test_organiser_buttons_invite_resend_revoke_and_see_answers(app, client, out
     assert [t.state for t in tokens] == ["revoked", "active"]
 
     # The speaker answers through their portal; the organiser sees it.
-    speaker = app.test_client()
+    speaker = isolated_client(app)
     assert speaker.get(f"/speaker/{second}").status_code == 302
     assert (
         speaker.post(f"/speaker/sessions/{session.id}/answer", data={"answer": "decline"}).status_code == 302

@@ -6,9 +6,32 @@ import io
 import zipfile
 
 import pytest
+from flask.testing import FlaskClient
 
 from wid_events.storage import LocalStorage, StorageError
 from wid_events.uploads import Kind, content_disposition, detect_kind, sanitise_filename
+
+# --- a test client whose requests do not share Flask-Login's cached user ---------------------
+
+
+class IsolatedClient(FlaskClient):
+    """The ``app`` fixture keeps one app context pushed, and Flask reuses it for test requests,
+    so ``g`` (where Flask-Login caches ``current_user``) would carry one client's user into
+    another client's request. Each request here starts and ends without that cache."""
+
+    def open(self, *args, **kwargs):
+        from flask import g
+
+        g.pop("_login_user", None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            g.pop("_login_user", None)
+
+
+def isolated_client(app) -> IsolatedClient:
+    return IsolatedClient(app, app.response_class, use_cookies=True)
+
 
 # --- builders (imported by the other speaker tests) ------------------------------------------
 

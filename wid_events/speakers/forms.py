@@ -14,6 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from wid_events.balance.forms import GenderFieldsMixin
@@ -21,9 +22,9 @@ from wid_events.enums import MaterialVisibility
 from wid_events.speakers.services import MAX_LINKS
 
 VISIBILITY_CHOICES = [
-    (MaterialVisibility.PUBLIC.value, _l("Public now")),
-    (MaterialVisibility.AFTER_START.value, _l("Public once the session starts")),
-    (MaterialVisibility.ORGANISERS.value, _l("Organisers only")),
+    SelectChoice(MaterialVisibility.PUBLIC.value, _l("Public now")),
+    SelectChoice(MaterialVisibility.AFTER_START.value, _l("Public once the session starts")),
+    SelectChoice(MaterialVisibility.ORGANISERS.value, _l("Organisers only")),
 ]
 
 
