@@ -52,6 +52,7 @@ def _render(event, *, forms: dict | None = None, status: int = 200):
             rules=rules,
             group_labels=group_labels,
             gender_labels=svg.gender_labels(),
+            count_label=svg.count_label,
             panel_chart=svg.panel_composition(report.panels) if report.panels else None,
             share_chart=svg.share_vs_target(overall_rows, stats.target, ident="share-chart"),
             exemption_forms=exemption_forms,

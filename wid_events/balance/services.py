@@ -601,7 +601,7 @@ def add_panelist(
         actor=actor,
         event_id=event.id,
         obj=session,
-        changes={"speaker": [None, person.name], "role": [None, SpeakerRole.PANELIST.value]},
+        changes={"speaker": [None, f"{person.name} ({SpeakerRole.PANELIST.value})"]},
     )
     return link
 

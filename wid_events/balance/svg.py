@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from markupsafe import Markup, escape
 
 from wid_events.balance import rules
@@ -34,6 +34,19 @@ def gender_labels() -> dict[str, str]:
         rules.SELF_DESCRIBED: gettext("self-described"),
         rules.UNDISCLOSED: gettext("not disclosed"),
     }
+
+
+def count_label(gender: str, n: int) -> str:
+    """ "3 men", "1 woman", "2 people not disclosed"."""
+    if gender == rules.WOMAN:
+        return ngettext("%(num)d woman", "%(num)d women", n)
+    if gender == rules.MAN:
+        return ngettext("%(num)d man", "%(num)d men", n)
+    if gender == rules.NON_BINARY:
+        return ngettext("%(num)d non-binary person", "%(num)d non-binary people", n)
+    if gender == rules.SELF_DESCRIBED:
+        return ngettext("%(num)d self-described", "%(num)d self-described", n)
+    return ngettext("%(num)d not disclosed", "%(num)d not disclosed", n)
 
 
 def _rect(x: float, y: float, w: float, h: float, fill: str, **extra: str) -> str:
@@ -88,7 +101,6 @@ def panel_composition(panels: Sequence, *, ident: str = "panel-chart") -> Markup
     width = left + most * unit + 150
     height = top + row * len(panels) + 10
     body = _legend(0)
-    labels = gender_labels()
     descs = []
     for i, p in enumerate(panels):
         y = top + i * row
@@ -108,7 +120,7 @@ def panel_composition(panels: Sequence, *, ident: str = "panel-chart") -> Markup
         )
         word = verdict_labels[v.verdict] + (" (" + gettext("exempted") + ")" if p.exempted else "")
         body.append(_text(left + most * unit + 12, y + 16, word, weight="700"))
-        parts = ", ".join(f"{v.counted[g]} {labels[g]}" for g in STACK if v.counted[g]) or gettext("nobody")
+        parts = ", ".join(count_label(g, v.counted[g]) for g in STACK if v.counted[g]) or gettext("nobody")
         descs.append(f"{p.session.title}: {parts}; {word}")
     title = gettext("Composition of each panel (counted members)")
     desc = gettext("Dashed red line: the minimum number of women per panel.") + " " + " · ".join(descs)
