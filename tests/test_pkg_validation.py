@@ -348,21 +348,45 @@ def snapshot() -> tuple:
     return counts, export_event(event)
 
 
-@pytest.mark.parametrize(("mutate", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_invalid_package_exits_2_with_message_and_changes_nothing(
-    runner, tmp_path, existing, mutate, message
-):
-    data = base_package()
-    data["event"]["title"] = "Changed title that must not be saved"
-    data["rooms"][0]["name"] = "Main hall"  # keeps labels stable in the messages
-    mutate(data)
-    result = runner.invoke(args=["events", "import", write(tmp_path, data)])
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert any(message in line for line in lines), lines
-    assert result.stdout == ""
-    assert snapshot() == existing
-    assert message in "\n".join(validate_package(data))
+def test_invalid_packages_exit_2_with_message_and_change_nothing(runner, tmp_path, existing, subtests):
+    """Every case on one imported event (one database set-up), each checked on its own."""
+    for case_id, mutate, message in CASES:
+        with subtests.test(msg=case_id):
+            data = base_package()
+            data["event"]["title"] = "Changed title that must not be saved"
+            mutate(data)
+            result = runner.invoke(args=["events", "import", write(tmp_path, data, f"{case_id}.json")])
+            assert result.exit_code == 2, result.output
+            lines = result.stderr.strip().splitlines()
+            assert any(message in line for line in lines), lines
+            assert result.stdout == ""
+            assert snapshot() == existing
+            assert message in "\n".join(validate_package(data))
+
+
+def test_cases_cover_every_kind_of_problem():
+    ids = {c[0] for c in CASES}
+    assert len(ids) == len(CASES)
+    for needed in (
+        "format-wrong",
+        "unknown-speaker",
+        "missing-title",
+        "capacity-negative",
+        "bad-timezone",
+        "event-end-before-start",
+        "session-end-before-start",
+        "session-before-event",
+        "unknown-room-key",
+        "unknown-track-key",
+        "unknown-person-key",
+        "duplicate-session",
+        "duplicate-speaker",
+        "bad-gender",
+        "share-above-1",
+        "min-women-negative",
+        "bad-email",
+    ):
+        assert needed in ids
 
 
 def test_every_problem_is_reported_once_on_its_own_line(runner, tmp_path, existing):
