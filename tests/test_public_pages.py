@@ -453,3 +453,22 @@ def test_speaker_profile_404s(client):
     assert client.get(f"/events/{event.slug}/speakers/{loner.id}").status_code == 404
     assert client.get(f"/events/{event.slug}/speakers/{foreign.id}").status_code == 404
     assert client.get(f"/events/{other.slug}/speakers/{foreign.id}").status_code == 200
+
+
+def test_past_event_does_not_offer_registration(client):
+    past = make_event(
+        "past-ev", start_date=dt.date(2020, 3, 1), end_date=dt.date(2020, 3, 1), registration_open=True
+    )
+    body = client.get(f"/events/{past.slug}/").get_data(as_text=True)
+    assert "This event has taken place" in body
+    assert f"/events/{past.slug}/register" not in body
+
+
+def test_venue_city_from_addresses():
+    from wid_events.events.views import venue_city
+
+    assert venue_city("Rue des Vétérinaires 47, 1070 Anderlecht, Belgium") == "Anderlecht"
+    assert venue_city("Friedrichstraße 1, D-10117 Berlin") == "Berlin"
+    assert venue_city("Berlin, Germany") == "Berlin"
+    assert venue_city("Brussels") == "Brussels"
+    assert venue_city(None) == ""

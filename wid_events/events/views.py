@@ -69,6 +69,16 @@ def webcal_url(http_url: str) -> str:
     return "webcal://" + http_url.split("://", 1)[-1]
 
 
+@bp.app_template_global()
+def registration_available(event: Event) -> bool:
+    """Registration is open and the event has not ended yet (in the event's timezone)."""
+    return bool(event.registration_open) and event.end_date >= event_today(event)
+
+
+def event_today(event: Event) -> dt.date:
+    return dt.datetime.now(event.tz).date()
+
+
 @bp.app_template_filter("session_type_label")
 def session_type_label(value) -> str:
     return str(queries.SESSION_TYPE_LABELS.get(value, value))
@@ -116,6 +126,7 @@ def event_page(slug: str):
         event=event,
         draft=draft,
         tz_labels=queries.tz_labels(event),
+        is_past=event.end_date < event_today(event),
         section="event",
     )
 
@@ -132,4 +143,6 @@ def venue_city(address: str | None) -> str:
             return match.group(1)
     if len(parts) >= 3:
         return parts[-2]
-    return parts[-1] if len(parts) == 2 else ""
+    if len(parts) == 2:  # "Berlin, Germany" or "Street 1, Town"
+        return parts[1] if any(ch.isdigit() for ch in parts[0]) else parts[0]
+    return parts[0] if parts and not any(ch.isdigit() for ch in parts[0]) else ""
