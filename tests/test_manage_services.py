@@ -20,7 +20,7 @@ from wid_events.errors import Conflict, DomainError
 from wid_events.events import services as event_services
 from wid_events.extensions import db
 from wid_events.registration.models import Registration, RegistrationSession
-from wid_events.speakers.models import Unavailability
+from wid_events.speakers.models import Person, Unavailability
 
 
 def at(event, hour, minute=0, day=0):
@@ -261,3 +261,144 @@ def test_duplicate_event_copies_skeleton(app):
     assert len(copied) == 1
     assert copied[0].start == dt.datetime(2031, 3, 4, 10, 0)
     assert copied[0].room.event_id == new.id and copied[0].speakers == []
+
+
+def test_agenda_check_on_an_imported_event_package(app, runner, tmp_path):
+    """The acceptance case: import an event package with every kind of conflict, then check it."""
+    if "events" not in app.cli.commands:
+        pytest.skip("the events import command is not available")
+    session = {
+        "track": None,
+        "capacity": None,
+        "requires_signup": False,
+        "description": "",
+        "status": "confirmed",
+    }
+    package = {
+        "format": "wid-event/1",
+        "event": {
+            "slug": "imported-conflicts",
+            "title": "Imported",
+            "description": "",
+            "timezone": "Europe/Brussels",
+            "start_date": "2030-09-11",
+            "end_date": "2030-09-11",
+            "mode": "in_person",
+            "venue": {"name": "The Faculty", "address": "Brussels"},
+            "livestream_url": None,
+            "capacity_in_person": 100,
+            "capacity_online": None,
+            "registration_open": False,
+            "published": False,
+            "balance_policy": {
+                "min_women_per_panel": 1,
+                "count_moderators": False,
+                "count_non_binary": False,
+                "target_share_women": 0.4,
+            },
+        },
+        "rooms": [
+            {"key": "hall", "name": "Hall", "capacity": 100},
+            {"key": "small", "name": "Small", "capacity": 10},
+        ],
+        "tracks": [],
+        "people": [
+            {
+                "key": "amina",
+                "name": "Amina",
+                "email": None,
+                "organisation": None,
+                "pronouns": None,
+                "gender": "woman",
+            },
+            {
+                "key": "jan",
+                "name": "Jan",
+                "email": None,
+                "organisation": None,
+                "pronouns": None,
+                "gender": "man",
+            },
+        ],
+        "sessions": [
+            {
+                **session,
+                "key": "a",
+                "title": "Talk A",
+                "type": "talk",
+                "start": "2030-09-11T09:00:00",
+                "end": "2030-09-11T10:00:00",
+                "room": "hall",
+                "speakers": [{"person": "amina", "role": "speaker"}],
+            },
+            {
+                **session,
+                "key": "b",
+                "title": "Talk B",
+                "type": "talk",
+                "start": "2030-09-11T09:30:00",
+                "end": "2030-09-11T10:30:00",
+                "room": "hall",
+                "speakers": [{"person": "amina", "role": "speaker"}],
+            },
+            {
+                **session,
+                "key": "c",
+                "title": "Next year",
+                "type": "talk",
+                "start": "2031-09-11T09:00:00",
+                "end": "2031-09-11T10:00:00",
+                "room": None,
+                "speakers": [],
+            },
+            {
+                **session,
+                "key": "d",
+                "title": "Backwards",
+                "type": "talk",
+                "start": "2030-09-11T16:00:00",
+                "end": "2030-09-11T15:00:00",
+                "room": None,
+                "speakers": [],
+            },
+            {
+                **session,
+                "key": "e",
+                "title": "Big workshop",
+                "type": "workshop",
+                "start": "2030-09-11T13:00:00",
+                "end": "2030-09-11T14:00:00",
+                "room": "small",
+                "capacity": 40,
+                "requires_signup": True,
+                "speakers": [{"person": "jan", "role": "facilitator"}],
+            },
+        ],
+    }
+    # The package importer refuses sessions outside the dates or ending before they start, so
+    # those two are imported valid and broken afterwards (as a later edit or a migration would).
+    package["sessions"][2]["start"], package["sessions"][2]["end"] = (
+        "2030-09-11T18:00:00",
+        "2030-09-11T19:00:00",
+    )
+    package["sessions"][3]["end"] = "2030-09-11T17:00:00"
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(package), encoding="utf-8")
+    result = runner.invoke(args=["events", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    db.session.rollback()
+    next_year = db.session.scalar(sa.select(Session).where(Session.title == "Next year"))
+    next_year.start, next_year.end = dt.datetime(2031, 9, 11, 9), dt.datetime(2031, 9, 11, 10)
+    broken = db.session.scalar(sa.select(Session).where(Session.title == "Backwards"))
+    broken.end = broken.start - dt.timedelta(hours=1)
+    db.session.commit()
+    db.session.rollback()
+    jan = db.session.scalar(sa.select(Person).where(Person.name == "Jan"))
+    db.session.add(
+        Unavailability(person=jan, start=dt.datetime(2030, 9, 11, 12), end=dt.datetime(2030, 9, 11, 14))
+    )
+    db.session.commit()
+    result = runner.invoke(args=["agenda", "check", "imported-conflicts", "--json"])
+    assert result.exit_code == 1, result.output
+    found = {c["kind"] for c in json.loads(result.output)["conflicts"]}
+    assert found == set(KINDS)
