@@ -44,7 +44,7 @@ def test_speaker_edits_bio_uploads_pdf_and_public_page_shows_it(app, page, tmp_p
 
     page.get_by_role("link", name="Your sessions", exact=True).click()
     page.get_by_role("link", name="Slides and materials for “Opening keynote”").click()
-    expect(page.get_by_text("Maximum 50 MB; PDF, PPTX, ODP, DOCX, ODT.").first).to_be_visible()
+    expect(page.get_by_text("Maximum 50 MB; PDF, PPTX, ODP, DOCX or ODT.").first).to_be_visible()
     page.get_by_label("File", exact=True).set_input_files(str(pdf))
     page.get_by_label("Title (optional)").first.fill("Keynote slides")
     page.get_by_label("Public now").first.check()

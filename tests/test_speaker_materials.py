@@ -131,7 +131,7 @@ def test_refused_files_leave_nothing_behind(app, client, speaker, data, name, me
 def test_form_shows_the_limit_and_the_accepted_types(app, client, speaker):
     _event, _person, session = speaker
     text = client.get(f"/speaker/sessions/{session.id}/materials").get_data(as_text=True)
-    assert "Maximum 50 MB; PDF, PPTX, ODP, DOCX, ODT." in text
+    assert "Maximum 50 MB; PDF, PPTX, ODP, DOCX or ODT." in text
 
 
 def test_oversized_upload_gets_the_friendly_413_page(app, client, speaker, monkeypatch):
@@ -400,3 +400,46 @@ def test_material_of_another_event_is_not_reachable_through_this_slug(app, clien
     material = only_material()
     other = make_event()
     assert isolated_client(app).get(f"/events/{other.slug}/materials/{material.id}").status_code == 404
+
+
+def test_oversized_upload_to_a_real_server_gets_the_413_page_not_a_reset(
+    app, live_server, _live_app, monkeypatch
+):
+    import http.client
+
+    event = make_event()
+    person = make_person(event, "Ada", email="ada@example.org")
+    session = make_session(event, "Talk", speakers=[(person, SpeakerRole.SPEAKER)])
+    _token, raw = services.issue_token(person, actor="test")
+    db.session.commit()
+    monkeypatch.setitem(_live_app.config, "MAX_UPLOAD_MB", 1)
+    monkeypatch.setitem(_live_app.config, "MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    conn = http.client.HTTPConnection("127.0.0.1", live_server.port, timeout=30)
+    conn.request("GET", f"/speaker/{raw}")
+    opened = conn.getresponse()
+    opened.read()
+    assert opened.status == 302
+    cookie = opened.getheader("Set-Cookie").split(";", 1)[0]
+    boundary = "wid-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="f-file"; filename="big.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + make_pdf()
+        + os.urandom(6 * 1024 * 1024)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    conn.request(
+        "POST",
+        f"/speaker/sessions/{session.id}/materials/file",
+        body=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Cookie": cookie},
+    )
+    response = conn.getresponse()
+    text = response.read().decode()
+    conn.close()
+    assert response.status == 413
+    assert "larger than the 1 MB limit" in text and "Nothing was saved" in text
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Material)) == 0

@@ -255,8 +255,12 @@ class ValidatedUpload:
 
 
 def kinds_label(kinds: set[Kind] | frozenset[Kind]) -> str:
+    """``PDF, PPTX, ODP, DOCX or ODT``: the accepted types, for hints and messages."""
     order = [Kind.PDF, Kind.PPTX, Kind.ODP, Kind.DOCX, Kind.ODT, Kind.JPEG, Kind.PNG, Kind.WEBP]
-    return ", ".join(k.extension.upper() if k is not Kind.JPEG else "JPEG" for k in order if k in kinds)
+    names = [k.extension.upper() if k is not Kind.JPEG else "JPEG" for k in order if k in kinds]
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(list)s or %(last)s", list=", ".join(names[:-1]), last=names[-1])
 
 
 def validate_upload(
