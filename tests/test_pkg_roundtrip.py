@@ -448,3 +448,59 @@ def test_export_is_deterministic_and_chronological(app):
     out = export_event(ev)
     assert [s["key"] for s in out["sessions"]] == ["welcome", "panel-1", "ws-finance", "ws-talent", "lunch"]
     assert export_event(event()) == out
+
+
+def test_moving_a_published_session_queues_a_change_notice(runner, tmp_path, app):
+    from wid_events.agenda.models import SessionChange
+
+    assert cli_import(runner, tmp_path, base_package()).exit_code == 0
+    data = base_package()
+    finance = next(s for s in data["sessions"] if s["key"] == "ws-finance")
+    finance.update(start="2030-09-12T14:00", end="2030-09-12T15:30", room="ws-b")
+    next(s for s in data["sessions"] if s["key"] == "ws-talent")["title"] = "Retitled only"
+    assert cli_import(runner, tmp_path, data).exit_code == 0
+    changes = db.session.scalars(sa.select(SessionChange)).all()
+    assert len(changes) == 1  # a new title alone needs no notice
+    change = changes[0]
+    assert change.session_title == "Sustainable Finance"
+    assert change.changes == {
+        "start": ["2030-09-12T11:00", "2030-09-12T14:00"],
+        "end": ["2030-09-12T12:30", "2030-09-12T15:30"],
+        "room_id": ["Workshop room A", "Workshop room B"],
+    }
+    assert change.sequence == 1 and change.notified_at is None
+
+
+def test_unpublished_import_changes_queue_no_notice(runner, tmp_path, app):
+    from wid_events.agenda.models import SessionChange
+
+    data = base_package()
+    data["event"]["published"] = False
+    assert cli_import(runner, tmp_path, data).exit_code == 0
+    data["sessions"][0]["start"] = "2030-09-11T08:45"
+    assert cli_import(runner, tmp_path, data).exit_code == 0
+    assert count_rows(SessionChange) == 0
+    assert all(s.sequence == 0 for s in event().sessions)
+
+
+def test_published_import_with_an_all_men_panel_is_refused(runner, tmp_path, app):
+    data = base_package()
+    data["people"].append(
+        {
+            "key": "marc",
+            "name": "Marc Lambert",
+            "email": None,
+            "organisation": None,
+            "pronouns": None,
+            "gender": "man",
+        }
+    )
+    panel = next(s for s in data["sessions"] if s["key"] == "panel-1")
+    panel["speakers"] = [{"person": "joao", "role": "panelist"}, {"person": "marc", "role": "panelist"}]
+    result = cli_import(runner, tmp_path, data)
+    assert result.exit_code == 2
+    assert "Panel 1: Pathways" in result.stderr
+    assert count_rows(Event) == count_rows(Session) == count_rows(AuditLogEntry) == 0
+    # As a draft it may be imported (and fixed before publishing).
+    data["event"]["published"] = False
+    assert cli_import(runner, tmp_path, data).exit_code == 0

@@ -44,8 +44,9 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
-from wid_events.agenda.models import Session, SessionSpeaker
+from wid_events.agenda.models import Session, SessionChange, SessionSpeaker
 from wid_events.audit import services as audit
+from wid_events.balance import services as balance
 from wid_events.core.database import lock_for_update
 from wid_events.enums import (
     EventMode,
@@ -785,12 +786,51 @@ def _replace_problems(event: Event, pkg: _Parsed) -> list[str]:
     return problems
 
 
+#: Session fields whose change after publication is announced (calendar SEQUENCE, notices).
+_TRACKED = ("start", "end", "room", "status")
+
+
+def _display(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, Room):
+        return value.name
+    return getattr(value, "value", value)
+
+
+def _session_change(event: Event, session: Session, before: dict, actor: Any) -> list[SessionChange]:
+    """Bump the SEQUENCE and describe the change, when a published session moved or changed status.
+
+    The :class:`SessionChange` joins the organiser's "changes since publication" queue, from
+    which attendees are notified (as for an edit in the agenda editor).
+    """
+    changed = {f: (before[f], getattr(session, f)) for f in _TRACKED if before[f] != getattr(session, f)}
+    if not changed:
+        return []
+    # Calendar clients only pick up a changed event with a higher SEQUENCE.
+    session.sequence = (session.sequence or 0) + 1
+    return [
+        SessionChange(
+            event_id=event.id,
+            session_id=session.id,
+            session_title=session.title,
+            changes={
+                ("room_id" if f == "room" else f): [_display(a), _display(b)] for f, (a, b) in changed.items()
+            },
+            sequence=session.sequence,
+            actor_label=audit.actor_label(actor),
+        )
+    ]
+
+
 def import_package(data: Any, *, actor: Any) -> Event:
     """Create the event described by ``data``, or replace the existing event with that slug.
 
     Raises :class:`ValidationFailed` (with one message per problem) and changes nothing when
-    the package is invalid or would drop sessions that attendees signed up for. Does not
-    commit: the caller commits (one transaction).
+    the package is invalid or would drop sessions that attendees signed up for, and
+    ``BalanceGateError`` when a published agenda would have a failing, unexempted panel.
+    On a published event, moved or cancelled sessions get a new iCalendar SEQUENCE and a
+    pending change notice. Does not commit: the caller commits (one transaction) or rolls back.
     """
     problems, pkg = _parse(data)
     if problems:
@@ -906,6 +946,7 @@ def import_package(data: Any, *, actor: Any) -> Event:
         # Sessions, matched by key (keeps their id, so sign-ups and calendar UIDs stay).
         old_sessions = {s.key: s for s in ([] if creating else event.sessions)}
         added = 0
+        tracked_changes: list[SessionChange] = []
         for item in pkg.sessions:
             session = old_sessions.pop(item["key"], None)
             new = session is None
@@ -913,7 +954,7 @@ def import_package(data: Any, *, actor: Any) -> Event:
                 added += 1
                 session = Session(event=event, key=item["key"], sequence=0)
                 db.session.add(session)
-            before = None if new else (session.start, session.end, session.room, session.status)
+            before = None if new else {f: getattr(session, f) for f in _TRACKED}
             session.title = item["title"]
             session.start = item["start"]
             session.end = item["end"]
@@ -926,13 +967,8 @@ def import_package(data: Any, *, actor: Any) -> Event:
             _set(session, "requires_signup", item["requires_signup"], False, creating=new)
             _set(session, "description", item["description"], "", creating=new)
             _set(session, "status", item["status"], SessionStatus.CONFIRMED, creating=new)
-            if (
-                before is not None
-                and event.published
-                and before != (session.start, session.end, session.room, session.status)
-            ):
-                # Calendar clients only pick up a changed event with a higher SEQUENCE.
-                session.sequence = (session.sequence or 0) + 1
+            if before is not None and event.published:
+                tracked_changes.extend(_session_change(event, session, before, actor))
             links = {link.person.key: link for link in session.speakers}
             wanted = []
             for pos, sp in enumerate(item["speakers"]):
@@ -957,6 +993,13 @@ def import_package(data: Any, *, actor: Any) -> Event:
         event.tracks.remove(track)
     db.session.flush()
 
+    for change in tracked_changes:
+        db.session.add(change)
+    if event.published:
+        # The "No Women No Panel" gate applies to an imported agenda as to an edited one:
+        # a published event may not end up with a failing panel that has no exemption.
+        balance.enforce_gate(event, publishing=True)
+
     audit.record(
         "event.import",
         actor=actor,
@@ -964,6 +1007,7 @@ def import_package(data: Any, *, actor: Any) -> Event:
         obj=event,
         changes={
             "created": creating,
+            "sessions_moved": len(tracked_changes),
             "format": FORMAT,
             "rooms": len(pkg.rooms),
             "tracks": len(pkg.tracks),
