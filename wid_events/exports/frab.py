@@ -29,7 +29,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from lxml import etree
 
-from wid_events.enums import EventMode, MaterialVisibility
+from wid_events.enums import EventMode
 from wid_events.exports.ics import locale_context, public_speakers, public_url, session_url
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
@@ -70,26 +70,27 @@ def _no_room_name(event) -> str:
     return _("Online") if event.mode == EventMode.ONLINE else _("Main venue")
 
 
+def _public_materials(session) -> list:
+    """The speaker area's public materials of a session (empty if that area is absent)."""
+    try:
+        from wid_events.speakers.services import public_materials
+    except ImportError:
+        return []
+    return public_materials(session)
+
+
 def _materials(session) -> list[dict]:
-    """Public materials of the speaker area's ``Material`` model, if it exists."""
+    """``attachments``: links to the public materials (the site's download URL, or the link)."""
     out = []
-    for material in getattr(session, "materials", None) or []:
-        visibility = getattr(material, "visibility", MaterialVisibility.PUBLIC)
-        if visibility == MaterialVisibility.ORGANISERS:
-            continue
-        if visibility == MaterialVisibility.AFTER_START:
-            now_local = dt.datetime.now(session.event.tz).replace(tzinfo=None)
-            if now_local < session.start:
-                continue
-        url = getattr(material, "url", None) or getattr(material, "public_url", None)
-        if not url and getattr(material, "id", None) is not None:
-            url = f"/events/{session.event.slug}/sessions/{session.id}/materials/{material.id}"
-        if not url:
-            continue
-        if url.startswith("/"):
-            url = public_url(url)
-        title = getattr(material, "title", None) or getattr(material, "filename", None) or _("Material")
-        out.append({"url": url, "title": title, "type": "slides"})
+    for material in _public_materials(session):
+        if getattr(material, "url", None):
+            url = material.url
+        else:
+            url = public_url(f"/events/{session.event.slug}/materials/{material.id}")
+        kind = getattr(getattr(material, "current", None), "kind", "") or ""
+        title = material.title or _("Material")
+        kind = "slides" if kind in ("pdf", "pptx", "odp") else "related"
+        out.append({"url": url, "title": title, "type": kind})
     return out
 
 
