@@ -29,7 +29,7 @@ from wid_events.agenda.models import Session, SessionChange
 from wid_events.balance.forms import PURPOSE
 from wid_events.balance.services import BalanceGateError
 from wid_events.core.web import organiser_required
-from wid_events.enums import SessionStatus
+from wid_events.enums import SessionStatus, SessionType, SpeakerRole
 from wid_events.errors import DomainError
 from wid_events.events.manage_views import actor, owned_or_404, show_error
 from wid_events.events.models import Event
@@ -38,6 +38,11 @@ from wid_events.speakers.models import Person, Unavailability
 
 bp = Blueprint("agenda_manage", __name__, url_prefix="/manage/events/<slug>")
 
+#: The role preselected when adding someone to a session of this type.
+DEFAULT_ROLES = {
+    SessionType.PANEL: SpeakerRole.PANELIST,
+    SessionType.WORKSHOP: SpeakerRole.FACILITATOR,
+}
 #: Minutes per row of the agenda editor grid.
 GRID_STEP = 5
 
@@ -275,6 +280,8 @@ def session_edit(event: Event, session_id: int):
     found = people_services.search_people(event, query) if query else []
     on_session = {link.person_id for link in session.speakers}
     conflicts = conflicts_by_session(find_conflicts(event)).get(session.id, [])
+    new_speaker_form = NewSpeakerForm(formdata=None)
+    new_speaker_form.role.data = DEFAULT_ROLES.get(session.type, SpeakerRole.SPEAKER).value
     return render_template(
         "agenda/manage_session_form.html",
         event=event,
@@ -283,7 +290,7 @@ def session_edit(event: Event, session_id: int):
         query=query,
         found=[p for p in found if p.id not in on_session],
         add_form=AddSpeakerForm(formdata=None),
-        new_speaker_form=NewSpeakerForm(formdata=None),
+        new_speaker_form=new_speaker_form,
         role_form=SpeakerRoleForm(formdata=None),
         conflicts=conflicts,
         title=session.title,
