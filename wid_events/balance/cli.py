@@ -11,6 +11,7 @@ import json
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
+from flask_babel import gettext, ngettext
 
 from wid_events.balance import services
 from wid_events.events.models import Event
@@ -27,27 +28,46 @@ def check(slug: str, as_json: bool) -> None:
     """Give the No Women No Panel verdict of every panel of event SLUG."""
     event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
     if event is None:
-        click.echo(f"Unknown event: {slug}", err=True)
+        with services.in_locale():
+            click.echo(gettext("Unknown event: %(slug)s", slug=slug), err=True)
         raise SystemExit(2)
     document = services.check(event)
     status = services.exit_status(document)
     if as_json:
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         raise SystemExit(status)
-    panels = document["panels"]
-    width = max((len(p["verdict"]) for p in panels), default=4)
-    for p in panels:
-        click.echo(f"{p['verdict'].upper():<{width}}  #{p['session']} {p['title']}: {p['reason']}")
-    counts = {v: sum(1 for p in panels if p["verdict"] == v) for v in ("pass", "fail", "incomplete")}
-    share = document["event_share_women"]
-    share_text = "n/a" if share is None else f"{share:.0%}"
-    target = document["policy"]["target_share_women"]
-    click.echo(
-        f"{len(panels)} panels: {counts['pass']} pass, {counts['fail']} fail, "
-        f"{counts['incomplete']} incomplete. Women are {share_text} of {document['speakers']} "
-        f"speakers (target {target:.0%})."
-    )
+    with services.in_locale():
+        for line in text_lines(document):
+            click.echo(line)
     raise SystemExit(status)
+
+
+def text_lines(document: dict) -> list[str]:
+    """One line per panel, then a summary."""
+    panels = document["panels"]
+    labels = {"pass": gettext("PASS"), "fail": gettext("FAIL"), "incomplete": gettext("INCOMPLETE")}
+    width = max((len(labels[p["verdict"]]) for p in panels), default=4)
+    lines = [f"{labels[p['verdict']]:<{width}}  #{p['session']} {p['title']}: {p['reason']}" for p in panels]
+    counts = {v: sum(1 for p in panels if p["verdict"] == v) for v in labels}
+    share = document["event_share_women"]
+    lines.append(
+        ngettext(
+            "%(num)d panel: %(passing)d pass, %(failing)d fail, %(incomplete)d incomplete.",
+            "%(num)d panels: %(passing)d pass, %(failing)d fail, %(incomplete)d incomplete.",
+            len(panels),
+            passing=counts["pass"],
+            failing=counts["fail"],
+            incomplete=counts["incomplete"],
+        )
+        + " "
+        + gettext(
+            "Women are %(share)s of %(speakers)d speakers (target %(target)s).",
+            share=gettext("n/a") if share is None else f"{share:.0%}",
+            speakers=document["speakers"],
+            target=f"{document['policy']['target_share_women']:.0%}",
+        )
+    )
+    return lines
 
 
 commands = [balance]

@@ -185,7 +185,7 @@ def panel_verdict(members: Sequence[Member], policy: Policy = Policy()) -> Verdi
         else:
             parts.append(ReasonPart("more_needed", needed, (("minimum", minimum),)))
         on_panel = _tally(panelists)
-        for gender in (MAN, WOMAN):
+        for gender in (WOMAN, MAN):
             if on_panel[gender]:
                 parts.append(ReasonPart("panelists", on_panel[gender], (("gender", gender),)))
         if counted[NON_BINARY]:

@@ -107,6 +107,7 @@ def _sessions(event: Event) -> list[Session]:
     ``populate_existing`` so that a caller's unflushed edits (autoflushed first) and
     deletions are seen: the gate runs before the caller commits.
     """
+    db.session.flush()  # even inside a caller's no_autoflush block
     return list(
         db.session.scalars(
             sa.select(Session)
@@ -138,7 +139,7 @@ def _lineup(session: Session) -> list[str]:
 # --- translating reasons --------------------------------------------------------------------
 
 
-def _in_locale():
+def in_locale():
     """Flask-Babel needs a locale; outside a request (CLI, jobs) use the default one."""
     if has_request_context():
         return contextlib.nullcontext()
@@ -217,7 +218,7 @@ def render_part(part: rules.ReasonPart) -> str:
 
 
 def render_reason(verdict: rules.Verdict, exemption: BalanceExemption | None = None) -> str:
-    with _in_locale():
+    with in_locale():
         text = "; ".join(render_part(p) for p in verdict.reason)
         if exemption is not None:
             note = gettext(
@@ -356,7 +357,7 @@ def enforce_gate(event: Event, *, publishing: bool = False) -> None:
     blocking = [r for r in panel_results(event) if r.blocks]
     if not blocking:
         return
-    with _in_locale():
+    with in_locale():
         details = " ".join(
             gettext("“%(title)s”: %(reason)s.", title=r.session.title, reason=r.reason) for r in blocking
         )
@@ -381,7 +382,7 @@ def enforce_gate(event: Event, *, publishing: bool = False) -> None:
 
 def publish_warnings(event: Event) -> list[str]:
     """One message per incomplete panel (they warn, never block)."""
-    with _in_locale():
+    with in_locale():
         return [
             gettext("“%(title)s” is incomplete: %(reason)s.", title=r.session.title, reason=r.reason)
             for r in panel_results(event)
