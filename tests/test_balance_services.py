@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -267,6 +268,10 @@ def test_report_page_shows_verdicts_reasons_suggestions_and_charts(world, client
     assert "Dropped debate" not in html
     assert "style=" not in html and "<script" not in html
     assert html.count("<h1") == 1
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "element ids are unique"
+    for label_for in re.findall(r'<label for="([^"]+)"', html):
+        assert label_for in ids
 
 
 def test_report_is_for_organisers_of_that_event_only(world, client):
@@ -404,12 +409,12 @@ def test_badge_shows_aggregates_for_published_events_with_enough_speakers(world,
     assert "38% of our 8 speakers are women" in html
     world["event"].published = False
     db.session.commit()
-    assert "panels meet" not in render_badge(app, world["event"])
+    assert "balance-badge" not in render_badge(app, world["event"])
 
 
 def test_badge_is_suppressed_below_five_speakers(app):
     event = make_event()
     panel(event, "Small", [(make_person(event, f"P{i}", W if i == 0 else M), P) for i in range(4)])
-    assert "panels meet" not in render_badge(app, event)
+    assert "balance-badge" not in render_badge(app, event)
     make_session(event, "Talk", start=at(event, 15), speakers=[(make_person(event, "Fifth", M), P)])
-    assert "1 of 1 panels meet" in render_badge(app, event)
+    assert "1 of 1 panel meets No Women No Panel" in render_badge(app, event)

@@ -59,6 +59,11 @@ def _render(event, *, forms: dict | None = None, status: int = 200):
             revoke_form=RevokeExemptionForm(formdata=None),
             add_form=AddPanelistForm(formdata=None),
             publish_url=_publish_url(event),
+            settings_url=(
+                url_for("manage.settings", slug=event.slug)
+                if "manage.settings" in current_app.view_functions
+                else None
+            ),
         ),
         status,
     )
