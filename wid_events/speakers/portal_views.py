@@ -277,7 +277,7 @@ def profile(person: Person):
         title=_("Your profile"),
         person=person,
         event=person.event,
-        form=form,
+        form=_number_link_rows(form),
         photo_form=PhotoForm(),
         purpose=PURPOSE,
     ), status
@@ -309,7 +309,7 @@ def upload_photo(person: Person):
         title=_("Your profile"),
         person=person,
         event=person.event,
-        form=form,
+        form=_number_link_rows(form),
         photo_form=photo_form,
         purpose=PURPOSE,
     ), 422
@@ -501,6 +501,16 @@ def change_visibility(person: Person, material_id: int):
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for(".materials", session_id=material.session_id))
+
+
+def _number_link_rows(form: ProfileForm) -> ProfileForm:
+    """Give each link row's fields a distinct accessible name ("Link 2: address")."""
+    from wtforms.fields import Label
+
+    for n, row in enumerate(form.links, start=1):
+        row.form.label.label = Label(row.form.label.id, _("Link %(n)s: text", n=n))
+        row.form.url.label = Label(row.form.url.id, _("Link %(n)s: address (https://…)", n=n))
+    return form
 
 
 def _attach_error(form, exc: DomainError) -> None:
