@@ -504,3 +504,16 @@ def test_published_import_with_an_all_men_panel_is_refused(runner, tmp_path, app
     # As a draft it may be imported (and fixed before publishing).
     data["event"]["published"] = False
     assert cli_import(runner, tmp_path, data).exit_code == 0
+
+
+def test_venue_with_an_address_only_round_trips(app):
+    data = base_package()
+    data["event"]["venue"] = {"name": "", "address": "Rue des Vétérinaires 47"}
+    ev = import_package(data, actor="test")
+    db.session.commit()
+    assert (ev.venue_name, ev.venue_address) == (None, "Rue des Vétérinaires 47")
+    first = export_event(ev)
+    assert first["event"]["venue"] == {"name": "", "address": "Rue des Vétérinaires 47"}
+    import_package(first, actor="test")
+    db.session.commit()
+    assert export_event(event()) == first

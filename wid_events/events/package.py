@@ -159,8 +159,8 @@ def export_event(event: Event) -> dict:
         key=lambda s: (s.start, s.end, room_pos.get(s.room_id, len(room_pos)), s.key),
     )
     venue = None
-    if event.venue_name is not None or event.venue_address is not None:
-        venue = {"name": event.venue_name or "", "address": event.venue_address}
+    if event.venue_name or event.venue_address:
+        venue = {"name": event.venue_name or "", "address": event.venue_address or None}
     return {
         "format": FORMAT,
         "event": {
@@ -547,7 +547,7 @@ def _parse_event(problems: list[str], raw: Any) -> dict:
         ev["venue"] = None
     elif isinstance(venue, dict):
         v = _Obj(problems, "event.venue", venue, VENUE_FIELDS)
-        name = v.text("name", required=True, max_len=300, non_empty=True)
+        name = v.text("name", required=True, max_len=300)
         address = v.text("address", nullable=True, max_len=500)
         if name is not MISSING and address is not MISSING:
             ev["venue"] = {"name": name, "address": address if address is not MISSING else None}
@@ -854,8 +854,8 @@ def import_package(data: Any, *, actor: Any) -> Event:
         _set(event, "description", ev["description"], "", creating=creating)
         _set(event, "mode", ev["mode"], EventMode.IN_PERSON, creating=creating)
         if ev["venue"] is not MISSING:
-            event.venue_name = ev["venue"]["name"] if ev["venue"] else None
-            event.venue_address = ev["venue"]["address"] if ev["venue"] else None
+            event.venue_name = (ev["venue"]["name"] or None) if ev["venue"] else None
+            event.venue_address = (ev["venue"]["address"] or None) if ev["venue"] else None
         _set(event, "livestream_url", ev["livestream_url"], None, creating=creating)
         _set(event, "capacity_in_person", ev["capacity_in_person"], None, creating=creating)
         _set(event, "capacity_online", ev["capacity_online"], None, creating=creating)
