@@ -244,3 +244,28 @@ def test_cli_calendar_export(runner, dst_event, tmp_path):
     assert len(cal.walk("VEVENT")) == 5
     result = runner.invoke(args=["calendar", "export", "nope", "-o", str(out)])
     assert result.exit_code == 2
+
+
+def test_agenda_pdf(client, dst_event, tmp_path):
+    import shutil
+    import subprocess
+
+    resp = client.get("/events/dst-2024/agenda.pdf")
+    assert resp.status_code == 200
+    assert resp.mimetype == "application/pdf"
+    assert resp.data.startswith(b"%PDF")
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(["pdftotext", "-", "-"], input=resp.data, capture_output=True, check=True).stdout
+    text = text.decode()
+    for expected in (
+        "Opening",
+        "Sunday panel",
+        "Auditorium",
+        "Ana Müller (moderator), IOM Belgium",
+        "Cancelled",
+    ):
+        assert expected in text, expected
+    assert "9:00" in text
+    assert "stream.example.org" not in text
+    assert client.get("/events/hidden-x/agenda.pdf").status_code == 404

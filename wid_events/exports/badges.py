@@ -208,8 +208,8 @@ p { margin: 0; }
 .band { color: #fff; font-weight: 700; text-transform: uppercase; letter-spacing: 0.08em;
         text-align: center; }
 .who { flex: 1; text-align: center; }
-.first { font-weight: 700; line-height: 1.05; unicode-bidi: plaintext; overflow-wrap: anywhere; }
-.full, .org, .pronouns { unicode-bidi: plaintext; overflow-wrap: anywhere; margin: 0; }
+.first { font-weight: 700; line-height: 1.05; overflow-wrap: anywhere; }
+.full, .org, .pronouns { overflow-wrap: anywhere; margin: 0; }
 .pronouns { font-style: italic; }
 .foot { display: flex; align-items: flex-end; justify-content: space-between; }
 .event { color: #333; }

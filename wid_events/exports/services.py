@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from wid_events.core.database import write_transaction
 from wid_events.enums import Attendance, RegistrationStatus
 from wid_events.errors import Conflict, DomainError, NotFound
 from wid_events.extensions import db
@@ -87,32 +88,38 @@ def check_in(
         registration = registration_by_code(event, code or "")
     if registration.status != RegistrationStatus.CONFIRMED:
         raise Conflict(_status_message(registration.status), code="not_confirmed")
-    now = utcnow()
-    result = db.session.execute(
-        sa.update(Registration)
-        .where(Registration.id == registration.id, Registration.checked_in_at.is_(None))
-        .values(checked_in_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    first = result.rowcount == 1
-    db.session.commit()
-    db.session.refresh(registration)
-    if first:
-        from wid_events.audit import services as audit
-
-        audit.record(
-            "registration.checked_in",
-            actor=actor,
-            event_id=event.id,
-            obj=registration,
-            changes={"checked_in_at": [None, registration.checked_in_at.isoformat()]},
+    registration_id = registration.id
+    # SQLite: BEGIN IMMEDIATE waits for the write lock instead of failing on a stale snapshot.
+    with write_transaction():
+        result = db.session.execute(
+            sa.update(Registration)
+            .where(Registration.id == registration_id, Registration.checked_in_at.is_(None))
+            .values(checked_in_at=utcnow())
+            .execution_options(synchronize_session=False)
         )
+        first = result.rowcount == 1
+        db.session.refresh(registration)
+        if first:
+            from wid_events.audit import services as audit
+
+            audit.record(
+                "registration.checked_in",
+                actor=actor,
+                event_id=event.id,
+                obj=registration,
+                changes={"checked_in_at": [None, registration.checked_in_at.isoformat()]},
+            )
         db.session.commit()
     return CheckinResult(registration, already_checked_in=not first)
 
 
 def undo_check_in(event, registration_id: int, *, actor=None) -> Registration:
     """Clear a check-in made by mistake."""
+    with write_transaction():
+        return _undo(event, registration_id, actor)
+
+
+def _undo(event, registration_id: int, actor) -> Registration:
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         raise NotFound(_("No such registration for this event."))
@@ -128,7 +135,7 @@ def undo_check_in(event, registration_id: int, *, actor=None) -> Registration:
             obj=registration,
             changes={"checked_in_at": [old, None]},
         )
-        db.session.commit()
+    db.session.commit()
     return registration
 
 
