@@ -323,3 +323,23 @@ def test_availability_inside_event_and_end_after_start(app, client):
     assert client.post(f"/speaker/availability/{item.id}/delete").status_code == 302
     db.session.expire_all()
     assert person.unavailability == []
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://ada.example.org/talk?x=1", True),
+        ("http://localhost:8000/", True),
+        ("javascript:alert(1)", False),
+        ("JAVASCRIPT://example.org/%0aalert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("https://", False),
+        ("https:///path-only", False),
+        ("//example.org/x", False),
+        ("https://exa mple.org", False),
+        ("https://example.org/\nx", False),
+        ("ftp://example.org/file", False),
+    ],
+)
+def test_only_http_urls_are_links(url, ok):
+    assert services.is_http_url(url) is ok

@@ -119,6 +119,9 @@ def test_hostile_text_is_inert_on_every_page(app, client):
     got = client.get(f"/events/{event.slug}/materials/{material.id}")
     disposition = got.headers["Content-Disposition"]
     assert "<" not in disposition and "\n" not in disposition
+    # The javascript: link material is never followed by the download route either.
+    js = db.session.query(Material).filter(Material.url.isnot(None)).one()
+    assert client.get(f"/events/{event.slug}/materials/{js.id}").status_code == 404
     # A revoked link's page shows the (hostile) event title as text only.
     from wid_events.speakers import services
 

@@ -562,7 +562,7 @@ def _download(material: Material, version: MaterialVersion, *, public: bool):
     response.headers["Content-Disposition"] = content_disposition(version.filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
+    response.headers["Cache-Control"] = "public, max-age=60" if public else "private, no-store"
     response.set_etag(version.sha256)
     response.content_length = version.size
     return response
@@ -585,6 +585,8 @@ def download(slug: str, material_id: int):
     """The newest version of a material (or a redirect for a link)."""
     material = _material_for_download(slug, material_id)
     if material.is_link:
+        if not services.is_http_url(material.url or ""):
+            abort(404)
         return redirect(material.url)
     return _download(material, services.get_version(material), public=services.is_public(material))
 

@@ -230,6 +230,19 @@ def require_own_session(person: Person, session_id: int) -> Session:
 # --- profile --------------------------------------------------------------------------------
 
 
+def is_http_url(url: str, max_length: int = 1000) -> bool:
+    """An absolute http(s) URL with a host, without spaces or control characters."""
+    from urllib.parse import urlsplit
+
+    if not url or len(url) > max_length or any(ch.isspace() or ord(ch) < 32 for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and safe_url(url) == url
+
+
 def clean_links(links: list[dict]) -> list[dict]:
     """Keep complete rows; refuse any URL that is not http(s)."""
     out = []
@@ -238,8 +251,7 @@ def clean_links(links: list[dict]) -> list[dict]:
         url = (row.get("url") or "").strip()
         if not label and not url:
             continue
-        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        if scheme not in ("http", "https") or not safe_url(url) or "://" not in url or len(url) > 500:
+        if not is_http_url(url, 500):
             raise DomainError(
                 _("Links must start with https:// or http:// (%(url)s).", url=url[:80]), field="links"
             )
@@ -465,8 +477,7 @@ def add_link_material(
     actor: Actor,
 ) -> Material:
     url = (url or "").strip()
-    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-    if scheme not in ("http", "https") or "://" not in url or len(url) > 1000:
+    if not is_http_url(url):
         raise DomainError(_("The link must start with https:// or http://."), field="url")
     title = (title or "").strip()[:300] or url.split("://", 1)[1].split("/", 1)[0]
     material = Material(
