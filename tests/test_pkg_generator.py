@@ -77,3 +77,19 @@ def test_import_300_sessions_3_days_8_rooms(runner, app, tmp_path):
         assert response.status_code == 200
         some = db.session.scalars(sa.select(Session.title).order_by(Session.id).limit(1)).one()
         assert some.encode() in response.data or some.replace("'", "&#39;").encode() in response.data
+
+
+def test_generated_packages_round_trip_losslessly(app):
+    from wid_events.events.package import export_event, import_package
+
+    for seed, tz in ((3, "Europe/Brussels"), (4, "America/New_York"), (5, "Asia/Tokyo")):
+        package = generate(sessions=40, days=2, rooms=3, seed=seed, slug=f"gen-{seed}", timezone=tz)
+        event = import_package(package, actor="test")
+        db.session.commit()
+        first = export_event(event)
+        assert first["sessions"] and first["event"]["timezone"] == tz
+        assert {s["key"] for s in first["sessions"]} == {s["key"] for s in package["sessions"]}
+        import_package(json.loads(json.dumps(first)), actor="test")
+        db.session.commit()
+        db.session.expire_all()
+        assert export_event(db.session.scalar(sa.select(Event).where(Event.slug == f"gen-{seed}"))) == first
