@@ -79,3 +79,25 @@ def test_speaker_edits_bio_uploads_pdf_and_public_page_shows_it(app, page, tmp_p
     expect(page.get_by_role("link", name="Keynote slides")).to_have_count(0)
     db.session.rollback()  # end the read snapshot: the live server wrote since
     assert db.session.get(Material, material.id).visibility.value == "organisers"
+
+
+def test_browser_warns_about_an_oversized_file_before_uploading(app, page, tmp_path, _live_app, monkeypatch):
+    from playwright.sync_api import expect
+
+    monkeypatch.setitem(_live_app.config, "MAX_UPLOAD_MB", 1)
+    event = make_event()
+    person = make_person(event, "Ada Lovelace", email="ada@example.org")
+    session = make_session(event, "Opening keynote", speakers=[(person, SpeakerRole.SPEAKER)])
+    _token, raw = services.issue_token(person, actor="test")
+    db.session.commit()
+    big = tmp_path / "big.pdf"
+    big.write_bytes(make_pdf() + b"0" * (1024 * 1024 + 10))
+
+    page.goto(f"/speaker/{raw}")
+    page.goto(f"/speaker/sessions/{session.id}/materials")
+    page.get_by_label("File", exact=True).set_input_files(str(big))
+    expect(page.get_by_role("alert")).to_contain_text("larger than the 1 MB limit")
+    page.get_by_role("button", name="Upload file").click()
+    expect(page).to_have_url(re.compile(rf"/speaker/sessions/{session.id}/materials$"))  # not sent
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Material)) == 0
