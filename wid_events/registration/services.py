@@ -465,6 +465,8 @@ def register(event: Event, data: RegistrationData, *, actor=None) -> tuple[Regis
     email_norm = email.lower()
     event_id = event.id
     now = utcnow()
+    # Built before taking the write lock, so the lock is held only for the count and insert.
+    calendar = event_ics(event)
 
     with write_transaction():
         _lock_event(event_id)
@@ -522,7 +524,7 @@ def register(event: Event, data: RegistrationData, *, actor=None) -> tuple[Regis
                 code="already_registered",
                 field="email",
             ) from None
-        _queue_mail("received", reg)
+        _queue_mail("received", reg, calendar=calendar)
     return reg, token, True
 
 
@@ -975,7 +977,16 @@ def external_url(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
 
 
-def _queue_mail(kind: str, reg: Registration, **extra) -> None:
+def event_ics(event: Event) -> bytes | None:
+    """The event's calendar, attached to confirmation emails (from the exports area)."""
+    try:
+        from wid_events.exports.ics import event_calendar
+    except ImportError:  # pragma: no cover - the exports package is another area's
+        return None
+    return event_calendar(event)
+
+
+def _queue_mail(kind: str, reg: Registration, *, calendar: bytes | None = None, **extra) -> None:
     """Render now (in the attendee's language); send after the caller commits."""
     if not reg.email or reg.erased_at is not None:
         return
@@ -1003,12 +1014,9 @@ def _queue_mail(kind: str, reg: Registration, **extra) -> None:
         body = render_template("email/registration_message.txt", **context)
     attachments = []
     if kind in ("confirmed", "promoted", "waitlisted", "pending"):
-        try:
-            from wid_events.exports.ics import event_calendar
-
-            attachments.append(Attachment(f"{event.slug}.ics", event_calendar(event), "text/calendar"))
-        except ImportError:  # pragma: no cover - the exports package is another area's
-            pass
+        ics = calendar if calendar is not None else event_ics(event)
+        if ics:
+            attachments.append(Attachment(f"{event.slug}.ics", ics, "text/calendar"))
     mails = db.session.info.setdefault(_MAIL_KEY, [])
     mails.append(Mail(to=reg.email, subject=subject, body=body, attachments=attachments))
 

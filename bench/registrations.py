@@ -1,0 +1,188 @@
+"""Registrations per second through a real gunicorn (4 workers by default).
+
+    .venv/bin/python bench/registrations.py                      # temporary SQLite file
+    .venv/bin/python bench/registrations.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/wid_bench
+
+Each client thread fetches the form once (its own session cookie and CSRF token, like a
+browser), then posts registrations back to back, each with a fresh idempotency key. Half the
+in-person seats run out during the run, so both the confirm and the waitlist paths are timed.
+At the end the script checks that no more seats were confirmed than the capacity.
+Rate limits are switched off (RATELIMIT_ENABLED=0), as the contract says for load tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+SETUP = """
+import datetime as dt, sys
+from wid_events import create_app
+from wid_events.extensions import db
+from wid_events.events.models import Event
+from wid_events.agenda.models import Session
+from wid_events.enums import EventMode
+app = create_app()
+with app.app_context():
+    db.create_all()
+    slug, capacity = sys.argv[1], int(sys.argv[2])
+    event = Event(slug=slug, title="Benchmark " + slug, timezone="Europe/Brussels",
+                  start_date=dt.date(2030, 9, 11), end_date=dt.date(2030, 9, 11), mode=EventMode.HYBRID,
+                  capacity_in_person=capacity, capacity_online=None, registration_open=True, published=True)
+    db.session.add(event)
+    db.session.add(Session(event=event, key="ws", title="Workshop", requires_signup=True, capacity=capacity // 4,
+                           start=dt.datetime(2030, 9, 11, 14), end=dt.datetime(2030, 9, 11, 15)))
+    db.session.commit()
+    print(db.session.query(Session.id).filter(Session.event_id == event.id).scalar())
+"""
+
+COUNT = """
+import sys
+import sqlalchemy as sa
+from wid_events import create_app
+from wid_events.extensions import db
+from wid_events.events.models import Event
+from wid_events.registration.models import Registration
+app = create_app()
+with app.app_context():
+    eid = db.session.scalar(sa.select(Event.id).where(Event.slug == sys.argv[1]))
+    rows = db.session.execute(sa.select(Registration.attendance, Registration.status, sa.func.count())
+                              .where(Registration.event_id == eid).group_by(Registration.attendance,
+                              Registration.status)).all()
+    print({f"{a.value}/{s.value}": n for a, s, n in rows})
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--registrations", type=int, default=600)
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="wid-bench-"))
+    db_url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("WID_TESTING",)},
+        "DATABASE_URL": db_url,
+        "WID_INSTANCE_PATH": str(tmp / "instance"),
+        "SECRET_KEY": secrets.token_hex(32),
+        "RATELIMIT_ENABLED": "0",
+    }
+    slug = "bench-" + secrets.token_hex(4)
+    capacity = args.registrations // 2
+    py = sys.executable
+    session_id = subprocess.run(
+        [py, "-c", SETUP, slug, str(capacity)], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout.strip().splitlines()[-1]
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = open(tmp / "gunicorn.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [str(Path(py).parent / "gunicorn"), "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                requests.get(f"{url}/events/{slug}/register", timeout=30)
+                break
+            except (requests.ConnectionError, requests.Timeout):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    sys.exit("gunicorn did not start; see " + str(tmp / "gunicorn.log"))
+                time.sleep(0.3)
+        time.sleep(3)  # let every worker finish booting
+
+        per_client = args.registrations // args.clients
+        latencies: list[float] = []
+        statuses: dict[int, int] = {}
+        lock = threading.Lock()
+        barrier = threading.Barrier(args.clients + 1)
+
+        def client(c: int) -> None:
+            s = requests.Session()
+            html = s.get(f"{url}/events/{slug}/register", timeout=60).text
+            token = CSRF_RE.search(html).group(1)
+            barrier.wait()
+            for i in range(per_client):
+                data = {
+                    "csrf_token": token,
+                    "form_key": secrets.token_urlsafe(24),
+                    "name": f"Bench {c}-{i}",
+                    "email": f"bench{c}-{i}@example.org",
+                    "attendance": "in_person" if i % 4 else "online",
+                    "consent": "y",
+                }
+                if i % 2:
+                    data["sessions"] = session_id
+                t0 = time.perf_counter()
+                r = s.post(f"{url}/events/{slug}/register", data=data, allow_redirects=False, timeout=120)
+                dt_ = time.perf_counter() - t0
+                with lock:
+                    latencies.append(dt_)
+                    statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+
+        threads = [threading.Thread(target=client, args=(c,)) for c in range(args.clients)]
+        for t in threads:
+            t.start()
+        barrier.wait()
+        start = time.perf_counter()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - start
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+    counts = subprocess.run(
+        [py, "-c", COUNT, slug], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout.strip().splitlines()[-1]
+    n = len(latencies)
+    latencies.sort()
+    print(f"database:        {db_url.split('@')[-1] if '@' in db_url else 'SQLite (temporary file)'}")
+    print(f"machine:         {platform.node()} · {os.cpu_count()} CPUs · {platform.platform()}")
+    print(f"load average:    {os.getloadavg()[0]:.1f} (1 min, at the end)")
+    print(f"gunicorn:        {args.workers} sync workers, {args.clients} concurrent clients")
+    print(f"registrations:   {n} in {elapsed:.1f} s → {n / elapsed:.1f} registrations/s")
+    print(
+        f"latency:         median {statistics.median(latencies) * 1000:.0f} ms, "
+        f"p95 {latencies[int(n * 0.95) - 1] * 1000:.0f} ms"
+    )
+    print(f"HTTP statuses:   {statuses}")
+    print(f"stored:          {counts} (in-person capacity {capacity})")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
