@@ -418,3 +418,23 @@ def test_badge_is_suppressed_below_five_speakers(app):
     assert "balance-badge" not in render_badge(app, event)
     make_session(event, "Talk", start=at(event, 15), speakers=[(make_person(event, "Fifth", M), P)])
     assert "1 of 1 panel meets No Women No Panel" in render_badge(app, event)
+
+
+def test_a_gender_change_on_a_published_event_goes_through_the_gate(app):
+    from wid_events.enums import GenderSource
+
+    event = make_event(published=True)
+    woman = make_person(event, "Only Woman", W)
+    panel(event, "Panel", [(woman, P), (make_person(event, "Him", M), P)])
+    services.enforce_gate(event)
+    with db.session.no_autoflush:
+        services.record_gender(woman, M, None, source=GenderSource.SELF_DECLARED, actor="speaker")
+        with pytest.raises(services.BalanceGateError):
+            services.enforce_gate(event)
+    db.session.rollback()
+    # undisclosing only makes the panel incomplete, which never blocks
+    services.record_gender(woman, U, None, source=GenderSource.SELF_DECLARED, actor="speaker")
+    services.enforce_gate(event)
+    assert "could decide" in services.publish_warnings(event)[0]
+    entry = db.session.scalar(sa.select(AuditLogEntry).where(AuditLogEntry.action == "person.gender"))
+    assert "woman" not in json.dumps(entry.changes) and "undisclosed" not in json.dumps(entry.changes)
