@@ -56,8 +56,6 @@ def _render(event, *, forms: dict | None = None, status: int = 200):
             panel_chart=svg.panel_composition(report.panels) if report.panels else None,
             share_chart=svg.share_vs_target(overall_rows, stats.target, ident="share-chart"),
             exemption_forms=exemption_forms,
-            revoke_form=RevokeExemptionForm(formdata=None),
-            add_form=AddPanelistForm(formdata=None),
             publish_url=_publish_url(event),
             settings_url=(
                 url_for("manage.settings", slug=event.slug)
