@@ -78,7 +78,9 @@ def free_port() -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=16)
@@ -97,13 +99,22 @@ def main() -> None:
     slug = "bench-" + secrets.token_hex(4)
     capacity = args.registrations // 2
     py = sys.executable
-    session_id = subprocess.run(
-        [py, "-c", SETUP, slug, str(capacity)], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    ).stdout.strip().splitlines()[-1]
+    session_id = (
+        subprocess.run(
+            [py, "-c", SETUP, slug, str(capacity)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = open(tmp / "gunicorn.log", "wb")  # noqa: SIM115
+    log = open(tmp / "gunicorn.log", "wb")
     proc = subprocess.Popen(
         [str(Path(py).parent / "gunicorn"), "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT,
@@ -165,9 +176,11 @@ def main() -> None:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
 
-    counts = subprocess.run(
-        [py, "-c", COUNT, slug], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    ).stdout.strip().splitlines()[-1]
+    counts = (
+        subprocess.run([py, "-c", COUNT, slug], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     n = len(latencies)
     latencies.sort()
     print(f"database:        {db_url.split('@')[-1] if '@' in db_url else 'SQLite (temporary file)'}")
