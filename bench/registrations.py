@@ -35,6 +35,7 @@ CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 SETUP = """
 import datetime as dt, sys
+import sqlalchemy as sa
 from wid_events import create_app
 from wid_events.extensions import db
 from wid_events.events.models import Event
@@ -48,10 +49,11 @@ with app.app_context():
                   start_date=dt.date(2030, 9, 11), end_date=dt.date(2030, 9, 11), mode=EventMode.HYBRID,
                   capacity_in_person=capacity, capacity_online=None, registration_open=True, published=True)
     db.session.add(event)
-    db.session.add(Session(event=event, key="ws", title="Workshop", requires_signup=True, capacity=capacity // 4,
-                           start=dt.datetime(2030, 9, 11, 14), end=dt.datetime(2030, 9, 11, 15)))
+    db.session.add(Session(event=event, key="ws", title="Workshop", requires_signup=True,
+                           capacity=capacity // 4, start=dt.datetime(2030, 9, 11, 14),
+                           end=dt.datetime(2030, 9, 11, 15)))
     db.session.commit()
-    print(db.session.query(Session.id).filter(Session.event_id == event.id).scalar())
+    print(db.session.scalar(sa.select(Session.id).where(Session.event_id == event.id)))
 """
 
 COUNT = """
