@@ -473,3 +473,29 @@ def test_csv_import_preview_errors_then_confirm(app, client):
         ("Sofie Peeters", "panelist"),
         ("Nadia Ben", "moderator"),
     ]
+
+
+def test_resubmitting_an_unchanged_form_records_nothing(app, client):
+    """Browsers send textareas with CRLF; an unchanged session form must not be an audited change."""
+    event = make_event("ev", published=True)
+    hall = make_room(event, "Hall")
+    session = make_session(event, "Talk", start=at(event, 9), room=hall, description="Line one\nLine two")
+    login(client, make_organiser(event))
+    response = client.post(
+        f"/manage/events/ev/sessions/{session.id}",
+        data={
+            "title": "Talk",
+            "type": "talk",
+            "day": "2030-09-11",
+            "start_time": "09:00",
+            "end_time": "10:00",
+            "room_id": str(hall.id),
+            "track_id": "",
+            "capacity": "",
+            "description": "Line one\r\nLine two",
+            "status": "confirmed",
+        },
+    )
+    assert response.status_code == 302
+    assert count_rows(AuditLogEntry) == 0
+    assert db.session.get(Session, session.id).sequence == 0

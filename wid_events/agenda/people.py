@@ -30,7 +30,7 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     for key, given in fields.items():
         value = (given or "").strip() if isinstance(given, str) or given is None else given
         if key in ("bio", "topics"):
-            out[key] = value or ""
+            out[key] = (value or "").replace("\r\n", "\n")
         else:
             out[key] = value or None
     if "name" in out and not out["name"]:

@@ -89,7 +89,8 @@ def _normalise(event: Event, fields: dict[str, Any]) -> dict[str, Any]:
             raise DomainError(_("Capacity cannot be negative."), field="capacity")
         out["capacity"] = int(out["capacity"])
     if "description" in out:
-        out["description"] = out["description"] or ""
+        # Browsers submit textareas with CRLF line ends; store LF so an unchanged form is no change.
+        out["description"] = (out["description"] or "").replace("\r\n", "\n").strip()
     return out
 
 

@@ -73,7 +73,8 @@ def _clean_event(fields: dict[str, Any], event: Event | None) -> dict[str, Any]:
         out[key] = value.strip() if isinstance(value, str) else value
     for text in ("description", "travel_info", "online_info"):
         if text in out:
-            out[text] = out[text] or ""
+            # Browsers submit textareas with CRLF line ends; store LF.
+            out[text] = (out[text] or "").replace("\r\n", "\n")
     for optional in ("venue_name", "venue_address", "livestream_url"):
         if optional in out:
             out[optional] = out[optional] or None
