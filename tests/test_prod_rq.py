@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
-from wid_events.jobs import QUEUE_NAME
+from wid_events import jobs
 from wid_events.mail import Mail, send_mail
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -18,26 +20,35 @@ def redis_conn():
         conn.ping()
     except redis.exceptions.ConnectionError as exc:
         pytest.skip(f"Redis is not reachable at 127.0.0.1:6379 ({exc}); start redis-server to run this test")
-    conn.flushdb()
-    yield conn
-    conn.flushdb()
+    return conn
 
 
 @pytest.fixture
-def redis_app(app, redis_conn, monkeypatch):
+def queue_name(redis_conn, monkeypatch):
+    """A queue of this test's own, so parallel test runs on the same Redis never share jobs."""
+    from rq import Queue
+
+    name = f"wid_events_test_{uuid.uuid4().hex[:12]}"
+    monkeypatch.setattr(jobs, "QUEUE_NAME", name)
+    yield name
+    Queue(name, connection=redis_conn).delete(delete_jobs=True)
+
+
+@pytest.fixture
+def redis_app(app, monkeypatch):
     monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
     return app
 
 
-def test_mail_is_queued_then_sent_by_burst_worker(redis_app, redis_conn, runner, outbox):
+def test_mail_is_queued_then_sent_by_burst_worker(redis_app, redis_conn, queue_name, runner, outbox):
     from rq import Queue
 
     send_mail(Mail(to="ada@example.org", subject="Your DT4E registration", body="See you in Brussels."))
-    queue = Queue(QUEUE_NAME, connection=redis_conn)
+    queue = Queue(queue_name, connection=redis_conn)
     assert queue.count == 1
     assert outbox() == []  # nothing is sent by the web process itself
 
-    result = runner.invoke(args=["rq", "worker", "--burst"])
+    result = runner.invoke(args=["rq", "worker", "--burst", "--queue", queue_name])
     assert result.exit_code == 0, result.output
 
     assert queue.count == 0
@@ -48,7 +59,7 @@ def test_mail_is_queued_then_sent_by_burst_worker(redis_app, redis_conn, runner,
     assert messages[0]["Subject"] == "Your DT4E registration"
     assert "See you in Brussels." in messages[0].get_content()
 
-    info = runner.invoke(args=["rq", "info"])
+    info = runner.invoke(args=["rq", "info", "--queue", queue_name])
     assert info.exit_code == 0
     assert "0 queued" in info.output
 

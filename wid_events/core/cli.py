@@ -32,14 +32,20 @@ def rq_cli() -> None:
     """Background jobs on Redis (mail, badge batches, reminders)."""
 
 
+QUEUE_OPTION = click.option(
+    "--queue", "queue_name", default=QUEUE_NAME, show_default=True, help="The RQ queue to serve."
+)
+
+
 @rq_cli.command("worker")
+@QUEUE_OPTION
 @click.option("--burst", is_flag=True, help="Run the jobs queued now, then exit (for cron and tests).")
 @click.option("--name", default=None, help="Worker name (default: host and process id).")
 @click.option(
     "--with-scheduler/--without-scheduler", default=False, help="Also run RQ's scheduler for delayed jobs."
 )
 @with_appcontext
-def worker(burst: bool, name: str | None, with_scheduler: bool) -> None:
+def worker(queue_name: str, burst: bool, name: str | None, with_scheduler: bool) -> None:
     """Run an RQ worker on the "wid_events" queue until stopped (SIGTERM finishes the current job)."""
     from redis.exceptions import ConnectionError as RedisConnectionError
     from rq import Queue, Worker
@@ -50,18 +56,19 @@ def worker(burst: bool, name: str | None, with_scheduler: bool) -> None:
     except RedisConnectionError as exc:
         click.echo(f"Cannot reach Redis at REDIS_URL: {exc}", err=True)
         sys.exit(1)
-    queue = Queue(QUEUE_NAME, connection=conn)
+    queue = Queue(queue_name, connection=conn)
     Worker([queue], connection=conn, name=name).work(burst=burst, with_scheduler=with_scheduler)
 
 
 @rq_cli.command("info")
+@QUEUE_OPTION
 @with_appcontext
-def info() -> None:
+def info(queue_name: str) -> None:
     """Show how many jobs wait, run and failed on the "wid_events" queue."""
     from rq import Queue
 
-    queue = Queue(QUEUE_NAME, connection=_connection())
-    click.echo(f"queue {QUEUE_NAME}: {queue.count} queued")
+    queue = Queue(queue_name, connection=_connection())
+    click.echo(f"queue {queue_name}: {queue.count} queued")
     click.echo(f"started: {queue.started_job_registry.count}")
     click.echo(f"failed: {queue.failed_job_registry.count}")
 
