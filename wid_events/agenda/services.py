@@ -22,6 +22,7 @@ from wid_events.agenda.conflicts import find_conflicts
 from wid_events.agenda.models import Session, SessionChange, SessionSpeaker
 from wid_events.audit import services as audit
 from wid_events.balance.services import enforce_gate
+from wid_events.core.database import lock_for_update, write_transaction
 from wid_events.enums import RegistrationStatus, SessionStatus, SessionType, SpeakerRole
 from wid_events.errors import Conflict, DomainError, NotFound
 from wid_events.events.models import Event, Room, Track
@@ -423,7 +424,21 @@ def notify_changes(event_id: int) -> int:
     event = db.session.get(Event, event_id)
     if event is None:
         return 0
-    changes = pending_changes(event)
+    # Claim the pending changes atomically, so two concurrent runs never send twice.
+    with write_transaction():
+        changes = list(
+            db.session.scalars(
+                lock_for_update(
+                    sa.select(SessionChange)
+                    .where(SessionChange.event_id == event_id, SessionChange.notified_at.is_(None))
+                    .order_by(SessionChange.id)
+                )
+            )
+        )
+        now = utcnow()
+        for change in changes:
+            change.notified_at = now
+        db.session.commit()
     if not changes:
         return 0
     by_session: dict[int, list[SessionChange]] = defaultdict(list)
@@ -459,9 +474,7 @@ def notify_changes(event_id: int) -> int:
             subject = _("Programme change: %(event)s", event=event.title)
             send_mail(Mail(to=reg.email, subject=subject, body="\n".join(lines)))
         sent += 1
-    now = utcnow()
     for change in changes:
-        change.notified_at = now
         change.notified_count = counts.get(change.session_id, 0)
     audit.record(
         "event.change_notices",
