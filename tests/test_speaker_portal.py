@@ -343,3 +343,23 @@ def test_availability_inside_event_and_end_after_start(app, client):
 )
 def test_only_http_urls_are_links(url, ok):
     assert services.is_http_url(url) is ok
+
+
+def test_invite_all_speakers_not_invited_yet(app, client, outbox):
+    event, _ada, session = setup_speaker()
+    grace = make_person(event, "Grace Hopper", email="grace@example.org")
+    nomail = make_person(event, "No Mail")
+    make_person(event, "Not on a session", email="idle@example.org")
+    session.speakers.append(SessionSpeakerModel()(person=grace, role=SpeakerRole.SPEAKER, position=1))
+    session.speakers.append(SessionSpeakerModel()(person=nomail, role=SpeakerRole.SPEAKER, position=2))
+    db.session.commit()
+    services.issue_token(grace, actor="test")  # already invited: not invited again
+    db.session.commit()
+    login(client, make_organiser(event))
+    page = client.get(f"/manage/events/{event.slug}/speaker-links").get_data(as_text=True)
+    assert "Invite the 2 speakers not invited yet" in page
+    response = client.post(f"/manage/events/{event.slug}/speaker-links/send-all", follow_redirects=True)
+    assert response.status_code == 200
+    assert [m["To"] for m in outbox()] == ["ada@example.org"]
+    text = response.get_data(as_text=True)
+    assert "1 invitation has been emailed." in text and "No Mail" in text

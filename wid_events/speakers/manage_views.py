@@ -57,6 +57,22 @@ def send_link(event, person_id: int):
     return redirect(url_for(".invitations", slug=event.slug))
 
 
+@bp.post("/speaker-links/send-all")
+@organiser_required
+def send_all(event):
+    invited, skipped = services.invite_uninvited(event, actor=current_user._get_current_object())
+    db.session.commit()
+    flash(
+        ngettext(
+            "%(num)d invitation has been emailed.", "%(num)d invitations have been emailed.", len(invited)
+        ),
+        "success",
+    )
+    if skipped:
+        flash(_("No email address for: %(names)s.", names=", ".join(p.name for p in skipped)), "error")
+    return redirect(url_for(".invitations", slug=event.slug))
+
+
 @bp.post("/speaker-links/<int:person_id>/revoke")
 @organiser_required
 def revoke_link(event, person_id: int):

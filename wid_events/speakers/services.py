@@ -128,6 +128,23 @@ def invite(person: Person, *, actor: Actor, reminder_sessions: list[Session] | N
     return link
 
 
+def invite_uninvited(event: Event, *, actor: Actor) -> tuple[list[Person], list[Person]]:
+    """Invite every person of ``event`` on a session who was never sent a link.
+
+    Returns (invited, skipped for lack of an email address).
+    """
+    invited, skipped = [], []
+    for person in event.people:
+        if not person.session_links or link_status(person) is not None:
+            continue
+        if not person.email:
+            skipped.append(person)
+            continue
+        invite(person, actor=actor)
+        invited.append(person)
+    return invited, skipped
+
+
 def revoke_links(person: Person, *, actor: Actor) -> int:
     """Revoke every active link of ``person``. Returns how many were active."""
     now = utcnow()
