@@ -272,3 +272,23 @@ def token_for_first(event):
         sa.select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
     )
     return services.token_for(reg)
+
+
+def test_cli_fill_waitlists_after_capacity_raise_and_export(runner, outbox, tmp_path):
+    event = make_event(capacity_in_person=1)
+    reg_via_service(event, "One", "one@example.org")
+    r2, _ = reg_via_service(event, "Two", "two@example.org")
+    event.capacity_in_person = 5
+    db.session.commit()
+    result = runner.invoke(args=["registrations", "fill-waitlists", event.slug])
+    assert result.exit_code == 0, result.output
+    assert "Promoted 1" in result.output
+    db.session.expire_all()
+    assert db.session.get(Registration, r2.id).status == RegistrationStatus.CONFIRMED
+    assert outbox()[-1]["To"] == "two@example.org"
+    out = tmp_path / "regs.csv"
+    result = runner.invoke(args=["registrations", "export", event.slug, "-o", str(out)])
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"), newline="")))
+    assert [r["name"] for r in rows] == ["One", "Two"]
+    assert runner.invoke(args=["registrations", "export", "nope", "-o", str(out)]).exit_code == 2
