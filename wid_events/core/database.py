@@ -46,6 +46,21 @@ def write_transaction() -> Iterator[None]:
     so two workers can never both read "one seat left". PostgreSQL: callers lock the
     rows they count with ``SELECT … FOR UPDATE`` (see :func:`lock_for_update`).
     The caller commits (or an exception rolls back).
+
+    Usage, for any "count, then insert if there is room" rule (event seats, workshop seats,
+    interview slots)::
+
+        with write_transaction():
+            db.session.execute(lock_for_update(sa.select(Event.id).where(Event.id == event_id)))
+            taken = db.session.scalar(sa.select(sa.func.count(...)).where(...))
+            if taken < capacity:
+                db.session.add(...)
+        db.session.commit()
+
+    Lock one parent row (e.g. the event) for everything it contains rather than several child
+    rows, so two transactions can never lock the same rows in opposite orders (deadlock).
+    Keep slow work (rendering PDFs, calendars, sending mail) outside the block: every other
+    writer waits while it runs.
     """
     session = db.session()
     if session.in_transaction():
