@@ -333,7 +333,7 @@ def test_organisers_hide_any_material_and_remind_speakers_missing_slides(app, cl
     login(org, organiser)
     page = org.get(f"/manage/events/{event.slug}/materials").get_data(as_text=True)
     assert "Keynote slides" in page
-    missing_section = page.split("Sessions still missing slides")[1].split("All materials")[0]
+    missing_section = page.split("Sessions still missing slides")[1].split("Add a file for a session")[0]
     assert "Panel without slides" in missing_section
     assert "Opening keynote" not in missing_section and "Coffee" not in missing_section
 
@@ -443,3 +443,48 @@ def test_oversized_upload_to_a_real_server_gets_the_413_page_not_a_reset(
     assert "larger than the 1 MB limit" in text and "Nothing was saved" in text
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Material)) == 0
+
+
+def test_organiser_adds_a_file_for_any_session(app, client):
+    event = make_event()
+    session = make_session(event, "Panel")
+    other_event_session = make_session(make_event(), "Elsewhere")
+    org = isolated_client(app)
+    login(org, make_organiser(event))
+    page = org.get(f"/manage/events/{event.slug}/materials").get_data(as_text=True)
+    assert "Add a file for a session" in page and "Maximum 50 MB; PDF, PPTX, ODP, DOCX or ODT." in page
+    bad = org.post(
+        f"/manage/events/{event.slug}/materials/upload",
+        data={
+            "o-session_id": str(session.id),
+            "o-file": (io.BytesIO(HTML), "x.pdf"),
+            "o-visibility": "public",
+        },
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 422 and "not accepted" in bad.get_data(as_text=True)
+    foreign = org.post(
+        f"/manage/events/{event.slug}/materials/upload",
+        data={
+            "o-session_id": str(other_event_session.id),
+            "o-file": (io.BytesIO(make_pdf()), "x.pdf"),
+            "o-visibility": "public",
+        },
+        content_type="multipart/form-data",
+    )
+    assert foreign.status_code == 422  # not a choice of this event
+    ok = org.post(
+        f"/manage/events/{event.slug}/materials/upload",
+        data={
+            "o-session_id": str(session.id),
+            "o-file": (io.BytesIO(make_pptx()), "panel.pptx"),
+            "o-title": "Panel deck",
+            "o-visibility": "public",
+        },
+        content_type="multipart/form-data",
+    )
+    assert ok.status_code == 302
+    material = only_material()
+    assert (material.session_id, material.title, material.person_id) == (session.id, "Panel deck", None)
+    assert material.current.uploaded_by.endswith("@example.org")
+    assert isolated_client(app).get(f"/events/{event.slug}/materials/{material.id}").status_code == 200

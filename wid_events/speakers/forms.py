@@ -11,6 +11,7 @@ from wtforms import (
     Form,
     FormField,
     RadioField,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -76,3 +77,9 @@ class VersionForm(FlaskForm):
 
 class VisibilityForm(FlaskForm):
     visibility = RadioField(_l("Who can see it"), choices=VISIBILITY_CHOICES)
+
+
+class OrganiserMaterialForm(FileMaterialForm):
+    """An organiser adds a file for any session of the event (e.g. slides received by email)."""
+
+    session_id = SelectField(_l("Session"), coerce=int, validators=[DataRequired()])

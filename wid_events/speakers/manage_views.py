@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
-from wid_events.core.web import organiser_required
+from wid_events.agenda.models import Session
+from wid_events.core.web import local_date, local_time, organiser_required
 from wid_events.errors import DomainError, NotFound
 from wid_events.extensions import db
 from wid_events.speakers import services
+from wid_events.speakers.forms import OrganiserMaterialForm
 from wid_events.speakers.models import Person
+from wid_events.uploads import DOCUMENT_KINDS, kinds_label
 
 bp = Blueprint("speakers_manage", __name__, url_prefix="/manage/events/<slug>")
 
@@ -86,9 +90,18 @@ def revoke_link(event, person_id: int):
     return redirect(url_for(".invitations", slug=event.slug))
 
 
-@bp.get("/materials")
-@organiser_required
-def materials(event):
+def _upload_form(event, *, submitted: bool = False) -> OrganiserMaterialForm:
+    # FlaskForm reads request.form and request.files itself when submitted.
+    form = (
+        OrganiserMaterialForm(prefix="o") if submitted else OrganiserMaterialForm(prefix="o", formdata=None)
+    )
+    form.session_id.choices = [
+        SelectChoice(s.id, f"{s.title} ({local_date(s.start)} {local_time(s.start)})") for s in event.sessions
+    ]
+    return form
+
+
+def _materials_page(event, form=None, status: int = 200):
     return render_template(
         "speakers/manage_materials.html",
         title=_("Speaker materials"),
@@ -96,7 +109,46 @@ def materials(event):
         materials=services.event_materials(event),
         missing=services.sessions_missing_slides(event),
         is_public=services.is_public,
+        upload_form=form or _upload_form(event),
+        max_mb=current_app.config["MAX_UPLOAD_MB"],
+        accepted=kinds_label(DOCUMENT_KINDS),
+    ), status
+
+
+@bp.get("/materials")
+@organiser_required
+def materials(event):
+    return _materials_page(event)
+
+
+@bp.post("/materials/upload")
+@organiser_required
+def upload(event):
+    form = _upload_form(event, submitted=True)
+    if not form.validate_on_submit():
+        return _materials_page(event, form, 422)
+    session = db.session.get(Session, form.session_id.data)
+    if session is None or session.event_id != event.id:
+        abort(404)
+    try:
+        material = services.add_file_material(
+            session,
+            form.file.data,
+            title=form.title.data or "",
+            visibility=form.visibility.data,
+            person=None,
+            actor=current_user._get_current_object(),
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        form.file.errors = [exc.message]
+        return _materials_page(event, form, exc.status)
+    db.session.commit()
+    flash(
+        _("“%(title)s” has been added to “%(session)s”.", title=material.title, session=session.title),
+        "success",
     )
+    return redirect(url_for(".materials", slug=event.slug))
 
 
 @bp.post("/materials/<int:material_id>/hidden")
