@@ -499,3 +499,34 @@ def test_resubmitting_an_unchanged_form_records_nothing(app, client):
     assert response.status_code == 302
     assert count_rows(AuditLogEntry) == 0
     assert db.session.get(Session, session.id).sequence == 0
+
+
+def test_balance_gate_refuses_edit_of_published_panel_and_links_report(app, client):
+    event = make_event("ev", published=True)
+    sofie = make_person(event, "Sofie", gender=Gender.WOMAN)
+    jan = make_person(event, "Jan", gender=Gender.MAN)
+    tom = make_person(event, "Tom", gender=Gender.MAN)
+    panel = make_session(
+        event,
+        "Panel",
+        type=SessionType.PANEL,
+        start=at(event, 9),
+        speakers=[(sofie, SpeakerRole.PANELIST), (jan, SpeakerRole.PANELIST), (tom, SpeakerRole.PANELIST)],
+    )
+    login(client, make_organiser(event))
+    response = client.post(
+        f"/manage/events/ev/sessions/{panel.id}/speakers/{sofie.id}/remove", follow_redirects=True
+    )
+    text = response.get_data(as_text=True)
+    assert "No Women No Panel" in text and "Nothing was saved" in text
+    assert 'href="/manage/events/ev/balance"' in text
+    db.session.expire_all()
+    assert [link.person.name for link in db.session.get(Session, panel.id).speakers] == [
+        "Sofie",
+        "Jan",
+        "Tom",
+    ]
+    # The link box is shown once, not on the next page.
+    assert 'class="gate-link"' not in client.get(f"/manage/events/ev/sessions/{panel.id}").get_data(
+        as_text=True
+    )

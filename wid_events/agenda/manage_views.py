@@ -8,6 +8,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -108,15 +109,10 @@ def _error_field(exc: DomainError) -> DomainError:
 
 
 def _gate_failed(exc: BalanceGateError, event: Event) -> None:
+    """Show the balance gate's refusal; the organiser layout then links to the balance report."""
     db.session.rollback()
-    flash(
-        _(
-            "%(message)s Nothing was saved. See the balance report for reasons and suggestions: %(url)s",
-            message=exc.message,
-            url=_balance_url(event),
-        ),
-        "error",
-    )
+    flash(_("%(message)s Nothing was saved.", message=exc.message), "error")
+    flask_session["balance_gate"] = event.slug
 
 
 def _balance_url(event: Event) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -65,7 +66,15 @@ def manage_helpers():
     def has_endpoint(name: str) -> bool:
         return name in current_app.view_functions
 
-    return {"has_endpoint": has_endpoint, "balance_report_url": balance_report_url}
+    def pop_balance_gate() -> str | None:
+        """The slug of an event whose balance gate just refused a change (shown once)."""
+        return flask_session.pop("balance_gate", None)
+
+    return {
+        "has_endpoint": has_endpoint,
+        "balance_report_url": balance_report_url,
+        "pop_balance_gate": pop_balance_gate,
+    }
 
 
 def _series_choices(form) -> None:
