@@ -292,3 +292,22 @@ def test_cli_fill_waitlists_after_capacity_raise_and_export(runner, outbox, tmp_
     rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"), newline="")))
     assert [r["name"] for r in rows] == ["One", "Two"]
     assert runner.invoke(args=["registrations", "export", "nope", "-o", str(out)]).exit_code == 2
+
+
+def test_organiser_list_survives_odd_query_strings(client):
+    event = make_event()
+    reg_via_service(event, "Alice", "alice@example.org", attendance="online")
+    login(client, make_organiser(event))
+    for query in (
+        "?email=1&status=bogus",
+        "?attendance=nope&session=abc",
+        "?status=confirmed&attendance=online",
+    ):
+        response = client.get(f"/manage/events/{event.slug}/registrations{query}")
+        assert response.status_code == 200, query
+    html = client.get(
+        f"/manage/events/{event.slug}/registrations?status=confirmed&attendance=online"
+    ).get_data(as_text=True)
+    assert "registrations.csv?status=confirmed&amp;attendance=online" in html
+    assert client.post(f"/manage/events/{event.slug}/registrations/999/approve").status_code == 404
+    assert client.post(f"/manage/events/{event.slug}/registrations/1/explode").status_code == 404
