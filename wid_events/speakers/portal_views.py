@@ -29,7 +29,7 @@ from wid_events.agenda.models import Session
 from wid_events.balance.forms import PURPOSE
 from wid_events.balance.services import record_gender
 from wid_events.core.web import error_response, event_or_404
-from wid_events.enums import GenderSource, MaterialVisibility
+from wid_events.enums import GenderSource
 from wid_events.errors import DomainError, NotFound, PermissionDenied
 from wid_events.extensions import db, limiter
 from wid_events.speakers import services
@@ -626,4 +626,4 @@ def session_materials_page(slug: str, session_id: int):
     )
 
 
-__all__ = ["MaterialVisibility", "bp", "current_speaker"]
+__all__ = ["bp", "current_speaker"]

@@ -32,7 +32,6 @@ from wid_events.storage import StorageError, get_storage
 from wid_events.uploads import (
     DOCUMENT_KINDS,
     IMAGE_KINDS,
-    UploadRefused,
     process_image,
     validate_upload,
 )
@@ -674,10 +673,3 @@ def remind_missing_slides(event: Event, *, actor: Actor) -> tuple[int, list[Pers
         invite(person, actor=actor, reminder_sessions=sessions)
         sent += 1
     return sent, skipped
-
-
-__all__ = [
-    "LinkExpired",
-    "LinkRevoked",
-    "UploadRefused",
-]
