@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import icalendar
 import pytest
@@ -269,3 +270,24 @@ def test_agenda_pdf(client, dst_event, tmp_path):
     assert "9:00" in text
     assert "stream.example.org" not in text
     assert client.get("/events/hidden-x/agenda.pdf").status_code == 404
+
+
+def test_uids_and_guids_survive_package_export_import(client, dst_event):
+    """UIDs (ics) and guids (frab) are the same after an event-package export, delete, import."""
+    from wid_events.events import package
+    from wid_events.exports import frab
+
+    before_ics = set(vevents(parse(ics.event_calendar(dst_event))))
+    before_guids = {frab.session_guid(s) for s in dst_event.sessions if not s.is_cancelled}
+    data = json.loads(package.dumps(package.export_event(dst_event)))
+    db.session.delete(dst_event)
+    db.session.commit()
+    assert client.get("/events/dst-2024/calendar.ics").status_code == 404
+    package.import_package(data, actor="test")
+    db.session.commit()
+    resp = client.get("/events/dst-2024/calendar.ics")
+    assert resp.status_code == 200
+    assert set(vevents(parse(resp.data))) == before_ics
+    xml = client.get("/events/dst-2024/schedule.xml").data.decode()
+    for guid in before_guids:
+        assert f'guid="{guid}"' in xml

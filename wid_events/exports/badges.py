@@ -195,6 +195,8 @@ def collect_badges(
 
 _FONT_STACK = '"Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans", sans-serif'
 
+# Plain block layout with absolute positions: WeasyPrint's grid and flex layouts measure
+# intrinsic sizes again and again and made 1,000 badges take minutes.
 _BASE_CSS = (
     """
 @page { margin: 0; }
@@ -202,18 +204,19 @@ _BASE_CSS = (
 html { font-family: FONT_STACK; color: #111; }
 body { margin: 0; }
 p { margin: 0; }
-.sheet { page-break-after: always; overflow: hidden; display: grid; align-content: start; }
+.sheet { page-break-after: always; position: relative; overflow: hidden; }
 .sheet:last-child { page-break-after: auto; }
-.badge { overflow: hidden; border: 0.2mm dashed #9a9a9a; display: flex; flex-direction: column; }
+.badge { position: absolute; overflow: hidden; border: 0.2mm dashed #9a9a9a; }
 .band { color: #fff; font-weight: 700; text-transform: uppercase; letter-spacing: 0.08em;
         text-align: center; }
-.who { flex: 1; text-align: center; }
+.who { text-align: center; }
 .first { font-weight: 700; line-height: 1.05; overflow-wrap: anywhere; }
-.full, .org, .pronouns { overflow-wrap: anywhere; margin: 0; }
+.full, .org, .pronouns { overflow-wrap: anywhere; }
 .pronouns { font-style: italic; }
-.foot { display: flex; align-items: flex-end; justify-content: space-between; }
+.foot { position: absolute; left: 0; right: 0; bottom: 0; }
 .event { color: #333; }
 .event b { display: block; color: #111; }
+.qr { position: absolute; }
 .qr img { display: block; }
 """.replace("FONT_STACK", _FONT_STACK)
     + "".join(
@@ -221,50 +224,62 @@ p { margin: 0; }
     )
 )
 
+_LARGE = """
+.band { font-size: 14pt; padding: 3mm; }
+.who { padding: 8mm 7mm 0; }
+.first { font-size: 40pt; }
+.first.long { font-size: 26pt; }
+.full { font-size: 15pt; margin-top: 2mm; }
+.org { font-size: 13pt; margin-top: 2mm; }
+.pronouns { font-size: 12pt; margin-top: 1.5mm; }
+.foot { height: 41mm; }
+.event { position: absolute; left: 7mm; bottom: 7mm; width: 50mm; font-size: 9pt; }
+.qr { right: 7mm; bottom: 7mm; }
+.qr img { width: 34mm; height: 34mm; }
+"""
+
+
+def _slots(cols: int, rows: int, size: tuple[float, float], origin: tuple[float, float]) -> str:
+    (width, height), (left, top) = size, origin
+    return "".join(
+        f".slot-{r * cols + c} {{ left: {left + c * width}mm; top: {top + r * height}mm; }}\n"
+        for r in range(rows)
+        for c in range(cols)
+    )
+
+
 _LAYOUT_CSS = {
     "a6": """
 @page { size: 105mm 148mm; }
-.sheet { width: 105mm; height: 148mm; grid-template-columns: 105mm; grid-auto-rows: 148mm; }
+.sheet { width: 105mm; height: 148mm; }
 .badge { width: 105mm; height: 148mm; border: none; }
-.band { font-size: 14pt; padding: 3mm; }
-.who { padding: 8mm 7mm 2mm; }
-.first { font-size: 40pt; }
-.full { font-size: 15pt; margin-top: 2mm; }
-.org { font-size: 13pt; margin-top: 2mm; }
-.pronouns { font-size: 12pt; margin-top: 1.5mm; }
-.foot { padding: 0 7mm 7mm; }
-.event { font-size: 9pt; max-width: 55mm; }
-.qr img { width: 34mm; height: 34mm; }
-""",
+"""
+    + _LARGE
+    + _slots(1, 1, (105, 148), (0, 0)),
     "a4-4up": """
 @page { size: 210mm 297mm; }
-.sheet { width: 210mm; height: 297mm; grid-template-columns: 105mm 105mm; grid-auto-rows: 148.5mm; }
+.sheet { width: 210mm; height: 297mm; }
 .badge { width: 105mm; height: 148.5mm; }
-.band { font-size: 14pt; padding: 3mm; }
-.who { padding: 8mm 7mm 2mm; }
-.first { font-size: 40pt; }
-.full { font-size: 15pt; margin-top: 2mm; }
-.org { font-size: 13pt; margin-top: 2mm; }
-.pronouns { font-size: 12pt; margin-top: 1.5mm; }
-.foot { padding: 0 7mm 7mm; }
-.event { font-size: 9pt; max-width: 55mm; }
-.qr img { width: 34mm; height: 34mm; }
-""",
+"""
+    + _LARGE
+    + _slots(2, 2, (105, 148.5), (0, 0)),
     "a4-8up": """
 @page { size: 210mm 297mm; }
-.sheet { width: 210mm; height: 297mm; padding: 38.5mm 15mm;
-         grid-template-columns: 90mm 90mm; grid-auto-rows: 55mm; }
+.sheet { width: 210mm; height: 297mm; }
 .badge { width: 90mm; height: 55mm; }
 .band { font-size: 7pt; padding: 0.8mm; }
 .who { padding: 1.5mm 3mm 0; }
-.foot { padding: 0 3mm 2mm; }
 .first { font-size: 22pt; }
+.first.long { font-size: 15pt; }
 .full { font-size: 9pt; margin-top: 0.5mm; }
 .org { font-size: 8pt; margin-top: 0.5mm; }
 .pronouns { font-size: 7.5pt; margin-top: 0.5mm; }
-.event { font-size: 6.5pt; max-width: 50mm; }
+.foot { height: 25mm; }
+.event { position: absolute; left: 3mm; bottom: 2mm; width: 58mm; font-size: 6.5pt; }
+.qr { right: 2.5mm; bottom: 2mm; }
 .qr img { width: 21mm; height: 21mm; }
-""",
+"""
+    + _slots(2, 4, (90, 55), (15, 38.5)),
 }
 
 
@@ -277,15 +292,17 @@ def _event_line(event) -> str:
     if event.start_date == event.end_date:
         dates = format_date(event.start_date, "long")
     else:
-        dates = format_interval(event.start_date, event.end_date, "yMMMd", locale=get_locale())
+        dates = format_interval(event.start_date, event.end_date, "yMMMMd", locale=get_locale())
     return f'<b dir="auto">{html.escape(event.title)}</b>{html.escape(dates)}'
 
 
-def _badge_html(badge: Badge, event_line: str, layout: str) -> str:
+def _badge_html(badge: Badge, event_line: str, layout: str, slot: int = 0) -> str:
     esc = html.escape
     role = BadgeRole(badge.role)
     parts = ['<div class="who">']
-    parts.append(f'<p class="first" dir="auto">{esc(badge.first_name or badge.full_name)}</p>')
+    first = badge.first_name or badge.full_name
+    size = " long" if len(first) > 11 else ""
+    parts.append(f'<p class="first{size}" dir="auto">{esc(first)}</p>')
     parts.append(f'<p class="full" dir="auto">{esc(badge.full_name)}</p>')
     if badge.organisation:
         parts.append(f'<p class="org" dir="auto">{esc(badge.organisation)}</p>')
@@ -298,7 +315,7 @@ def _badge_html(badge: Badge, event_line: str, layout: str) -> str:
     foot = f'<div class="foot"><div class="event">{event_line}</div>{qr}</div>'
     label = esc(role_label(role))
     band = f'<div class="band">{label}</div>'
-    return f'<div class="badge role-{role.value}">{band}{"".join(parts)}{foot}</div>'
+    return f'<div class="badge slot-{slot} role-{role.value}">{band}{"".join(parts)}{foot}</div>'
 
 
 def badges_html(event, badges: list[Badge], layout: str) -> str:
@@ -307,7 +324,9 @@ def badges_html(event, badges: list[Badge], layout: str) -> str:
     event_line = _event_line(event)
     sheets = []
     for i in range(0, len(badges), per_page):
-        cells = "".join(_badge_html(b, event_line, layout) for b in badges[i : i + per_page])
+        cells = "".join(
+            _badge_html(b, event_line, layout, slot) for slot, b in enumerate(badges[i : i + per_page])
+        )
         sheets.append(f'<div class="sheet">{cells}</div>')
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
