@@ -1,0 +1,311 @@
+"""Public Job Day pages (jobs, exhibitors, floor plan, logos) and the attendee's interview
+bookings under their registration token (``/registrations/<token>/interviews``)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+
+from wid_events.errors import DomainError, NotFound
+from wid_events.events.views import public_event_or_404
+from wid_events.extensions import db
+from wid_events.jobday import services
+from wid_events.jobday.forms import BookingForm, ConfirmForm, CVForm
+from wid_events.jobday.models import (
+    COMMITMENTS,
+    CONTRACT_LABELS,
+    KIND_LABELS,
+    LEVEL_LABELS,
+    REMOTE_LABELS,
+    Exhibitor,
+)
+from wid_events.registration import services as registration_services
+from wid_events.storage import StorageError, get_storage
+
+bp = Blueprint("jobday", __name__)
+
+IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+@bp.app_context_processor
+def jobday_labels():
+    return {
+        "jobday_labels": {
+            "kind": KIND_LABELS,
+            "contract": CONTRACT_LABELS,
+            "remote": REMOTE_LABELS,
+            "level": LEVEL_LABELS,
+            "commitments": COMMITMENTS,
+        }
+    }
+
+
+@bp.app_template_global("jobday_has_exhibitors")
+def jobday_has_exhibitors(event) -> bool:
+    """For the event page's "Jobs & employers" link."""
+    return services.has_exhibitors(event)
+
+
+@bp.app_template_global("exhibitor_logo_url")
+def exhibitor_logo_url(exhibitor: Exhibitor) -> str | None:
+    if not exhibitor.logo_key:
+        return None
+    return url_for("jobday.logo", name=exhibitor.logo_key.split("/", 1)[1])
+
+
+@bp.app_template_global("jobday_interviews")
+def jobday_interviews(registration) -> list:
+    """The attendee's active interviews (for the registration page partial)."""
+    return services.personal_interviews(registration)
+
+
+def _image_response(key: str, name: str, *, max_age: int = 31536000):
+    ext = name.rsplit(".", 1)[-1]
+    mimetype = IMAGE_TYPES.get(ext)
+    if mimetype is None:
+        abort(404)
+    try:
+        fh = get_storage().open(key)
+    except StorageError:
+        abort(404)
+    response = send_file(fh, mimetype=mimetype, conditional=False, etag=False, max_age=max_age)
+    response.headers["Cache-Control"] = f"public, max-age={max_age}, immutable"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --------------------------------------------------------------------------- public pages
+
+
+@bp.get("/events/<slug>/jobs")
+def jobs(slug: str):
+    event, draft = public_event_or_404(slug)
+    filters = services.JobFilters.from_args(request.args)
+    offers = services.search_offers(event, filters)
+    return render_template(
+        "jobday/jobs.html",
+        title=_("Jobs: %(event)s", event=event.title),
+        event=event,
+        draft=draft,
+        filters=filters,
+        offers=offers,
+        choices=services.filter_choices(event),
+        exhibitors=services.exhibitors(event),
+        section="jobs",
+    )
+
+
+@bp.get("/events/<slug>/jobs/<int:offer_id>")
+def offer(slug: str, offer_id: int):
+    event, draft = public_event_or_404(slug)
+    try:
+        job = services.get_public_offer(event, offer_id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "jobday/offer.html",
+        title=job.title,
+        event=event,
+        draft=draft,
+        offer=job,
+        exhibitor=job.exhibitor,
+        has_slots=bool(job.exhibitor.blocks),
+        section="jobs",
+    )
+
+
+@bp.get("/events/<slug>/exhibitors")
+def exhibitors(slug: str):
+    event, draft = public_event_or_404(slug)
+    return render_template(
+        "jobday/exhibitors.html",
+        title=_("Exhibitors: %(event)s", event=event.title),
+        event=event,
+        draft=draft,
+        exhibitors=services.exhibitors(event),
+        section="exhibitors",
+    )
+
+
+@bp.get("/events/<slug>/exhibitors/<int:exhibitor_id>")
+def exhibitor(slug: str, exhibitor_id: int):
+    event, draft = public_event_or_404(slug)
+    try:
+        item = services.get_exhibitor(event, exhibitor_id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "jobday/exhibitor.html",
+        title=item.name,
+        event=event,
+        draft=draft,
+        exhibitor=item,
+        offers=[o for o in item.offers if o.published],
+        slots_left=services.free_slot_count(item),
+        section="exhibitors",
+    )
+
+
+@bp.get("/events/<slug>/floor-plan")
+def floor_plan(slug: str):
+    event, draft = public_event_or_404(slug)
+    settings = services.settings_for(event)
+    items = sorted(services.exhibitors(event), key=lambda e: (not e.booth, services.fold(e.booth), e.name))
+    return render_template(
+        "jobday/floor_plan.html",
+        title=_("Floor plan: %(event)s", event=event.title),
+        event=event,
+        draft=draft,
+        settings=settings,
+        exhibitors=items,
+        section="floor_plan",
+    )
+
+
+@bp.get("/events/<slug>/floor-plan/<name>")
+def floor_plan_image(slug: str, name: str):
+    event, _draft = public_event_or_404(slug)
+    settings = services.settings_for(event)
+    if settings is None or not settings.floor_plan_key or settings.floor_plan_key.split("/", 1)[1] != name:
+        abort(404)
+    return _image_response(settings.floor_plan_key, name)
+
+
+@bp.get("/jobday/logos/<name>")
+def logo(name: str):
+    key = f"logos/{name}"
+    item = services.exhibitor_for_logo(key)
+    if item is None or not item.event.published:
+        abort(404)
+    return _image_response(key, name)
+
+
+# --------------------------------------------------------------------------- attendee bookings
+
+
+def _registration(token: str):
+    return registration_services.by_token(token)
+
+
+def _interviews_page(
+    token: str, reg, *, form: BookingForm | None = None, status: int = 200, error: str | None = None
+):
+    event = reg.event
+    chosen = None
+    offer_id = request.values.get("offer", type=int)
+    exhibitor_id = request.values.get("exhibitor", type=int)
+    if offer_id and not exhibitor_id:
+        try:
+            exhibitor_id = services.get_public_offer(event, offer_id).exhibitor_id
+        except NotFound:
+            offer_id = None
+    if exhibitor_id:
+        try:
+            chosen = services.get_exhibitor(event, exhibitor_id)
+        except NotFound:
+            chosen = None
+    form = form or BookingForm()
+    slots = []
+    if chosen is not None:
+        form.offer.choices = [("", _("No specific offer"))] + [
+            (str(o.id), o.title) for o in chosen.offers if o.published
+        ]
+        if offer_id and request.method == "GET":
+            form.offer.data = str(offer_id)
+        slots = services.exhibitor_slots(chosen)
+    bookings = services.bookings_of(reg)
+    all_exhibitors = [(e, services.free_slot_count(e)) for e in services.exhibitors(event) if e.blocks]
+    return render_template(
+        "jobday/interviews.html",
+        title=_("Your interviews"),
+        event=event,
+        reg=reg,
+        token=token,
+        bookings=bookings,
+        limit=services.max_bookings(event),
+        blocked=services.can_book(reg),
+        chosen=chosen,
+        slots=slots,
+        form=form,
+        cv_form=CVForm(),
+        confirm_form=ConfirmForm(),
+        exhibitors=all_exhibitors,
+        error=error,
+        now_local=services._now_local(event),
+    ), status
+
+
+@bp.get("/registrations/<token>/interviews")
+def interviews(token: str):
+    reg = _registration(token)
+    return _interviews_page(token, reg)
+
+
+@bp.post("/registrations/<token>/interviews/book")
+def book(token: str):
+    reg = _registration(token)
+    form = BookingForm()
+    exhibitor_id = request.form.get("exhibitor", type=int)
+    if not form.validate():
+        return _interviews_page(token, reg, form=form, status=400, error=_("Please choose a time."))
+    offer_id = int(form.offer.data) if (form.offer.data or "").isdigit() else None
+    try:
+        services.book_interview(reg, form.slot.data, offer_id=offer_id, actor="attendee")
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        reg = _registration(token)
+        return _interviews_page(
+            token,
+            reg,
+            form=form,
+            status=exc.status if exc.status in (403, 404, 409) else 400,
+            error=exc.message,
+        )
+    flash(_("Your interview is booked."), "success")
+    return redirect(url_for("jobday.interviews", token=token, exhibitor=exhibitor_id), code=303)
+
+
+@bp.post("/registrations/<token>/interviews/<int:booking_id>/cancel")
+def cancel(token: str, booking_id: int):
+    reg = _registration(token)
+    if not ConfirmForm().validate():
+        abort(400)
+    booking = services.own_booking(reg, booking_id)
+    services.cancel_booking(booking, actor="attendee")
+    db.session.commit()
+    flash(_("Your interview is cancelled."), "success")
+    return redirect(url_for("jobday.interviews", token=token), code=303)
+
+
+@bp.post("/registrations/<token>/interviews/<int:booking_id>/cv")
+def upload_cv(token: str, booking_id: int):
+    reg = _registration(token)
+    booking = services.own_booking(reg, booking_id)
+    form = CVForm()
+    if not form.validate():
+        return _interviews_page(token, reg, status=400, error=_("The form expired. Please submit it again."))
+    try:
+        services.attach_cv(booking, form.cv.data, consent=bool(form.consent.data), actor="attendee")
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        reg = _registration(token)
+        return _interviews_page(
+            token, reg, status=exc.status if exc.status in (413, 422) else 400, error=exc.message
+        )
+    flash(_("Your CV is shared with %(name)s.", name=booking.exhibitor.name), "success")
+    return redirect(url_for("jobday.interviews", token=token), code=303)
+
+
+@bp.post("/registrations/<token>/interviews/<int:booking_id>/cv/delete")
+def delete_cv(token: str, booking_id: int):
+    reg = _registration(token)
+    if not ConfirmForm().validate():
+        abort(400)
+    booking = services.own_booking(reg, booking_id)
+    services.withdraw_cv(booking, actor="attendee")
+    db.session.commit()
+    flash(_("Your CV is no longer shared."), "success")
+    return redirect(url_for("jobday.interviews", token=token), code=303)
