@@ -6,7 +6,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 PYTEST_ARGS ?=
 
-.PHONY: run test venv dev-deps lint format bench clean
+.PHONY: run test venv dev-deps lint format bench clean translations compile-translations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +24,12 @@ venv: $(VENV)/.installed
 
 dev-deps: $(VENV)/.installed-dev
 
-run: venv
+run: venv compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: dev-deps
+test: dev-deps compile-translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: dev-deps
@@ -39,6 +39,19 @@ lint: dev-deps
 format: dev-deps
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Translations (EN source; FR/NL/DE in wid_events/translations). The .mo files are committed
+# and recompiled on every run/test, so a fresh checkout serves translated pages.
+BABEL := $(BIN)/pybabel
+TRANSLATIONS := wid_events/translations
+
+translations: venv
+	$(BABEL) extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output --project wid_events -o $(TRANSLATIONS)/messages.pot .
+	for lang in fr nl de; do $(BABEL) update --no-fuzzy-matching --ignore-obsolete -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang; done
+	$(BABEL) compile -d $(TRANSLATIONS) --statistics
+
+compile-translations: venv
+	$(BABEL) --quiet compile -d $(TRANSLATIONS)
 
 bench: dev-deps
 	$(BIN)/python -m bench
