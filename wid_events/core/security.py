@@ -156,12 +156,12 @@ def init_app(app: Flask) -> None:
     check_secret_key(app)
     hops = int(app.config.get("TRUST_PROXY") or 0)
     if hops > 0:
-        # Behind N reverse proxies: take the client address, scheme (https), host, port and
-        # prefix from their X-Forwarded-* headers, so Secure cookies, url_for(_external) and
-        # rate limits per client address work. Never enable this without a proxy in front.
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
-        )
+        # Behind N reverse proxies: take the client address, scheme (https) and host from
+        # their X-Forwarded-For/-Proto/-Host headers, so request.is_secure, url_for(_external)
+        # and rate limits per client address work. X-Forwarded-Port/-Prefix stay ignored:
+        # common proxy configs pass a client's own value through. Never enable this without a
+        # proxy in front, or clients can fake their address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if app.config.get("WID_ENV") == "production" and app.config.get("PREFERRED_URL_SCHEME") != "https":
         app.logger.warning(
             "WID_ENV=production without PREFERRED_URL_SCHEME=https: session cookies are not marked "
