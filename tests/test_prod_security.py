@@ -223,3 +223,11 @@ def test_templates_have_no_inline_script_style_or_handlers():
                 line = text.count("\n", 0, match.start()) + 1
                 offenders.append(f"{path.relative_to(TEMPLATES)}:{line}: {match.group(0).strip()}")
     assert offenders == []
+
+
+def test_trust_proxy_ignores_client_spoofed_forwarded_for(app, monkeypatch):
+    """Only the address our one proxy appended counts (rate limits are per client address)."""
+    monkeypatch.setenv("TRUST_PROXY", "1")
+    headers = {"X-Forwarded-For": "6.6.6.6, 203.0.113.7", "X-Forwarded-Prefix": "/evil"}
+    client = _scheme_probe_app().test_client()
+    assert client.get("/_scheme_probe", headers=headers).get_json()["remote"] == "203.0.113.7"
