@@ -95,4 +95,3 @@ def test_bandit_config_fails_on_real_finding(tmp_path):
     result = run_bandit(tmp_path)
     assert result.returncode == 1
     assert "B602" in result.stdout
-
