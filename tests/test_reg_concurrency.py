@@ -75,7 +75,9 @@ class Gunicorn:
                 break
             except (requests.ConnectionError, requests.Timeout):
                 if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start: " + self.log_path.read_text()[-3000:]) from None
+                    raise RuntimeError(
+                        "gunicorn did not start: " + self.log_path.read_text()[-3000:]
+                    ) from None
                 time.sleep(0.2)
 
     def outbox(self):
@@ -244,3 +246,39 @@ def test_workshop_race_never_overbooks(app, gunicorn):
     assert db.session.get(RegistrationSession, head_id).status == RegistrationStatus.CONFIRMED
     assert services._count_session(sid) == 5
     assert db.session.get(Registration, head_reg).status == RegistrationStatus.CONFIRMED
+
+
+def test_simultaneous_double_submit_is_one_registration(app, gunicorn):
+    """The same form (same cookie, CSRF token and form key) posted 5 times at once."""
+    event = make_event(capacity_in_person=3)
+    slug, event_id = event.slug, event.id
+    db.session.remove()
+    s = requests.Session()
+    html = s.get(f"{gunicorn.url}/events/{slug}/register", timeout=60).text
+    data = {
+        "csrf_token": CSRF_RE.search(html).group(1),
+        "form_key": FORM_KEY_RE.search(html).group(1),
+        "name": "Impatient Clicker",
+        "email": "clicker@example.org",
+        "attendance": "in_person",
+        "consent": "y",
+    }
+    barrier = threading.Barrier(5)
+    results = []
+
+    def post():
+        barrier.wait(timeout=60)
+        r = s.post(f"{gunicorn.url}/events/{slug}/register", data=data, allow_redirects=False, timeout=120)
+        results.append((r.status_code, r.headers.get("Location", "")))
+
+    threads = [threading.Thread(target=post) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [code for code, _ in results] == [303] * 5
+    assert len({loc for _, loc in results}) == 1
+    count = db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(Registration.event_id == event_id)
+    )
+    assert count == 1
