@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 os.environ.setdefault("WID_TESTING", "1")
 _TMP = Path(tempfile.mkdtemp(prefix="wid-tests-"))
@@ -54,9 +55,26 @@ def pytest_report_header(config):
     return f"database: {database_url().split('@')[-1]}"
 
 
+class IsolatingClient(FlaskClient):
+    """A test client whose requests don't inherit ``g`` from earlier requests.
+
+    The ``app`` fixture keeps one app context pushed for the whole test, and Flask reuses an
+    active app context for requests, so without this the user Flask-Login cached in ``g``
+    by one client's request would leak into another client's request.
+    """
+
+    def open(self, *args, **kwargs):
+        from flask import g
+
+        for name in list(vars(g)):
+            delattr(g, name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def _app():
     app = create_app(base_config())
+    app.test_client_class = IsolatingClient
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "postgresql":
