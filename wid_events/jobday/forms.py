@@ -14,6 +14,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from wid_events.jobday.models import (
@@ -25,8 +26,8 @@ from wid_events.jobday.models import (
 )
 
 
-def _choices(labels: dict) -> list[tuple[str, object]]:
-    return [(k.value, v) for k, v in labels.items()]
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(k.value, v) for k, v in labels.items()]
 
 
 class ProfileForm(FlaskForm):
@@ -105,7 +106,7 @@ class SlotBlockForm(FlaskForm):
 
 class BookingForm(FlaskForm):
     slot = IntegerField(_l("Time"), validators=[DataRequired()])
-    offer = SelectField(_l("About which offer? (optional)"), choices=[], validate_choice=False)
+    offer = SelectField(_l("About which offer? (optional)"), validate_choice=False)
 
 
 class CVForm(FlaskForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from wid_events.errors import DomainError, NotFound
 from wid_events.events.views import public_event_or_404
@@ -208,8 +209,8 @@ def _interviews_page(
     form = form or BookingForm()
     slots = []
     if chosen is not None:
-        form.offer.choices = [("", _("No specific offer"))] + [
-            (str(o.id), o.title) for o in chosen.offers if o.published
+        form.offer.choices = [SelectChoice("", _("No specific offer"))] + [
+            SelectChoice(str(o.id), o.title) for o in chosen.offers if o.published
         ]
         if offer_id and request.method == "GET":
             form.offer.data = str(offer_id)
