@@ -259,4 +259,44 @@ def personal_calendar(registration) -> bytes:
         else:
             for session in personal_sessions(registration):
                 cal.add_component(session_vevent(session, livestream_url=livestream))
+        for booking in personal_interviews(registration):
+            cal.add_component(interview_vevent(booking))
         return _to_bytes(cal)
+
+
+def personal_interviews(registration) -> list:
+    """The attendee's booked Job Day interviews (the jobday area), or [] without that area."""
+    try:
+        from wid_events.jobday.services import personal_interviews as jobday_interviews
+    except ImportError:  # pragma: no cover - the Job Day area is optional
+        return []
+    return jobday_interviews(registration)
+
+
+def interview_vevent(booking) -> icalendar.Event:
+    """A booked 1:1 interview: the exhibitor, the booth number in LOCATION, the offer."""
+    slot = booking.slot
+    exhibitor = booking.exhibitor
+    event = exhibitor.event
+    tz = event.tz
+    ev = icalendar.Event()
+    ev.add("uid", f"interview-{booking.id}.{event.slug}@wid-events")
+    ev.add("dtstamp", _stamp(booking.created_at))
+    ev.add("dtstart", slot.start.replace(tzinfo=tz))
+    ev.add("dtend", slot.end.replace(tzinfo=tz))
+    ev.add("summary", _("Interview: %(name)s", name=exhibitor.name))
+    venue = event.venue_name or ""
+    if exhibitor.booth:
+        location = _("Booth %(booth)s", booth=exhibitor.booth) + (f", {venue}" if venue else "")
+    else:
+        location = venue
+    if location:
+        ev.add("location", location)
+    lines = [_("1:1 interview with %(name)s", name=exhibitor.name)]
+    if booking.offer is not None:
+        lines.append(_("About: %(title)s", title=booking.offer.title))
+    lines.append(_("Details: %(url)s", url=event_url(event)))
+    ev.add("description", "\n".join(lines))
+    ev.add("status", "CONFIRMED")
+    ev.add("transp", "OPAQUE")
+    return ev

@@ -82,8 +82,10 @@ def badges_submit(event):
     roles = set(form.roles.data or []) or None
     attendance = form.attendance.data or None
     count = len(badges.collect_badges(event, roles=roles, attendance=attendance))
-    if count > services.BACKGROUND_THRESHOLD and not attendance:
-        job = services.start_badge_job(event, layout=form.layout.data, roles=roles, actor=_actor())
+    if count > services.BACKGROUND_THRESHOLD:
+        job = services.start_badge_job(
+            event, layout=form.layout.data, roles=roles, attendance=attendance, actor=_actor()
+        )
         return redirect(url_for(".badge_job", slug=event.slug, job_id=job.id), 303)
     params = {"layout": form.layout.data, "role": sorted(roles or [])}
     if attendance:

@@ -35,6 +35,8 @@ class BadgeJob(db.Model):
     layout: Mapped[str] = mapped_column(sa.String(16))
     #: Comma-separated BadgeRole values to include; empty for every role.
     roles: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: ``in_person`` or ``online`` to print only those registrations; empty for everyone.
+    attendance: Mapped[str] = mapped_column(sa.String(16), default="")
     state: Mapped[BadgeJobState] = mapped_column(enum_type(BadgeJobState), default=BadgeJobState.QUEUED)
     #: Badges to render, and rendered so far (progress).
     total: Mapped[int] = mapped_column(default=0)

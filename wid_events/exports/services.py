@@ -204,18 +204,19 @@ def badge_folder() -> Path:
     return folder
 
 
-def start_badge_job(event, *, layout: str, roles: set[str] | None, actor=None):
+def start_badge_job(event, *, layout: str, roles: set[str] | None, attendance: str | None = None, actor=None):
     """Create a :class:`BadgeJob` and run it in the background (RQ, or a thread)."""
     from wid_events.exports import badges
     from wid_events.exports.models import BadgeJob
 
     if layout not in badges.LAYOUTS:
         raise DomainError(_("Unknown badge layout."), field="layout")
-    total = len(badges.collect_badges(event, roles=roles))
+    total = len(badges.collect_badges(event, roles=roles, attendance=attendance))
     job = BadgeJob(
         event_id=event.id,
         layout=layout,
         roles=",".join(sorted(roles)) if roles else "",
+        attendance=attendance or "",
         total=total,
         created_by_id=getattr(actor, "id", None),
     )
@@ -261,7 +262,7 @@ def run_badge_job(job_id: int) -> None:
     db.session.commit()
     try:
         roles = set(job.roles.split(",")) if job.roles else None
-        items = badges.collect_badges(event, roles=roles)
+        items = badges.collect_badges(event, roles=roles, attendance=job.attendance or None)
         job.total = len(items)
         db.session.commit()
         done = 0

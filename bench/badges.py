@@ -1,0 +1,153 @@
+"""Benchmark: badges for 1,000 registrations (seconds and peak memory).
+
+    .venv/bin/python -m bench.badges                 # 1,000 badges, every layout
+    .venv/bin/python -m bench.badges -n 2000 --layout a4-8up
+
+Builds a throw-away SQLite database in a temporary folder (names in Latin with diacritics,
+Arabic and Cyrillic), then renders the PDF exactly as ``flask badges render`` does: one shared
+FontConfiguration and parsed CSS, chunks of ``badges.CHUNK`` badges joined into one PDF.
+Reports wall time, the PDF's size, the process's peak RSS (``resource.getrusage``) and the
+peak of Python allocations (``tracemalloc``) per layout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+FIRST = [
+    "Amira",
+    "Olena",
+    "Inês",
+    "Siobhán",
+    "Ngozi",
+    "Zoë",
+    "Chloé",
+    "Agnieszka",
+    "Мирослава",
+    "نور",
+    "أمل",
+    "Ольга",
+    "Björk",
+    "Łucja",
+    "Jean-Baptiste",
+    "Karim",
+    "Mehmet",
+    "Ana",
+    "Dũng",
+    "Élodie",
+]
+LAST = [
+    "Haddad",
+    "Lefèvre-Ñúñez",
+    "Kowalczyk",
+    "Петрова",
+    "الحداد",
+    "Nguyễn",
+    "Ó Briain",
+    "Dubois",
+    "Yılmaz",
+    "Van den Broeck",
+    "Okafor",
+    "Sørensen",
+    "Müller",
+    "García",
+    "Janssens",
+]
+ORGS = [
+    "IOM Belgium",
+    "Digital Belgium",
+    "منظمة الهجرة الدولية",
+    "ULB",
+    "KU Leuven",
+    "Interface3",
+    "BeCode",
+    None,
+    None,
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("-n", type=int, default=1000, help="registrations (default 1000)")
+    parser.add_argument("--layout", choices=["a6", "a4-4up", "a4-8up"], action="append")
+    parser.add_argument("-o", "--output", type=Path, help="keep the last PDF here")
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="also trace Python allocations (slows rendering ~2x)"
+    )
+    args = parser.parse_args(argv)
+
+    tmp = Path(tempfile.mkdtemp(prefix="wid-bench-badges-"))
+    os.environ["WID_INSTANCE_PATH"] = str(tmp / "instance")
+    os.environ.setdefault("SECRET_KEY", "bench")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from wid_events import create_app
+    from wid_events.core.web import hash_token
+    from wid_events.enums import Attendance
+    from wid_events.events.models import Event
+    from wid_events.exports import badges
+    from wid_events.extensions import db
+    from wid_events.registration.models import Registration
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite3'}", "TESTING": True})
+    rng = random.Random(7)
+    with app.app_context():
+        db.create_all()
+        event = Event(
+            slug="bench-badges",
+            title="Girls & Women in Digital Job Day",
+            timezone="Europe/Brussels",
+            start_date=dt.date(2025, 3, 8),
+            end_date=dt.date(2025, 3, 8),
+            published=True,
+        )
+        db.session.add(event)
+        db.session.flush()
+        for i in range(args.n):
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            db.session.add(
+                Registration(
+                    event_id=event.id,
+                    token_hash=hash_token(f"bench-{i}"),
+                    name=name,
+                    organisation=rng.choice(ORGS),
+                    pronouns=rng.choice([None, "she/her", "they/them"]),
+                    attendance=Attendance.IN_PERSON,
+                )
+            )
+        db.session.commit()
+
+        items = badges.collect_badges(event)
+        print(f"{len(items)} badges, chunks of {badges.CHUNK}")
+        for layout in args.layout or ["a4-8up", "a6"]:
+            if args.tracemalloc:
+                tracemalloc.start()
+            start, cpu = time.perf_counter(), time.process_time()
+            pdf = badges.render_badges(event, items, layout=layout)
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+            line = (
+                f"{layout:8s} {seconds:6.1f} s wall  {cpu:6.1f} s CPU  {len(pdf) / 1e6:5.1f} MB PDF  "
+                f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:6.0f} MB"
+            )
+            if args.tracemalloc:
+                _current, peak = tracemalloc.get_traced_memory()
+                tracemalloc.stop()
+                line += f"  peak Python allocations {peak / 1e6:6.0f} MB"
+            print(line, flush=True)
+            if args.output:
+                args.output.write_bytes(pdf)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
