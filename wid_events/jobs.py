@@ -30,7 +30,23 @@ def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 def run_in_app(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Entry point for RQ workers: run the job inside an application context."""
+    """Entry point for RQ workers: run the job inside an application context.
+
+    ``flask rq worker`` already runs inside one (inherited by the forked work horse), so it is
+    reused; its pooled database connections belong to the parent process and are dropped
+    (without closing them under the parent) before the job opens its own. A bare
+    ``rq worker`` has no app context, so one is created.
+    """
+    from flask import has_app_context
+
+    if has_app_context():
+        from wid_events.extensions import db
+
+        db.engine.dispose(close=False)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            db.session.remove()
     from wid_events import create_app
 
     app = create_app()
