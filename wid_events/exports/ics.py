@@ -107,6 +107,33 @@ def location_text(session) -> str:
     return ", ".join(parts)
 
 
+def load_event_sessions(event) -> list:
+    """``event.sessions`` with rooms, tracks and speakers, in a fixed number of queries (no N+1).
+
+    Also fills ``event.sessions`` itself, so later reads of it cost nothing.
+    """
+    import sqlalchemy as sa
+    from sqlalchemy.orm import joinedload, selectinload
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from wid_events.agenda.models import Session, SessionSpeaker
+    from wid_events.extensions import db
+
+    stmt = (
+        sa.select(Session)
+        .where(Session.event_id == event.id)
+        .options(
+            joinedload(Session.room),
+            joinedload(Session.track),
+            selectinload(Session.speakers).joinedload(SessionSpeaker.person),
+        )
+        .order_by(Session.start, Session.id)
+    )
+    sessions = list(db.session.scalars(stmt).unique())
+    set_committed_value(event, "sessions", sessions)
+    return sessions
+
+
 def _new_calendar(event, name: str) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
@@ -220,7 +247,7 @@ def event_calendar(event, *, include_unpublished: bool = False) -> bytes:
     with locale_context():
         cal = _new_calendar(event, event.title)
         if event.published or include_unpublished:
-            for session in event.sessions:
+            for session in load_event_sessions(event):
                 cal.add_component(session_vevent(session))
         else:
             cal.add_component(_event_overview(event))

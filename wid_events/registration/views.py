@@ -35,7 +35,9 @@ def _slot_views(event, form_sessions=None):
     """The sign-up slots with each session's remaining seats, for the template."""
     chosen = set(form_sessions or [])
     slots = []
-    for slot in services.signup_slots(event):
+    all_slots = services.signup_slots(event)
+    left = services.sessions_seats_left([s for slot in all_slots for s in slot.sessions])
+    for slot in all_slots:
         slots.append(
             {
                 "slot": slot,
@@ -43,7 +45,7 @@ def _slot_views(event, form_sessions=None):
                 "sessions": [
                     {
                         "session": s,
-                        "left": services.session_seats_left(s),
+                        "left": left[s.id],
                         "checked": s.id in chosen,
                     }
                     for s in slot.sessions
