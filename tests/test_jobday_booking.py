@@ -283,3 +283,29 @@ def test_deleting_a_booked_block_is_refused(event):
     db.session.commit()
     with pytest.raises(Conflict):
         services.delete_slot_block(exhibitor.blocks[0], actor="test")
+
+
+def test_release_registration_cancels_bookings_and_deletes_cvs(app, event):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from tests.test_speaker_samples import make_pdf
+    from wid_events.storage import StorageError, get_storage
+
+    exhibitor = make_exhibitor(event)
+    slots = make_slots(exhibitor, recruiters=1)
+    reg, _ = make_registration(event)
+    booking = services.book_interview(reg, slots[0].id)
+    services.attach_cv(booking, FileStorage(io.BytesIO(make_pdf()), filename="cv.pdf"), consent=True)
+    db.session.commit()
+    key = booking.cv_key
+    assert services.release_registration(reg, actor="test") == 1
+    db.session.commit()
+    assert services.bookings_of(reg) == []
+    with pytest.raises(StorageError):
+        get_storage().size(key)
+    # The seat is free again.
+    other, _ = make_registration(event, "Other")
+    services.book_interview(other, slots[0].id)
+    db.session.commit()

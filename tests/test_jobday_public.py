@@ -238,3 +238,12 @@ def test_exhibitor_badges_print_the_company(app, fair):
     assert badges[0].code is None
     only = collect_badges(event, roles={"exhibitor"})
     assert [b.full_name for b in only] == ["Sofie Claes"]
+
+
+def test_attendee_interview_page_is_private(client, fair):
+    event, _ex, _offers = fair
+    _reg, token = make_registration(event)
+    resp = client.get(f"/registrations/{token}/interviews")
+    assert resp.status_code == 200
+    assert resp.headers["Cache-Control"] == "private, no-store"
+    assert resp.headers["Referrer-Policy"] == "no-referrer"

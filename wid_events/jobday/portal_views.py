@@ -30,6 +30,15 @@ EXHIBITOR_KEY = "exhibitor_id"
 TOKEN_KEY = "exhibitor_token_id"  # noqa: S105 - a session key name, not a secret
 
 
+@bp.after_request
+def _private(response):
+    """Portal pages are personal: never cached or indexed, no Referer."""
+    response.headers.setdefault("Cache-Control", "private, no-store")
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def current_exhibitor() -> Exhibitor | None:
     cache_key = "wid_events.exhibitor"
     if cache_key not in request.environ:

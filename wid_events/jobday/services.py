@@ -941,6 +941,19 @@ def cancel_booking(booking: InterviewBooking, *, actor: Actor = "attendee") -> N
     )
 
 
+def release_registration(registration: Registration, *, actor: Actor = None) -> int:
+    """Cancel every active interview of ``registration`` and delete its CVs (for a cancelled
+    or erased registration). Returns how many were cancelled. The caller commits."""
+    n = 0
+    for booking in bookings_of(registration, active_only=False):
+        if booking.status == BookingStatus.BOOKED:
+            cancel_booking(booking, actor=actor)
+            n += 1
+        elif booking.cv_key:
+            _drop_cv(booking)
+    return n
+
+
 def _drop_cv(booking: InterviewBooking) -> None:
     _delete_quietly(booking.cv_key)
     booking.cv_key = None

@@ -47,6 +47,27 @@ def jobday_has_exhibitors(event) -> bool:
     return services.has_exhibitors(event)
 
 
+@bp.app_template_global("jobday_can_manage")
+def jobday_can_manage(event) -> bool:
+    """Whether the logged-in user organises ``event`` (for the "manage the Job Day" link)."""
+    from wid_events.events.views import viewer_organises
+
+    return viewer_organises(event)
+
+
+PRIVATE_ENDPOINTS = {"jobday.interviews", "jobday.book", "jobday.upload_cv"}
+
+
+@bp.after_request
+def _private(response):
+    """The attendee's pages are personal: never cached, never indexed, no Referer with the token."""
+    if request.endpoint in PRIVATE_ENDPOINTS:
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers["X-Robots-Tag"] = "noindex"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @bp.app_template_global("exhibitor_logo_url")
 def exhibitor_logo_url(exhibitor: Exhibitor) -> str | None:
     if not exhibitor.logo_key:
