@@ -97,6 +97,8 @@ class Config:
         self.LANGUAGES = ["en", "fr", "nl", "de"]
         self.SPEAKER_TOKEN_DAYS = int(os.environ.get("SPEAKER_TOKEN_DAYS", "60"))
         self.CV_RETENTION_DAYS = int(os.environ.get("CV_RETENTION_DAYS", "30"))
+        self.JOBDAY_MAX_BOOKINGS = int(os.environ.get("JOBDAY_MAX_BOOKINGS", "5"))
+        self.EXHIBITOR_TOKEN_DAYS = int(os.environ.get("EXHIBITOR_TOKEN_DAYS", "90"))
 
     def as_dict(self) -> dict[str, object]:
         return {k: v for k, v in vars(self).items() if k.isupper()}

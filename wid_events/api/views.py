@@ -76,11 +76,18 @@ def event_exhibitors(slug: str):
 
 @bp.get("/events/<slug>/jobs")
 def event_jobs(slug: str):
-    """The exhibitors' job offers. The Job Day area provides them; an event without any gives ``[]``."""
+    """The exhibitors' published job offers (``[]`` for an event without exhibitors).
+
+    Filters as on ``/events/<slug>/jobs``: ``q``, ``sector``, ``contract``, ``language``,
+    ``remote``, ``skill``, ``level``, ``exhibitor``.
+    """
     event = _published_event(slug)
     if event is None:
         return _not_found(slug)
-    return jsonify(_jobday_list("public_jobs", event))
+    from wid_events.jobday import services as jobday
+
+    filters = jobday.JobFilters.from_args(request.args)
+    return jsonify(jobday.public_jobs(event, filters))
 
 
 def _jobday_list(name: str, event: Event) -> list:

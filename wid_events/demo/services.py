@@ -32,6 +32,16 @@ def load_demo(*, actor: object = "demo") -> list[Event]:
         if event.slug == data.NEWCOMERS_SLUG:
             event.series = _series(**data.NEWCOMERS_SERIES)
             event.edition = data.NEWCOMERS_EDITION
+        if event.slug == data.JOBDAY_SLUG:
+            _load_jobday(event, actor=actor)
         created.append(event)
     db.session.flush()
     return created
+
+
+def _load_jobday(event: Event, *, actor: object) -> None:
+    """The Job Day step: fictional exhibitors, their offers and interview slots."""
+    from wid_events.jobday.services import load_demo_exhibitors
+
+    db.session.flush()
+    load_demo_exhibitors(event, data.JOBDAY_EXHIBITORS, actor=actor)
