@@ -793,7 +793,9 @@ def exhibitor_slots(exhibitor: Exhibitor) -> list[SlotView]:
 
 
 def free_slot_count(exhibitor: Exhibitor) -> int:
-    return sum(v.left for v in exhibitor_slots(exhibitor))
+    """Interview places still bookable (slots that have not started)."""
+    now = _now_local(exhibitor.event)
+    return sum(v.left for v in exhibitor_slots(exhibitor) if v.slot.start > now)
 
 
 # --------------------------------------------------------------------------- bookings
