@@ -370,3 +370,52 @@ def test_floor_plan_upload_and_public_booth_list(app, event):
     resp = c.post(f"/manage/events/{event.slug}/jobday", data={"action": "settings", "max_bookings": "3"})
     assert resp.status_code == 303
     assert services.max_bookings(event) == 3
+
+
+def test_every_page_renders(app, event):
+    """GET every organiser, portal and public page with data in it (no template errors)."""
+    organiser = make_organiser(event)
+    exhibitor = make_exhibitor(event, "Render Co", booth="R9", contact_email="r@example.org")
+    offer = services.create_offer(exhibitor, {"title": "Tester", "skills": "QA"}, actor="test")
+    db.session.commit()
+    booked_with_cv(app, event, exhibitor)
+    org = isolated_client(app)
+    login(org, organiser)
+    for url in (
+        f"/manage/events/{event.slug}/exhibitors",
+        f"/manage/events/{event.slug}/exhibitors/new",
+        f"/manage/events/{event.slug}/exhibitors/{exhibitor.id}",
+        f"/manage/events/{event.slug}/jobday",
+    ):
+        resp = org.get(url)
+        assert resp.status_code == 200, url
+    assert "Organisers: manage exhibitors" in org.get(f"/events/{event.slug}/").get_data(as_text=True)
+    portal = portal_client(app, exhibitor)
+    for url in (
+        "/exhibitor/",
+        "/exhibitor/offers/new",
+        f"/exhibitor/offers/{offer.id}",
+        "/exhibitor/interviews",
+    ):
+        assert portal.get(url).status_code == 200, url
+    assert portal.get("/exhibitor/interviews?day=2030-09-11").status_code == 200
+    assert portal.get("/exhibitor/interviews?day=nonsense").status_code == 400
+    public = isolated_client(app)
+    for url in (
+        f"/events/{event.slug}/jobs",
+        f"/events/{event.slug}/jobs/{offer.id}",
+        f"/events/{event.slug}/exhibitors",
+        f"/events/{event.slug}/exhibitors/{exhibitor.id}",
+        f"/events/{event.slug}/floor-plan",
+    ):
+        assert public.get(url).status_code == 200, url
+
+
+def test_cli_invite_prints_the_link(app, event, runner, outbox):
+    make_exhibitor(event, "Cli Co", contact_email="cli@example.org")
+    result = runner.invoke(args=["jobday", "invite", event.slug, "cli@example.org"])
+    assert result.exit_code == 0, result.output
+    assert LINK_RE.search(result.output)
+    assert outbox()[0]["To"] == "cli@example.org"
+    assert runner.invoke(args=["jobday", "invite", event.slug, "nobody@example.org"]).exit_code == 2
+    assert runner.invoke(args=["jobday", "invite", "no-such-event", "cli@example.org"]).exit_code == 2

@@ -56,19 +56,6 @@ class ExhibitorForm(ProfileForm):
         _l("Contact email (private)"), validators=[Optional(), Email(), Length(max=254)]
     )
 
-    FIELD_ORDER = (
-        "name",
-        "kind",
-        "booth",
-        "description",
-        "website",
-        "sectors",
-        "inclusive_statement",
-        *COMMITMENTS.keys(),
-        "contact_name",
-        "contact_email",
-    )
-
 
 class LogoForm(FlaskForm):
     logo = FileField(_l("Logo (JPEG, PNG or WebP)"))
