@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test venv dev-deps lint format bench clean translations compile-translations
 

@@ -34,10 +34,31 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 def database_url() -> str:
+    """The suite's database. Under pytest-xdist each worker gets its own PostgreSQL database
+    (``<name>_gw0``, …), created on first use; SQLite files are per process anyway."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return normalise_database_url(url)
-    return f"sqlite:///{_TMP / 'test.sqlite3'}"
+    if not url:
+        return f"sqlite:///{_TMP / 'test.sqlite3'}"
+    url = normalise_database_url(url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        parsed = sa.engine.make_url(url)
+        url = parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+    return url
+
+
+def _ensure_postgres_database(url: str) -> None:
+    parsed = sa.engine.make_url(url)
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.exec_driver_sql(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)
+            ).first()
+            if not exists:
+                conn.exec_driver_sql(f'CREATE DATABASE "{parsed.database}"')
+    finally:
+        admin.dispose()
 
 
 def base_config(**extra) -> dict:
@@ -73,6 +94,8 @@ class IsolatingClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def _app():
+    if database_url().startswith("postgresql"):
+        _ensure_postgres_database(database_url())
     app = create_app(base_config())
     app.test_client_class = IsolatingClient
     with app.app_context():
