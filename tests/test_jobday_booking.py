@@ -309,3 +309,20 @@ def test_release_registration_cancels_bookings_and_deletes_cvs(app, event):
     other, _ = make_registration(event, "Other")
     services.book_interview(other, slots[0].id)
     db.session.commit()
+
+
+def test_cancelling_the_registration_releases_its_interviews(app, event):
+    """Cancelling through the registration service frees the interview place at once."""
+    from wid_events.registration import services as registration_services
+
+    exhibitor = make_exhibitor(event)
+    slot = make_slots(exhibitor, recruiters=1)[0]
+    reg, _ = make_registration(event, "Leaving")
+    services.book_interview(reg, slot.id)
+    db.session.commit()
+    registration_services.cancel(db.session.get(Registration, reg.id), actor="test")
+    db.session.commit()
+    assert services.bookings_of(db.session.get(Registration, reg.id)) == []
+    other, _ = make_registration(event, "Next")
+    services.book_interview(other, slot.id)  # the only seat is free again
+    db.session.commit()

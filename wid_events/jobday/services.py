@@ -54,6 +54,7 @@ from wid_events.jobday.models import (
 )
 from wid_events.mail import Mail, send_mail
 from wid_events.models_base import utcnow
+from wid_events.registration import services as registration_services
 from wid_events.registration.models import Registration
 from wid_events.storage import StorageError, get_storage
 from wid_events.uploads import IMAGE_KINDS, Kind, process_image, validate_upload
@@ -954,6 +955,13 @@ def release_registration(registration: Registration, *, actor: Actor = None) -> 
         elif booking.cv_key:
             _drop_cv(booking)
     return n
+
+
+def _release_on_cancel(registration: Registration) -> None:
+    release_registration(registration, actor="system")
+
+
+registration_services.RELEASE_HOOKS.append(_release_on_cancel)
 
 
 def _drop_cv(booking: InterviewBooking) -> None:

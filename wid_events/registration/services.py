@@ -33,6 +33,7 @@ import hmac
 import io
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -60,6 +61,11 @@ CANCELLED = RegistrationStatus.CANCELLED
 REJECTED = RegistrationStatus.REJECTED
 
 ERASED_NAME = "(erased)"
+
+#: Called with a registration that just gave up its place (cancelled, rejected, erased), so
+#: other areas can release what hangs on it (e.g. Job Day interviews and CVs) without this
+#: module importing them.
+RELEASE_HOOKS: list[Callable[[Registration], None]] = []
 _FORM_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _MAIL_KEY = "wid_registration_mail"
 
@@ -365,6 +371,8 @@ def _release(reg: Registration, status: RegistrationStatus, now: dt.datetime) ->
     reg.waitlisted_at = None
     if status == CANCELLED:
         reg.cancelled_at = now
+    for hook in RELEASE_HOOKS:
+        hook(reg)
     db.session.flush()
     if held_seat:
         _fill_event(reg.event, reg.attendance, now)
