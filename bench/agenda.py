@@ -140,6 +140,8 @@ def run(
         "WID_INSTANCE_PATH": str(tmp / "instance"),
         "SECRET_KEY": secrets.token_hex(32),
         "RATELIMIT_ENABLED": "0",
+        # No worker recycling mid-run (gunicorn.conf.py restarts workers every ~1,000 requests).
+        "GUNICORN_MAX_REQUESTS": "0",
     }
     py = sys.executable
     slug = f"bench-agenda-{sessions}"
@@ -206,6 +208,7 @@ def run(
 
         health = hammer(f"{base}/healthz", seconds, clients)
         agenda = hammer(agenda_url, seconds, clients)
+        single = timed(agenda_url, repeat)
         ics = timed(f"{base}/events/{slug}/calendar.ics", repeat)
         frab = timed(f"{base}/events/{slug}/schedule.xml", repeat)
         frab_json = timed(f"{base}/events/{slug}/schedule.json", repeat)
@@ -219,10 +222,17 @@ def run(
             "healthz": health,
             "agenda": agenda,
             "agenda_to_healthz": round(agenda["rps"] / health["rps"], 3) if health["rps"] else None,
+            "agenda_single": single,
             "ics": ics,
             "frab_xml": frab,
             "frab_json": frab_json,
         }
+    except BaseException:
+        log_file = tmp / "gunicorn.log"
+        if log_file.exists():
+            print("--- gunicorn log (last lines) ---", file=sys.stderr)
+            print("\n".join(log_file.read_text(errors="replace").splitlines()[-40:]), file=sys.stderr)
+        raise
     finally:
         if proc is not None:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -255,6 +265,8 @@ def print_result(r: dict) -> None:
     print(f"agenda page:   {a['rps']} req/s (median {a['median_ms']} ms, p95 {a['p95_ms']} ms)")
     print(f"ratio:         agenda / healthz = {r['agenda_to_healthz']}")
     print(f"non-200:       /healthz {h['errors']}, agenda {a['errors']}")
+    one = r["agenda_single"]
+    print(f"agenda alone:  {one['median_ms']} ms median ({one['min_ms']} min), one request at a time")
     print(f"calendar.ics:  {ics['median_ms']} ms median ({ics['min_ms']} min), {ics['bytes']:,} bytes")
     print(f"schedule.xml:  {xml['median_ms']} ms median ({xml['min_ms']} min), {xml['bytes']:,} bytes")
     print(f"schedule.json: {r['frab_json']['median_ms']} ms median, {r['frab_json']['bytes']:,} bytes")
