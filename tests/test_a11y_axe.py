@@ -108,6 +108,9 @@ def test_public_pages_have_no_serious_violations(page, demo):
         "login": "/login",
         "accessibility statement": "/accessibility",
         "registration form": f"/events/{jobday.slug}/register",
+        "jobs (Job Day)": f"/events/{jobday.slug}/jobs",
+        "exhibitors (Job Day)": f"/events/{jobday.slug}/exhibitors",
+        "floor plan (Job Day)": f"/events/{jobday.slug}/floor-plan",
     }.items():
         response = page.goto(url)
         assert response.status == 200, (label, response.status)
