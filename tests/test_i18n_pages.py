@@ -283,12 +283,14 @@ def test_confirmation_email_is_in_the_registrants_language(client, event, outbox
     body = mails[0].get_body(preferencelist=("plain",)).get_content()
     assert greeting in body and "Marie Curie" in body
     assert "Hello" not in body
-    # Later mails too: a cancellation from an English browser is still written in the registrant's language.
+    # Later mails too: a cancellation made from an English browser is still in the registrant's language.
     token = response.headers["Location"].rstrip("/").split("/")[-1]
     refresh()
-    client.post(f"/registrations/{token}/cancel", data={"confirm": "y"}, headers={"Accept-Language": "en"})
+    cancelled = client.post(f"/registrations/{token}/cancel", headers={"Accept-Language": "en"})
     refresh()
+    assert cancelled.status_code in (302, 303)
     later = outbox()
-    if len(later) > 1:
-        assert "Inclusive Tech Summit" in later[-1]["Subject"]
-        assert not later[-1]["Subject"].startswith("Your registration")
+    assert len(later) == 2
+    assert "Inclusive Tech Summit" in later[-1]["Subject"]
+    assert not later[-1]["Subject"].startswith("Your registration")
+    assert greeting in later[-1].get_body(preferencelist=("plain",)).get_content()
