@@ -294,3 +294,27 @@ def test_confirmation_email_is_in_the_registrants_language(client, event, outbox
     assert "Inclusive Tech Summit" in later[-1]["Subject"]
     assert not later[-1]["Subject"].startswith("Your registration")
     assert greeting in later[-1].get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_job_day_pages_show_no_catalogue_string_in_english(client, lang, english_ui):
+    """The Job Day's public pages (demo data: its offers and exhibitors stay in English)."""
+    from wid_events.demo.services import load_demo
+    from wid_events.extensions import db
+
+    load_demo(actor="test")
+    db.session.commit()
+    slug = "women-in-digital-job-day"
+    problems = []
+    for url in (
+        f"/events/{slug}/",
+        f"/events/{slug}/jobs",
+        f"/events/{slug}/exhibitors",
+        f"/events/{slug}/register",
+    ):
+        response = fetch(client, url, query_string={"lang": lang})
+        assert response.status_code == 200, url
+        problems += [
+            f"{url}: {t!r}" for t in ui_texts(response.get_data(as_text=True)) if t in english_ui[lang]
+        ]
+    assert not problems, f"{lang}:\n" + "\n".join(sorted(set(problems)))
