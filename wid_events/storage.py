@@ -124,3 +124,13 @@ def get_storage(app: Flask | None = None) -> Storage:
         storage = factory(app)
         app.extensions["wid_storage"] = storage
     return storage
+
+
+def delete_quietly(key: str | None) -> None:
+    """Delete a stored file if there is one; a missing or malformed key is only logged."""
+    if not key:
+        return
+    try:
+        get_storage().delete(key)
+    except StorageError:
+        current_app.logger.warning("could not delete %s", key)

@@ -366,3 +366,16 @@ def process_image(stream: BinaryIO, *, max_px: int = 800, field: str | None = "p
     else:
         clean.save(out, "PNG", optimize=True)
     return out.getvalue(), kind
+
+
+def store_image(file_storage, *, prefix: str, max_bytes: int, max_px: int, field: str) -> str:
+    """Check an uploaded image by content (JPEG/PNG/WebP), resize it, re-encode it without
+    metadata (EXIF, GPS) and store it. Returns the storage key."""
+    from wid_events.storage import get_storage
+
+    upload = validate_upload(file_storage, IMAGE_KINDS, max_bytes, field=field)
+    try:
+        data, kind = process_image(upload.stream, max_px=max_px, field=field)
+    finally:
+        upload.stream.close()
+    return get_storage().save(io.BytesIO(data), prefix=prefix, suffix=kind.extension)

@@ -18,7 +18,6 @@ fixed lock order (registration, then slot) avoids deadlocks. A unique constraint
 from __future__ import annotations
 
 import datetime as dt
-import io
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
@@ -56,8 +55,8 @@ from wid_events.mail import Mail, send_mail
 from wid_events.models_base import utcnow
 from wid_events.registration import services as registration_services
 from wid_events.registration.models import Registration
-from wid_events.storage import StorageError, get_storage
-from wid_events.uploads import IMAGE_KINDS, Kind, process_image, validate_upload
+from wid_events.storage import delete_quietly, get_storage
+from wid_events.uploads import Kind, store_image, validate_upload
 
 Actor = User | str | None
 
@@ -139,15 +138,6 @@ def fold(text: str | None) -> str:
     """Case- and accent-insensitive form of ``text`` for search."""
     text = unicodedata.normalize("NFKD", text or "")
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-
-
-def _delete_quietly(key: str | None) -> None:
-    if not key:
-        return
-    try:
-        get_storage().delete(key)
-    except StorageError:  # pragma: no cover - a malformed old key
-        current_app.logger.warning("could not delete %s", key)
 
 
 def settings_for(event: Event, *, create: bool = False) -> JobDaySettings | None:
@@ -274,23 +264,20 @@ def delete_exhibitor(exhibitor: Exhibitor, *, actor: Actor) -> None:
     for booking in db.session.scalars(
         sa.select(InterviewBooking).where(InterviewBooking.exhibitor_id == exhibitor.id)
     ):
-        _delete_quietly(booking.cv_key)
-    _delete_quietly(exhibitor.logo_key)
+        delete_quietly(booking.cv_key)
+    delete_quietly(exhibitor.logo_key)
     audit.record("exhibitor.delete", actor=actor, event_id=exhibitor.event_id, obj=exhibitor)
     db.session.delete(exhibitor)
 
 
 def set_logo(exhibitor: Exhibitor, file_storage, *, actor: Actor) -> str:
     """Store a new logo: JPEG/PNG/WebP checked by content, resized, metadata stripped."""
-    upload = validate_upload(file_storage, IMAGE_KINDS, LOGO_MAX_BYTES, field="logo")
-    try:
-        data, kind = process_image(upload.stream, max_px=LOGO_MAX_PX, field="logo")
-    finally:
-        upload.stream.close()
-    key = get_storage().save(io.BytesIO(data), prefix="logos", suffix=kind.extension)
+    key = store_image(
+        file_storage, prefix="logos", max_bytes=LOGO_MAX_BYTES, max_px=LOGO_MAX_PX, field="logo"
+    )
     old = exhibitor.logo_key
     exhibitor.logo_key = key
-    _delete_quietly(old)
+    delete_quietly(old)
     audit.record(
         "exhibitor.logo",
         actor=actor,
@@ -303,7 +290,7 @@ def set_logo(exhibitor: Exhibitor, file_storage, *, actor: Actor) -> str:
 
 def remove_logo(exhibitor: Exhibitor, *, actor: Actor) -> None:
     if exhibitor.logo_key:
-        _delete_quietly(exhibitor.logo_key)
+        delete_quietly(exhibitor.logo_key)
         exhibitor.logo_key = None
         audit.record(
             "exhibitor.logo",
@@ -965,7 +952,7 @@ registration_services.RELEASE_HOOKS.append(_release_on_cancel)
 
 
 def _drop_cv(booking: InterviewBooking) -> None:
-    _delete_quietly(booking.cv_key)
+    delete_quietly(booking.cv_key)
     booking.cv_key = None
     booking.cv_filename = None
     booking.cv_shared = False
@@ -985,7 +972,7 @@ def attach_cv(booking: InterviewBooking, file_storage, *, consent: bool, actor: 
         key = get_storage().save(upload.stream, prefix="cvs", suffix="pdf")
     finally:
         upload.stream.close()
-    _delete_quietly(booking.cv_key)
+    delete_quietly(booking.cv_key)
     booking.cv_key = key
     booking.cv_filename = upload.filename
     booking.cv_shared = True
@@ -1089,17 +1076,18 @@ def purge_cvs(
 
 
 def set_floor_plan(event: Event, file_storage, *, alt: str, actor: Actor) -> str:
-    upload = validate_upload(file_storage, IMAGE_KINDS, FLOOR_PLAN_MAX_BYTES, field="image")
-    try:
-        data, kind = process_image(upload.stream, max_px=FLOOR_PLAN_MAX_PX, field="image")
-    finally:
-        upload.stream.close()
-    key = get_storage().save(io.BytesIO(data), prefix="floorplans", suffix=kind.extension)
+    key = store_image(
+        file_storage,
+        prefix="floorplans",
+        max_bytes=FLOOR_PLAN_MAX_BYTES,
+        max_px=FLOOR_PLAN_MAX_PX,
+        field="image",
+    )
     settings = settings_for(event, create=True)
     old = settings.floor_plan_key
     settings.floor_plan_key = key
     settings.floor_plan_alt = (alt or "").strip()
-    _delete_quietly(old)
+    delete_quietly(old)
     audit.record(
         "floor_plan.upload",
         actor=actor,
@@ -1128,7 +1116,7 @@ def update_settings(event: Event, *, max_bookings_value: int | None, alt: str | 
 def remove_floor_plan(event: Event, *, actor: Actor) -> None:
     settings = settings_for(event)
     if settings is not None and settings.floor_plan_key:
-        _delete_quietly(settings.floor_plan_key)
+        delete_quietly(settings.floor_plan_key)
         settings.floor_plan_key = None
         audit.record(
             "floor_plan.remove",

@@ -7,7 +7,6 @@ Plain functions over models with an explicit ``actor``; callers commit. The port
 from __future__ import annotations
 
 import datetime as dt
-import io
 import secrets
 from dataclasses import dataclass
 
@@ -28,13 +27,8 @@ from wid_events.extensions import db
 from wid_events.mail import Mail, send_mail
 from wid_events.models_base import utcnow
 from wid_events.speakers.models import Material, MaterialVersion, Person, SpeakerToken, Unavailability
-from wid_events.storage import StorageError, get_storage
-from wid_events.uploads import (
-    DOCUMENT_KINDS,
-    IMAGE_KINDS,
-    process_image,
-    validate_upload,
-)
+from wid_events.storage import delete_quietly, get_storage
+from wid_events.uploads import DOCUMENT_KINDS, store_image, validate_upload
 
 Actor = User | str | None
 
@@ -311,17 +305,12 @@ def update_profile(person: Person, values: dict, *, actor: Actor) -> dict:
 
 def set_photo(person: Person, file_storage, *, actor: Actor) -> str:
     """Store a new profile photo (checked by content, resized, EXIF stripped)."""
-    upload = validate_upload(file_storage, IMAGE_KINDS, PHOTO_MAX_BYTES, field="photo")
-    try:
-        data, kind = process_image(upload.stream, max_px=PHOTO_MAX_PX, field="photo")
-    finally:
-        upload.stream.close()
-    storage = get_storage()
-    key = storage.save(io.BytesIO(data), prefix="photos", suffix=kind.extension)
+    key = store_image(
+        file_storage, prefix="photos", max_bytes=PHOTO_MAX_BYTES, max_px=PHOTO_MAX_PX, field="photo"
+    )
     old = person.photo_key
     person.photo_key = key
-    if old:
-        _delete_quietly(old)
+    delete_quietly(old)
     audit.record(
         "person.photo",
         actor=actor,
@@ -334,7 +323,7 @@ def set_photo(person: Person, file_storage, *, actor: Actor) -> str:
 
 def remove_photo(person: Person, *, actor: Actor) -> None:
     if person.photo_key:
-        _delete_quietly(person.photo_key)
+        delete_quietly(person.photo_key)
         person.photo_key = None
         audit.record(
             "person.photo",
@@ -343,13 +332,6 @@ def remove_photo(person: Person, *, actor: Actor) -> None:
             obj=person,
             changes={"photo": [True, False]},
         )
-
-
-def _delete_quietly(key: str) -> None:
-    try:
-        get_storage().delete(key)
-    except StorageError:  # pragma: no cover - a malformed old key
-        current_app.logger.warning("could not delete %s", key)
 
 
 def person_for_photo(key: str) -> Person | None:
