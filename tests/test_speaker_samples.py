@@ -69,6 +69,12 @@ _RELS = (
 )
 
 
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A zip entry with a fixed timestamp, so the same sample is byte-identical every time
+    (``writestr`` with a plain name stamps the current time, which differs across a second)."""
+    return zipfile.ZipInfo(name, date_time=(2024, 9, 11, 9, 0, 0))
+
+
 def _ooxml(main_part: str, content_type: str, body: str) -> bytes:
     types = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -79,9 +85,9 @@ def _ooxml(main_part: str, content_type: str, body: str) -> bytes:
     )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", types)
-        zf.writestr("_rels/.rels", _RELS.format(target=main_part))
-        zf.writestr(main_part, body)
+        zf.writestr(_entry("[Content_Types].xml"), types, compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr(_entry("_rels/.rels"), _RELS.format(target=main_part), compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr(_entry(main_part), body, compress_type=zipfile.ZIP_DEFLATED)
     return buf.getvalue()
 
 
@@ -106,15 +112,15 @@ def make_docx() -> bytes:
 def _odf(mimetype: str) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr(zipfile.ZipInfo("mimetype"), mimetype, compress_type=zipfile.ZIP_STORED)
+        zf.writestr(_entry("mimetype"), mimetype, compress_type=zipfile.ZIP_STORED)
         zf.writestr(
-            "content.xml",
+            _entry("content.xml"),
             '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
             'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" office:version="1.3"/>',
             compress_type=zipfile.ZIP_DEFLATED,
         )
         zf.writestr(
-            "META-INF/manifest.xml",
+            _entry("META-INF/manifest.xml"),
             '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
             'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
             f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{mimetype}"/>'
