@@ -83,6 +83,9 @@ class Config:
         self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
+        # A moving window: "20 per minute" means any 60 s, so a burst cannot straddle the edge
+        # of a clock-aligned window and get twice the allowance.
+        self.RATELIMIT_STRATEGY = os.environ.get("RATELIMIT_STRATEGY", "moving-window")
         if os.environ.get("SERVER_NAME"):
             self.SERVER_NAME = os.environ["SERVER_NAME"]
         self.PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
