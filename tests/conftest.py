@@ -246,17 +246,5 @@ def page(_browser, live_server):
     context.close()
 
 
-def requires_postgres():
-    return pytest.mark.skipif(
-        not database_url().startswith("postgresql"),
-        reason="needs PostgreSQL: set TEST_DATABASE_URL (as .ci/run does)",
-    )
-
-
-@pytest.fixture
-def db_session(app):
-    return db.session
-
-
 def count_rows(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))

@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import hashlib
 from collections.abc import Callable
-from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, abort, current_app, g, has_request_context, jsonify, render_template, request
@@ -99,13 +98,6 @@ def local_date(value: dt.date | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
     return format_date(value, fmt)
-
-
-def get_or_404(model: type, ident: Any):
-    obj = db.session.get(model, ident)
-    if obj is None:
-        abort(404)
-    return obj
 
 
 def event_or_404(slug: str):
