@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -12,10 +13,12 @@ from alembic.script import ScriptDirectory
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
-def expected_heads() -> set[str]:
+@functools.cache
+def expected_heads() -> frozenset[str]:
+    """The migration heads of this code; read once per process (the scripts don't change)."""
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    return set(ScriptDirectory.from_config(cfg).get_heads())
+    return frozenset(ScriptDirectory.from_config(cfg).get_heads())
 
 
 def check_health(engine: sa.Engine) -> tuple[bool, str]:
