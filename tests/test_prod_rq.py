@@ -5,9 +5,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
 from wid_events import jobs
-from wid_events.mail import Mail, send_mail
+from wid_events.core.uow import commit, queue_mail
+from wid_events.extensions import db
+from wid_events.mail import Mail
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -40,12 +43,21 @@ def redis_app(app, monkeypatch):
     return app
 
 
+def greeting_mail(to: str) -> Mail:
+    """A mail builder, as areas write them: plain arguments in, the message built in the job."""
+    return Mail(to=to, subject="Your DT4E registration", body="See you in Brussels.")
+
+
 def test_mail_is_queued_then_sent_by_burst_worker(redis_app, redis_conn, queue_name, runner, outbox):
     from rq import Queue
 
-    send_mail(Mail(to="ada@example.org", subject="Your DT4E registration", body="See you in Brussels."))
+    queue_mail(greeting_mail, "ada@example.org")
     queue = Queue(queue_name, connection=redis_conn)
+    assert queue.count == 0  # nothing leaves before the commit
+    commit()
     assert queue.count == 1
+    payload = repr(queue.jobs[0].args)
+    assert "See you in Brussels" not in payload  # the job carries the builder and ids, not a body
     assert outbox() == []  # nothing is sent by the web process itself
 
     result = runner.invoke(args=["rq", "worker", "--burst", "--queue", queue_name])
@@ -76,3 +88,14 @@ def test_worker_with_unreachable_redis_exits_1(app, runner, monkeypatch):
     result = runner.invoke(args=["rq", "worker", "--burst"])
     assert result.exit_code == 1
     assert "Cannot reach Redis" in result.output
+
+
+def test_rolled_back_mail_never_reaches_the_queue(redis_app, redis_conn, queue_name, outbox):
+    from rq import Queue
+
+    db.session.execute(sa.text("SELECT 1"))  # a transaction is open, as in any service call
+    queue_mail(greeting_mail, "ada@example.org")
+    db.session.rollback()
+    commit()
+    assert Queue(queue_name, connection=redis_conn).count == 0
+    assert outbox() == []

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-#: Domain packages, in registration order. Each may provide blueprints as ``bp`` in any of
-#: :data:`VIEW_MODULES`, ``cli.commands`` (a list of click commands or groups) and ``models``.
-DOMAINS = (
-    "core",
+#: Every domain's models module, so the metadata is complete (migrations, create_all).
+MODEL_MODULES = (
     "accounts",
     "events",
     "agenda",
@@ -23,32 +20,20 @@ DOMAINS = (
     "exports",
     "audit",
     "jobday",
-    "demo",
-    "api",
 )
-#: Modules of a domain package that may hold a blueprint called ``bp``: public pages,
-#: the organiser area (``/manage/…``), the JSON API and the speaker/exhibitor portals.
-VIEW_MODULES = ("views", "manage_views", "api_views", "portal_views")
-
-
-def _optional_module(name: str):
-    """Import ``wid_events.<name>`` if the module exists; import errors still propagate."""
-    full = f"{__name__}.{name}"
-    if importlib.util.find_spec(full) is None:
-        return None
-    return importlib.import_module(full)
 
 
 def import_models() -> None:
-    """Import every domain's models so the metadata is complete (migrations, create_all)."""
-    for domain in DOMAINS:
-        _optional_module(f"{domain}.models")
+    """Import every domain's models (an explicit list: a missing module is an error)."""
+    for domain in MODEL_MODULES:
+        importlib.import_module(f"{__name__}.{domain}.models")
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from config import Config
     from wid_events import extensions as ext
-    from wid_events.core import security, web
+    from wid_events import wiring
+    from wid_events.core import security, uow, web
 
     config = Config()
     app = Flask(__name__, instance_path=config.INSTANCE_PATH)
@@ -78,15 +63,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     web.init_app(app)
     security.init_app(app)
-    for domain in DOMAINS:
-        for module_name in VIEW_MODULES:
-            views = _optional_module(f"{domain}.{module_name}")
-            if views is not None and hasattr(views, "bp"):
-                app.register_blueprint(views.bp)
-        cli = _optional_module(f"{domain}.cli")
-        if cli is not None:
-            for command in getattr(cli, "commands", []):
-                app.cli.add_command(command)
+    uow.init_app(app)
+    wiring.register(app)
     if os.environ.get("WID_TESTING"):
         app.config.setdefault("TESTING", True)
     return app

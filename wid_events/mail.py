@@ -1,8 +1,9 @@
-"""Outgoing mail. Every email goes through :func:`send_mail`.
+"""Outgoing mail. Every email goes through :func:`send_now`, inside a job.
 
 Without ``MAIL_SERVER``, messages are written as ``.eml`` files to ``instance/outbox/``
-(the contract); otherwise they go out by SMTP. Sending goes through the job seam
-(:mod:`wid_events.jobs`): inline by default, on RQ when ``REDIS_URL`` is set.
+(the contract); otherwise they go out by SMTP. Areas never send directly: they queue a
+builder with :func:`wid_events.core.uow.queue_mail`, which hands it to the job seam after the
+commit; the job builds the message (by ids, in the recipient's language) and delivers it.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app
-
-from wid_events import jobs
 
 
 @dataclass
@@ -75,7 +74,13 @@ def deliver(raw: bytes, to: str) -> None:
         smtp.sendmail(cfg["MAIL_DEFAULT_SENDER"], [to], raw)
 
 
-def send_mail(mail: Mail) -> None:
-    """Build the message now (in the caller's locale and context) and hand it to the job seam."""
+def send_now(mail: Mail) -> None:
+    """Build and deliver one message at once. Only jobs call this: everything else queues mail
+    with :func:`wid_events.core.uow.queue_mail`, which runs after the commit."""
     msg = build_message(mail, current_app.config["MAIL_DEFAULT_SENDER"])
-    jobs.enqueue(deliver, bytes(msg), mail.to)
+    deliver(bytes(msg), mail.to)
+
+
+def send_mail(mail: Mail) -> None:
+    """Deprecated: send at once. Kept only until every area queues mail after the commit."""
+    send_now(mail)

@@ -10,7 +10,7 @@ Who gets a badge (:func:`collect_badges`):
   ``speaker``, **without** a QR code: speakers are let in from the speaker list, they have no
   registration and therefore nothing to check in;
 * the event's organisers (users with the organiser role) — role ``organiser``, no QR code;
-* anything other areas add through :data:`BADGE_PROVIDERS` (the Job Day area adds exhibitors).
+* anything other areas return for :data:`wid_events.signals.badges_collect` (Job Day: exhibitors).
 
 Emails and gender are never printed; the QR code holds only the opaque check-in code.
 
@@ -32,6 +32,7 @@ from babel.dates import format_interval
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
+from wid_events import signals
 from wid_events.enums import BadgeRole, InvitationStatus, RegistrationStatus
 from wid_events.exports.ics import locale_context
 from wid_events.extensions import db
@@ -65,10 +66,6 @@ class Badge:
     code: str | None = None
     #: The registration it was made from, when there is one.
     registration_id: int | None = None
-
-
-#: Extra badge sources: callables ``(event) -> list[Badge]``, appended by other areas.
-BADGE_PROVIDERS: list[Callable[[object], list[Badge]]] = []
 
 
 def role_label(role: BadgeRole) -> str:
@@ -182,8 +179,7 @@ def collect_badges(
             if not name.strip():
                 continue
             badges.append(Badge(first_name=first_name_of(name), full_name=name, role=BadgeRole.ORGANISER))
-        for provider in BADGE_PROVIDERS:
-            badges.extend(provider(event))
+        badges.extend(signals.collect(signals.badges_collect, event))
 
     if roles:
         badges = [b for b in badges if str(b.role) in roles]

@@ -53,7 +53,6 @@ from wid_events.jobday.models import (
 )
 from wid_events.mail import Mail, send_mail
 from wid_events.models_base import utcnow
-from wid_events.registration import services as registration_services
 from wid_events.registration.models import Registration
 from wid_events.storage import delete_quietly, get_storage
 from wid_events.uploads import Kind, store_image, validate_upload
@@ -944,11 +943,9 @@ def release_registration(registration: Registration, *, actor: Actor = None) -> 
     return n
 
 
-def _release_on_cancel(registration: Registration) -> None:
+def on_registration_released(registration: Registration, **_kwargs) -> None:
+    """Receiver of :data:`wid_events.signals.registration_released`."""
     release_registration(registration, actor="system")
-
-
-registration_services.RELEASE_HOOKS.append(_release_on_cancel)
 
 
 def _drop_cv(booking: InterviewBooking) -> None:
@@ -1210,15 +1207,9 @@ def exhibitor_badges(event) -> list:
     return badges
 
 
-def _register_badge_provider() -> None:
-    """Add exhibitor badges to ``badges render`` (through the exports area's provider hook)."""
-    from wid_events.exports import badges
-
-    if exhibitor_badges not in badges.BADGE_PROVIDERS:
-        badges.BADGE_PROVIDERS.append(exhibitor_badges)
-
-
-_register_badge_provider()
+def on_badges_collect(event, **_kwargs) -> list:
+    """Receiver of :data:`wid_events.signals.badges_collect`: the exhibitors' badges."""
+    return exhibitor_badges(event)
 
 
 # --------------------------------------------------------------------------- demo

@@ -33,7 +33,6 @@ import hmac
 import io
 import re
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -42,6 +41,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from wid_events import signals
 from wid_events.agenda.models import Session
 from wid_events.audit import services as audit
 from wid_events.core.database import lock_for_update, write_transaction
@@ -65,7 +65,6 @@ ERASED_NAME = "(erased)"
 #: Called with a registration that just gave up its place (cancelled, rejected, erased), so
 #: other areas can release what hangs on it (e.g. Job Day interviews and CVs) without this
 #: module importing them.
-RELEASE_HOOKS: list[Callable[[Registration], None]] = []
 _FORM_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _MAIL_KEY = "wid_registration_mail"
 
@@ -371,8 +370,7 @@ def _release(reg: Registration, status: RegistrationStatus, now: dt.datetime) ->
     reg.waitlisted_at = None
     if status == CANCELLED:
         reg.cancelled_at = now
-    for hook in RELEASE_HOOKS:
-        hook(reg)
+    signals.registration_released.send(reg)
     db.session.flush()
     if held_seat:
         _fill_event(reg.event, reg.attendance, now)
