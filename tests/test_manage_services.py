@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
 
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import make_event, make_person, make_room, make_session, make_track, make_user
+from tests.factories import (
+    make_event,
+    make_person,
+    make_registration,
+    make_room,
+    make_session,
+    make_track,
+    make_user,
+)
 from wid_events.agenda import people as people_services
 from wid_events.agenda import services
 from wid_events.agenda.conflicts import KINDS, find_conflicts
@@ -19,27 +26,11 @@ from wid_events.enums import Gender, RegistrationStatus, SessionStatus, SessionT
 from wid_events.errors import Conflict, DomainError
 from wid_events.events import services as event_services
 from wid_events.extensions import db
-from wid_events.registration.models import Registration, RegistrationSession
 from wid_events.speakers.models import Person, Unavailability
 
 
 def at(event, hour, minute=0, day=0):
     return dt.datetime.combine(event.start_date + dt.timedelta(days=day), dt.time(hour, minute))
-
-
-def make_registration(event, name, *, sessions=(), status=RegistrationStatus.CONFIRMED):
-    reg = Registration(
-        event=event,
-        token_hash=secrets.token_hex(32),
-        name=name,
-        email=f"{name.lower().replace(' ', '.')}@example.org",
-        status=status,
-    )
-    for s in sessions:
-        reg.choices.append(RegistrationSession(session_id=s.id, status=RegistrationStatus.CONFIRMED))
-    db.session.add(reg)
-    db.session.commit()
-    return reg
 
 
 def event_with_every_conflict():
@@ -133,9 +124,15 @@ def test_change_after_publication_sequence_changes_and_batched_mail(app, outbox)
         type=SessionType.WORKSHOP,
     )
     other_ws = make_session(event, "Other workshop", start=at(event, 11), room=hall, requires_signup=True)
-    a = make_registration(event, "Ada One", sessions=[ws])
-    b = make_registration(event, "Bea Two", sessions=[other_ws])
-    make_registration(event, "Cancelled Carl", sessions=[ws], status=RegistrationStatus.CANCELLED)
+    a = make_registration(event, "Ada One", email="ada.one@example.org", sessions=[ws])
+    b = make_registration(event, "Bea Two", email="bea.two@example.org", sessions=[other_ws])
+    make_registration(
+        event,
+        "Cancelled Carl",
+        email="cancelled.carl@example.org",
+        sessions=[ws],
+        status=RegistrationStatus.CANCELLED,
+    )
 
     # Before publication: no change tracking.
     services.update_session(keynote, actor=organiser, start=at(event, 9, 15), end=at(event, 10, 15))
