@@ -17,11 +17,12 @@ from tests.factories import (
     make_track,
     make_user,
 )
+from wid_events.agenda import notices, services
 from wid_events.agenda import people as people_services
-from wid_events.agenda import services
 from wid_events.agenda.conflicts import KINDS, find_conflicts
 from wid_events.agenda.models import Session, SessionChange
 from wid_events.audit.models import AuditLogEntry
+from wid_events.core.uow import commit, pending_jobs
 from wid_events.enums import Gender, RegistrationStatus, SessionStatus, SessionType, SpeakerRole
 from wid_events.errors import Conflict, DomainError
 from wid_events.events import services as event_services
@@ -167,6 +168,58 @@ def test_change_after_publication_sequence_changes_and_batched_mail(app, outbox)
     assert services.notify_changes(event.id) == 0
     assert len(outbox()) == 2
     assert a.id and b.id
+
+
+def published_workshop_with_attendee():
+    event = make_event("notices", published=True)
+    room = make_room(event, "Room A", capacity=20)
+    ws = make_session(event, "Workshop", start=at(event, 11), room=room, requires_signup=True)
+    make_registration(event, "Ada One", sessions=[ws])
+    return event, ws
+
+
+def test_a_save_that_rolls_back_sends_no_change_notice(app, outbox):
+    event, ws = published_workshop_with_attendee()
+    services.update_session(ws, actor="cli", notify=True, start=at(event, 14), end=at(event, 15))
+    assert [(func, args) for func, args, _kw in pending_jobs()] == [(services.notify_changes, (event.id,))]
+    db.session.rollback()  # e.g. a later step of the same unit of work failed
+    commit()
+    assert outbox() == []
+    assert pending_jobs() == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SessionChange)) == 0
+
+
+def test_a_notice_job_whose_transaction_fails_mails_nobody_and_keeps_the_changes_pending(
+    app, outbox, monkeypatch
+):
+    event, ws = published_workshop_with_attendee()
+    services.update_session(ws, actor="cli", start=at(event, 14), end=at(event, 15))
+    commit()
+    assert len(services.pending_changes(event)) == 1
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    # The job fails after it queued Ada's mail (the audit entry is its last write).
+    monkeypatch.setattr(notices.audit, "record", fail)
+    with pytest.raises(RuntimeError):
+        services.notify_changes(event.id)
+    assert outbox() == []
+    assert len(services.pending_changes(event)) == 1
+    monkeypatch.undo()
+    assert services.notify_changes(event.id) == 1
+    assert [m["To"] for m in outbox()] == ["ada.one@example.org"]
+    assert services.pending_changes(event) == []
+
+
+def test_save_with_notify_sends_after_the_commit(app, outbox):
+    event, ws = published_workshop_with_attendee()
+    services.update_session(ws, actor="cli", notify=True, start=at(event, 14), end=at(event, 15))
+    assert [(func, args) for func, args, _kw in pending_jobs()] == [(services.notify_changes, (event.id,))]
+    assert outbox() == []
+    commit()
+    assert [m["To"] for m in outbox()] == ["ada.one@example.org"]
+    assert "14:00" in outbox()[0].get_content()
 
 
 def test_publish_requires_confirming_conflicts(app):

@@ -12,6 +12,9 @@ from wid_events import jobday
 from wid_events.accounts import cli as accounts_cli
 from wid_events.accounts import views as accounts_views
 from wid_events.agenda import cli as agenda_cli
+from wid_events.agenda import manage_import as agenda_manage_import
+from wid_events.agenda import manage_people as agenda_manage_people
+from wid_events.agenda import manage_sessions as agenda_manage_sessions
 from wid_events.agenda import manage_views as agenda_manage
 from wid_events.agenda import views as agenda_views
 from wid_events.api import views as api_views
@@ -69,6 +72,9 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     jobday_portal.bp,
     api_views.bp,
 )
+
+#: Modules that add routes to a blueprint defined in another module (listed in BLUEPRINTS).
+ROUTE_MODULES = (agenda_manage_sessions, agenda_manage_people, agenda_manage_import)
 
 #: ``flask`` command groups, one list per domain.
 CLI_COMMANDS = (
