@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask import session as flask_session
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from wid_events.agenda import csv_import, services
@@ -270,7 +271,12 @@ def session_edit(event: Event, session_id: int):
                 flash(
                     _("Attendees have not been told yet. Send the change notices from “Changes”."), "success"
                 )
-            flash(_("Saved %(n)s changes.", n=len(changes)) if changes else _("Nothing changed."), "success")
+            flash(
+                ngettext("Saved %(num)d change.", "Saved %(num)d changes.", len(changes))
+                if changes
+                else _("Nothing changed."),
+                "success",
+            )
             return redirect(url_for("agenda_manage.session_edit", slug=event.slug, session_id=session.id))
     query = request.args.get("q", "").strip()
     found = people_services.search_people(event, query) if query else []
@@ -720,5 +726,5 @@ def import_confirm(event: Event):
     except DomainError as exc:
         show_error(None, exc)
         return redirect(url_for("agenda_manage.import_upload", slug=event.slug))
-    flash(_("Imported %(n)s sessions.", n=len(created)), "success")
+    flash(ngettext("Imported %(num)d session.", "Imported %(num)d sessions.", len(created)), "success")
     return redirect(url_for("agenda_manage.editor", slug=event.slug))

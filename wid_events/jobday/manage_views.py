@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from wid_events.core.web import organiser_required
@@ -136,7 +137,7 @@ def revoke(event, exhibitor_id: int):
         abort(400)
     n = services.revoke_links(item, actor=_actor())
     db.session.commit()
-    flash(_("%(n)s link(s) withdrawn.", n=n), "success")
+    flash(ngettext("%(num)d link withdrawn.", "%(num)d links withdrawn.", n), "success")
     return redirect(url_for("jobday_manage.exhibitors", slug=event.slug), code=303)
 
 
