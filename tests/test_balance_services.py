@@ -417,7 +417,7 @@ def render_badge(app, event) -> str:
 
 def test_badge_shows_aggregates_for_published_events_with_enough_speakers(world, app):
     html = render_badge(app, world["event"])
-    assert "1 of 3 panels meet No Women No Panel" in html
+    assert "Panels meeting “No Women No Panel”: 1 of 3" in html
     assert "38% of our 8 speakers are women" in html
     world["event"].published = False
     db.session.commit()
@@ -429,7 +429,7 @@ def test_badge_is_suppressed_below_five_speakers(app):
     panel(event, "Small", [(make_person(event, f"P{i}", W if i == 0 else M), P) for i in range(4)])
     assert "balance-badge" not in render_badge(app, event)
     make_session(event, "Talk", start=at(event, 15), speakers=[(make_person(event, "Fifth", M), P)])
-    assert "1 of 1 panel meets No Women No Panel" in render_badge(app, event)
+    assert "Panels meeting “No Women No Panel”: 1 of 1" in render_badge(app, event)
 
 
 def test_a_gender_change_on_a_published_event_goes_through_the_gate(app):

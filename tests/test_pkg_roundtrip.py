@@ -370,7 +370,7 @@ def test_replace_refuses_to_drop_a_session_with_sign_ups(runner, tmp_path, app):
     result = cli_import(runner, tmp_path, data)
     assert result.exit_code == 2
     assert 'session "Sustainable Finance" (key "ws-finance") is not in the package' in result.stderr
-    assert "1 registration(s) signed up for it" in result.stderr
+    assert "1 registration signed up for it" in result.stderr
     code, after = cli_export(runner, tmp_path, "pkg-test", "after.json")
     assert code == 0
     assert after == before

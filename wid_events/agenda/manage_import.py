@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from wid_events.agenda import csv_import
@@ -90,5 +91,5 @@ def import_confirm(event: Event):
     done = run_gated(event, csv_import.apply, preview, event, actor=actor())
     if not done:
         return redirect(url_for("agenda_manage.import_upload", slug=event.slug))
-    flash(_("Imported %(n)s sessions.", n=len(done.value)), "success")
+    flash(ngettext("Imported %(num)d session.", "Imported %(num)d sessions.", len(done.value)), "success")
     return redirect(url_for("agenda_manage.editor", slug=event.slug))

@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from wid_events.agenda import people as people_services
 from wid_events.agenda import services
@@ -136,7 +137,12 @@ def session_edit(event: Event, session_id: int):
                 flash(
                     _("Attendees have not been told yet. Send the change notices from “Changes”."), "success"
                 )
-            flash(_("Saved %(n)s changes.", n=len(changes)) if changes else _("Nothing changed."), "success")
+            flash(
+                ngettext("Saved %(num)d change.", "Saved %(num)d changes.", len(changes))
+                if changes
+                else _("Nothing changed."),
+                "success",
+            )
             return redirect(url_for("agenda_manage.session_edit", slug=event.slug, session_id=session.id))
     return _render_session(event, session, form)
 

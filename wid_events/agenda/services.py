@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from wid_events.accounts.models import User
 from wid_events.agenda import people
@@ -217,9 +218,10 @@ def delete_session(session: Session, *, actor: User | str | None) -> None:
     )
     if taken:
         raise Conflict(
-            _(
-                "%(n)s registrations chose “%(title)s”. Cancel the session instead of deleting it.",
-                n=taken,
+            ngettext(
+                "%(num)d registration chose “%(title)s”. Cancel the session instead of deleting it.",
+                "%(num)d registrations chose “%(title)s”. Cancel the session instead of deleting it.",
+                taken,
                 title=session.title,
             )
         )
@@ -366,7 +368,11 @@ def publish(event: Event, *, actor: User | str | None, confirm_conflicts: bool =
     conflicts = find_conflicts(event)
     if conflicts and not confirm_conflicts:
         raise Conflict(
-            _("The agenda has %(n)s conflicts. Review them and confirm to publish anyway.", n=len(conflicts)),
+            ngettext(
+                "The agenda has %(num)d conflict. Review it and confirm to publish anyway.",
+                "The agenda has %(num)d conflicts. Review them and confirm to publish anyway.",
+                len(conflicts),
+            ),
             code="unconfirmed_conflicts",
             field="confirm_conflicts",
         )

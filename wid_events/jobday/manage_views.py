@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from wid_events.core.actions import actor, run_action
 from wid_events.core.web import organiser_required
@@ -116,7 +117,7 @@ def revoke(event, exhibitor_id: int):
         abort(400)
     done = run_action(services.revoke_links, item, actor=actor())
     if done:
-        flash(_("%(n)s link(s) withdrawn.", n=done.value), "success")
+        flash(ngettext("%(num)d link withdrawn.", "%(num)d links withdrawn.", done.value), "success")
     return _to_list(event)
 
 

@@ -100,18 +100,22 @@ def record_exemption(
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise DomainError(
-            str(
-                _l(
-                    "Write the reason for the exemption (at least %(n)d characters): it is kept "
-                    "in the audit log.",
-                    n=MIN_REASON_LENGTH,
-                )
+            ngettext(
+                "Write the reason for the exemption (at least %(num)d character): it is kept "
+                "in the audit log.",
+                "Write the reason for the exemption (at least %(num)d characters): it is kept "
+                "in the audit log.",
+                MIN_REASON_LENGTH,
             ),
             field="reason",
         )
     if len(reason) > MAX_REASON_LENGTH:
         raise DomainError(
-            str(_l("The reason is too long (at most %(n)d characters).", n=MAX_REASON_LENGTH)),
+            ngettext(
+                "The reason is too long (at most %(num)d character).",
+                "The reason is too long (at most %(num)d characters).",
+                MAX_REASON_LENGTH,
+            ),
             field="reason",
         )
     if session.id in active_exemptions(event):

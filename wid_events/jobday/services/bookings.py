@@ -18,6 +18,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
 from wid_events.audit import services as audit
@@ -120,7 +121,11 @@ def book_interview(
         limit = max_bookings(event)
         if len(mine) >= limit:
             raise Conflict(
-                _("You can book at most %(n)s interviews. Cancel one to book another.", n=limit),
+                ngettext(
+                    "You can book at most %(num)d interview. Cancel it to book another.",
+                    "You can book at most %(num)d interviews. Cancel one to book another.",
+                    limit,
+                ),
                 code="limit_reached",
             )
         if count_slot(slot.id) >= slot.capacity:

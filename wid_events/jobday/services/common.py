@@ -7,6 +7,7 @@ import unicodedata
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from wid_events.accounts.models import User
 from wid_events.core.text import safe_url
@@ -41,7 +42,11 @@ def parse_tags(value: str | list | None, field: str | None = None) -> list[str]:
             seen.add(tag.casefold())
             tags.append(tag)
     if len(tags) > MAX_TAGS:
-        raise DomainError(_("Please give at most %(n)s tags.", n=MAX_TAGS), code="too_many_tags", field=field)
+        raise DomainError(
+            ngettext("Please give at most %(num)d tag.", "Please give at most %(num)d tags.", MAX_TAGS),
+            code="too_many_tags",
+            field=field,
+        )
     return tags
 
 

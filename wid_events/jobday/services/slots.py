@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from wid_events.audit import services as audit
 from wid_events.enums import RegistrationStatus
@@ -35,19 +36,30 @@ def _check_block(
     event = exhibitor.event
     if not (SLOT_MINUTES_RANGE[0] <= minutes <= SLOT_MINUTES_RANGE[1]):
         raise DomainError(
-            _(
-                "A slot lasts between %(a)s and %(b)s minutes.",
+            ngettext(
+                "A slot lasts between %(a)s and %(num)d minute.",
+                "A slot lasts between %(a)s and %(num)d minutes.",
+                SLOT_MINUTES_RANGE[1],
                 a=SLOT_MINUTES_RANGE[0],
-                b=SLOT_MINUTES_RANGE[1],
             ),
             field="slot_minutes",
         )
     if not (1 <= recruiters <= MAX_RECRUITERS):
-        raise DomainError(_("Give between 1 and %(n)s recruiters.", n=MAX_RECRUITERS), field="recruiters")
+        raise DomainError(
+            ngettext("Give %(num)d recruiter.", "Give between 1 and %(num)d recruiters.", MAX_RECRUITERS),
+            field="recruiters",
+        )
     if end <= start:
         raise DomainError(_("The end must be after the start."), field="end")
     if end - start > dt.timedelta(hours=MAX_BLOCK_HOURS):
-        raise DomainError(_("A block can last at most %(n)s hours.", n=MAX_BLOCK_HOURS), field="end")
+        raise DomainError(
+            ngettext(
+                "A block can last at most %(num)d hour.",
+                "A block can last at most %(num)d hours.",
+                MAX_BLOCK_HOURS,
+            ),
+            field="end",
+        )
     if end - start < dt.timedelta(minutes=minutes):
         raise DomainError(_("The time range is shorter than one slot."), field="end")
     if not (event.start_date <= start.date() <= event.end_date) or end.date() != start.date():
@@ -118,7 +130,11 @@ def delete_slot_block(block: InterviewSlotBlock, *, actor: Actor) -> None:
     )
     if booked:
         raise Conflict(
-            _("%(n)s interviews are booked in these slots. Ask the organisers to move them first.", n=booked),
+            ngettext(
+                "%(num)d interview is booked in these slots. Ask the organisers to move it first.",
+                "%(num)d interviews are booked in these slots. Ask the organisers to move them first.",
+                booked,
+            ),
             code="slots_booked",
         )
     audit.record(
