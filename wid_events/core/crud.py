@@ -4,14 +4,10 @@ Like pretalx's ``OrgaCRUDView``: a subclass of :class:`EventCrud` names the mode
 the service calls and the messages; :meth:`EventCrud.register` adds three organiser routes
 to a blueprint, for ``kind = "room"`` and ``plural = "rooms"``:
 
-=========================================  ===============  ==========================
-URL                                        endpoint         template
-=========================================  ===============  ==========================
-``/events/<slug>/rooms`` (GET, POST)       ``rooms``        ``manage/rooms.html``
-``/events/<slug>/rooms/<int:room_id>``     ``room_edit``    ``manage/room_edit.html``
-``/events/<slug>/rooms/<int:room_id>/      ``room_delete``  (redirects to the list)
-delete`` (POST)
-=========================================  ===============  ==========================
+* ``/events/<slug>/rooms`` (GET, POST): endpoint ``rooms``, template ``manage/rooms.html``
+  (the list and the form to add one);
+* ``/events/<slug>/rooms/<int:room_id>`` (GET, POST): ``room_edit``, ``manage/room_edit.html``;
+* ``/events/<slug>/rooms/<int:room_id>/delete`` (POST): ``room_delete``, back to the list.
 
 The list page adds an object with the blank form; every write goes through
 :func:`~wid_events.core.actions.run_action` (one commit, refusals shown on the form or as a
@@ -38,6 +34,13 @@ class EventCrud:
     form_class: type
     template_dir = "manage"
 
+    #: Texts, as ``lazy_gettext`` strings: the list page's title and the three flashes
+    #: (``added_message`` may use ``%(name)s``, the new object's name).
+    list_title: Any
+    added_message: Any
+    saved_message: Any
+    deleted_message: Any
+
     # --- what a subclass provides ---------------------------------------------------------
 
     def create(self, event, form, *, actor) -> Any:
@@ -54,18 +57,6 @@ class EventCrud:
         """Extra numbers for the list page (e.g. sessions per room)."""
         return {}
 
-    def list_title(self) -> str:
-        raise NotImplementedError
-
-    def added_message(self, obj) -> str:
-        raise NotImplementedError
-
-    def saved_message(self) -> str:
-        raise NotImplementedError
-
-    def deleted_message(self) -> str:
-        raise NotImplementedError
-
     # --- the views ------------------------------------------------------------------------
 
     def _to_list(self, event):
@@ -76,14 +67,14 @@ class EventCrud:
         if form.validate_on_submit():
             done = run_action(self.create, event, form, actor=actor(), form=form)
             if done:
-                flash(self.added_message(done.value), "success")
+                flash(str(self.added_message) % {"name": done.value.name}, "success")
                 return self._to_list(event)
         page = render_template(
             f"{self.template_dir}/{self.plural}.html",
             event=event,
             form=form,
             usage=self.usage(event),
-            title=self.list_title(),
+            title=str(self.list_title),
         )
         return page, (400 if form.errors else 200)
 
@@ -91,7 +82,7 @@ class EventCrud:
         obj = owned_or_404(self.model, ids[f"{self.kind}_id"], event)
         form = self.form_class(obj=obj)
         if form.validate_on_submit() and run_action(self.update, obj, form, actor=actor(), form=form):
-            flash(self.saved_message(), "success")
+            flash(str(self.saved_message), "success")
             return self._to_list(event)
         page = render_template(
             f"{self.template_dir}/{self.kind}_edit.html",
@@ -105,7 +96,7 @@ class EventCrud:
     def delete_view(self, event, **ids: int):
         obj = owned_or_404(self.model, ids[f"{self.kind}_id"], event)
         if run_action(self.delete, obj, actor=actor()):
-            flash(self.deleted_message(), "success")
+            flash(str(self.deleted_message), "success")
         return self._to_list(event)
 
     @classmethod

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask import session as flask_session
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from wid_events.accounts import services as account_services
@@ -168,8 +169,20 @@ def settings(event: Event):
 # --- rooms and tracks: one generic list/edit/delete view each --------------------------
 
 
-class RoomCrud(EventCrud):
-    kind, plural, model, form_class = "room", "rooms", Room, RoomForm
+class _SessionPlaceCrud(EventCrud):
+    """Rooms and tracks: their list shows how many sessions use each."""
+
+    #: The Session column that points at this kind of place ("room_id", "track_id").
+    session_column: str
+
+    def usage(self, event):
+        return _count_by(getattr(Session, self.session_column), Session.event_id == event.id)
+
+
+class RoomCrud(_SessionPlaceCrud):
+    kind, plural, model, form_class, session_column = "room", "rooms", Room, RoomForm, "room_id"
+    list_title, saved_message, deleted_message = _l("Rooms"), _l("Room saved."), _l("Room deleted.")
+    added_message = _l("Room “%(name)s” added.")
 
     def create(self, event, form, *, actor):
         return services.create_room(
@@ -184,24 +197,11 @@ class RoomCrud(EventCrud):
     def delete(self, obj, *, actor):
         services.delete_room(obj, actor=actor)
 
-    def usage(self, event):
-        return _count_by(Session.room_id, Session.event_id == event.id)
 
-    def list_title(self):
-        return _("Rooms")
-
-    def added_message(self, obj):
-        return _("Room “%(name)s” added.", name=obj.name)
-
-    def saved_message(self):
-        return _("Room saved.")
-
-    def deleted_message(self):
-        return _("Room deleted.")
-
-
-class TrackCrud(EventCrud):
-    kind, plural, model, form_class = "track", "tracks", Track, TrackForm
+class TrackCrud(_SessionPlaceCrud):
+    kind, plural, model, form_class, session_column = "track", "tracks", Track, TrackForm, "track_id"
+    list_title, saved_message, deleted_message = _l("Tracks"), _l("Track saved."), _l("Track deleted.")
+    added_message = _l("Track “%(name)s” added.")
 
     def create(self, event, form, *, actor):
         return services.create_track(event, form.name.data, actor=actor)
@@ -211,21 +211,6 @@ class TrackCrud(EventCrud):
 
     def delete(self, obj, *, actor):
         services.delete_track(obj, actor=actor)
-
-    def usage(self, event):
-        return _count_by(Session.track_id, Session.event_id == event.id)
-
-    def list_title(self):
-        return _("Tracks")
-
-    def added_message(self, obj):
-        return _("Track “%(name)s” added.", name=obj.name)
-
-    def saved_message(self):
-        return _("Track saved.")
-
-    def deleted_message(self):
-        return _("Track deleted.")
 
 
 RoomCrud.register(bp)
