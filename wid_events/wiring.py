@@ -24,6 +24,7 @@ from wid_events.balance import cli as balance_cli
 from wid_events.balance import manage_views as balance_manage
 from wid_events.balance import views as balance_views
 from wid_events.core import cli as core_cli
+from wid_events.core import content as core_content
 from wid_events.core import views as core_views
 from wid_events.demo import cli as demo_cli
 from wid_events.events import cli as events_cli
@@ -91,7 +92,7 @@ CLI_COMMANDS = (
 )
 
 #: Domains that connect signal receivers when the app starts (never at import time).
-DOMAIN_INIT = (jobday.init_app, exports.init_app)
+DOMAIN_INIT = (core_content.init_app, jobday.init_app, exports.init_app)
 
 
 def register(app: Flask) -> None:

@@ -49,6 +49,8 @@ class Session(db.Model):
     #: Attendees choose this session when registering (parallel workshops).
     requires_signup: Mapped[bool] = mapped_column(default=False)
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    #: ``{lang: {"title", "description"}}`` in languages other than the event's default.
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     status: Mapped[SessionStatus] = mapped_column(enum_type(SessionStatus), default=SessionStatus.CONFIRMED)
     #: iCalendar SEQUENCE: bumped when time, room or status change after publication.
     sequence: Mapped[int] = mapped_column(default=0)

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     FloatField,
     IntegerField,
     SelectField,
@@ -15,7 +16,9 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
 
-from wid_events.enums import EventMode
+from wid_events.core.content import LANGUAGE_NAMES
+from wid_events.core.content_forms import add_translation_fields
+from wid_events.enums import CONTENT_LANGUAGES, EventMode
 
 #: Common zones offered first; any valid IANA name can be typed (validated by the service).
 COMMON_TIMEZONES = [
@@ -94,6 +97,17 @@ class EventSettingsForm(EventCoreFields, FlaskForm):
     capacity_in_person = IntegerField(_l("In-person capacity"), validators=[Optional(), NumberRange(min=0)])
     capacity_online = IntegerField(_l("Online capacity"), validators=[Optional(), NumberRange(min=0)])
     registration_open = BooleanField(_l("Registration is open"))
+    registration_opens = DateTimeLocalField(
+        _l("Registration opens on (local time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    registration_closes = DateTimeLocalField(
+        _l("Registration closes on (local time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    default_language = SelectField(
+        _l("Default language of the content"),
+        choices=[(code, LANGUAGE_NAMES[code]) for code in CONTENT_LANGUAGES],
+        default="en",
+    )
     requires_approval = BooleanField(_l("Registrations need an organiser's approval"))
     access_needs_deadline = DateField(_l("Deadline for access needs requests"), validators=[Optional()])
     series_id = SelectField(_l("Series"), coerce=str, default="")
@@ -120,6 +134,15 @@ class EventSettingsForm(EventCoreFields, FlaskForm):
     )
 
 
+EVENT_TRANSLATED = {
+    "title": (_l("Title"), False, 300),
+    "description": (_l("Description"), True, 20000),
+    "travel_info": (_l("How to get there"), True, 10000),
+    "online_info": (_l("Online participation (public text)"), True, 10000),
+}
+add_translation_fields(EventSettingsForm, EVENT_TRANSLATED)
+
+
 class RoomForm(FlaskForm):
     name = StringField(_l("Room name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     capacity = IntegerField(_l("Seats"), validators=[Optional(), NumberRange(min=0)])
@@ -128,6 +151,10 @@ class RoomForm(FlaskForm):
 
 class TrackForm(FlaskForm):
     name = StringField(_l("Track name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+
+
+add_translation_fields(RoomForm, {"name": (_l("Room name"), False, 200)})
+add_translation_fields(TrackForm, {"name": (_l("Track name"), False, 200)})
 
 
 class OrganiserForm(FlaskForm):

@@ -17,11 +17,13 @@ from wid_events.accounts.permissions import require_admin
 from wid_events.agenda.conflicts import find_conflicts
 from wid_events.agenda.models import Session
 from wid_events.core.actions import actor, run_action
+from wid_events.core.content_forms import fill_translations, translations_from
 from wid_events.core.crud import EventCrud
 from wid_events.core.web import organiser_required
 from wid_events.events import services
 from wid_events.events.forms import (
     COMMON_TIMEZONES,
+    EVENT_TRANSLATED,
     DuplicateForm,
     EventSettingsForm,
     NewEventForm,
@@ -144,10 +146,12 @@ def settings(event: Event):
     if request.method == "GET":
         form.series_id.data = str(event.series_id) if event.series_id else ""
         form.mode.data = event.mode.value
+        fill_translations(form, event, services.EVENT_TEXTS)
     if form.validate_on_submit():
         fields = {
             name: form[name].data for name in services.EVENT_FIELDS if name in form and name != "series_id"
         }
+        fields["translations"] = _submitted_translations(form, event, services.EVENT_TEXTS)
         for optional_number in (
             "balance_min_women_per_panel",
             "balance_target_share_women",
@@ -168,8 +172,23 @@ def settings(event: Event):
             )
             return redirect(url_for("manage.settings", slug=event.slug))
     return render_template(
-        "manage/event_settings.html", event=event, form=form, timezones=COMMON_TIMEZONES, title=_("Settings")
+        "manage/event_settings.html",
+        event=event,
+        form=form,
+        timezones=COMMON_TIMEZONES,
+        translated=EVENT_TRANSLATED,
+        title=_("Settings"),
     ), (400 if form.errors else 200)
+
+
+def _submitted_translations(form, obj, fields: tuple[str, ...]) -> dict:
+    """The form's translations; the default language's own (not shown) is kept as stored."""
+    default = getattr(obj, "default_language", None) or getattr(obj.event, "default_language", "en")
+    out = translations_from(form, fields, default)
+    stored = (obj.translations or {}).get(default)
+    if stored:
+        out[default] = stored
+    return out
 
 
 # --- rooms and tracks: one generic list/edit/delete view each --------------------------

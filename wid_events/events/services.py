@@ -15,10 +15,14 @@ from wid_events.accounts.models import EventOrganiser, User
 from wid_events.accounts.permissions import require_admin
 from wid_events.agenda.models import Session
 from wid_events.audit import services as audit
-from wid_events.enums import EventMode
+from wid_events.core.content import clean_translations
+from wid_events.enums import CONTENT_LANGUAGES, EventMode
 from wid_events.errors import Conflict, DomainError
 from wid_events.events.models import Event, Room, Series, Track
 from wid_events.extensions import db
+
+#: The event's translatable texts.
+EVENT_TEXTS = ("title", "description", "travel_info", "online_info")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Slugs that would clash with fixed URLs.
@@ -49,6 +53,10 @@ EVENT_FIELDS = (
     "balance_count_non_binary",
     "balance_target_share_women",
     "balance_base_rate",
+    "default_language",
+    "translations",
+    "registration_opens",
+    "registration_closes",
 )
 
 
@@ -115,6 +123,31 @@ def _check_numbers(out: dict[str, Any]) -> None:
             raise DomainError(_("Enter a share between 0 and 1 (e.g. 0.4 for 40%)."), field=share)
 
 
+def _check_content(out: dict[str, Any], event: Event | None) -> None:
+    """Default language, translations (known languages only) and the registration window."""
+    if "default_language" in out and out["default_language"] not in CONTENT_LANGUAGES:
+        raise DomainError(_("Choose English, French, Dutch or German."), field="default_language")
+    if "translations" in out:
+        raw = out["translations"] or {}
+        unknown = sorted(set(raw) - set(CONTENT_LANGUAGES))
+        if unknown:
+            raise DomainError(
+                _(
+                    "There is no content language “%(lang)s”; use en, fr, nl or de.",
+                    lang=", ".join(map(str, unknown)),
+                )
+            )
+        out["translations"] = clean_translations(raw, EVENT_TEXTS)
+    opens = out.get("registration_opens", event.registration_opens if event else None)
+    closes = out.get("registration_closes", event.registration_closes if event else None)
+    if opens is not None and closes is not None and closes <= opens:
+        raise DomainError(
+            _("Registration must close after it opens."),
+            field="registration_closes",
+            code="window_order",
+        )
+
+
 def _clean_event(fields: dict[str, Any], event: Event | None) -> dict[str, Any]:
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
@@ -139,6 +172,7 @@ def _clean_event(fields: dict[str, Any], event: Event | None) -> dict[str, Any]:
                 _("Enter a web address starting with http:// or https://."), field="livestream_url"
             )
     _check_numbers(out)
+    _check_content(out, event)
     if out.get("series_id") is not None and db.session.get(Series, out["series_id"]) is None:
         raise DomainError(_("Choose an existing series."), field="series_id")
     return out

@@ -18,7 +18,9 @@ from werkzeug.routing import BuildError
 from wid_events.accounts.models import EventOrganiser
 from wid_events.accounts.permissions import is_organiser
 from wid_events.agenda import queries
+from wid_events.core.content import localized
 from wid_events.core.web import event_or_404
+from wid_events.events import window
 from wid_events.events.models import Event
 from wid_events.extensions import db
 
@@ -71,12 +73,26 @@ def webcal_url(http_url: str) -> str:
 
 @bp.app_template_global()
 def registration_available(event: Event) -> bool:
-    """Registration is open and the event has not ended yet (in the event's timezone)."""
-    return bool(event.registration_open) and event.end_date >= event_today(event)
+    """Registration is open, within its window, and the event has not ended yet (in the event's timezone)."""
+    return (
+        bool(event.registration_open)
+        and event.end_date >= event_today(event)
+        and window.window_state(event) == window.WindowState.OPEN
+    )
+
+
+@bp.app_template_global()
+def registration_window(event: Event) -> dict:
+    """The window's reason (opens on …/closed on …) and text countdown for the event page."""
+    return {
+        "reason": window.window_reason(event),
+        "countdown": window.countdown(event) if event.registration_open else None,
+        "closes": window.closes_message(event) if event.registration_closes is not None else None,
+    }
 
 
 def event_today(event: Event) -> dt.date:
-    return dt.datetime.now(event.tz).date()
+    return window.local_now(event).date()
 
 
 @bp.app_template_filter("session_type_label")
@@ -122,7 +138,7 @@ def event_page(slug: str):
     event, draft = public_event_or_404(slug)
     return render_template(
         "events/event.html",
-        title=event.title,
+        title=localized(event, "title"),
         event=event,
         draft=draft,
         tz_labels=queries.tz_labels(event),

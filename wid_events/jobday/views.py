@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from wid_events.core.actions import run_action
+from wid_events.core.content import localized
 from wid_events.errors import NotFound
 from wid_events.events.views import public_event_or_404, viewer_organises
 from wid_events.jobday import services
@@ -105,7 +106,7 @@ def jobs(slug: str):
     offers = services.search_offers(event, filters)
     return render_template(
         "jobday/jobs.html",
-        title=_("Jobs: %(event)s", event=event.title),
+        title=_("Jobs: %(event)s", event=localized(event, "title")),
         event=event,
         draft=draft,
         filters=filters,
@@ -140,7 +141,7 @@ def exhibitors(slug: str):
     event, draft = public_event_or_404(slug)
     return render_template(
         "jobday/exhibitors.html",
-        title=_("Exhibitors: %(event)s", event=event.title),
+        title=_("Exhibitors: %(event)s", event=localized(event, "title")),
         event=event,
         draft=draft,
         exhibitors=services.exhibitors(event),
@@ -174,7 +175,7 @@ def floor_plan(slug: str):
     items = sorted(services.exhibitors(event), key=lambda e: (not e.booth, services.fold(e.booth), e.name))
     return render_template(
         "jobday/floor_plan.html",
-        title=_("Floor plan: %(event)s", event=event.title),
+        title=_("Floor plan: %(event)s", event=localized(event, "title")),
         event=event,
         draft=draft,
         settings=settings,

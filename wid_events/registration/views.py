@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from wid_events.core.actions import run_action
+from wid_events.core.content import localized
 from wid_events.core.uow import unit_of_work
 from wid_events.core.web import event_or_404
 from wid_events.enums import Attendance, EventMode, RegistrationStatus
@@ -73,7 +74,7 @@ def _render_form(event, form, status=200, duplicate=False):
         "attendance_choice": attendance_choice,
         "seats": {a.value: services.seats_left(event, a) for a in services.allowed_attendance(event)},
         "duplicate": duplicate,
-        "title": _("Register: %(title)s", title=event.title),
+        "title": _("Register: %(title)s", title=localized(event, "title")),
     }
     return render_template("registration/register.html", **context), status
 
@@ -194,7 +195,7 @@ def _manage_context(reg, token, sessions_form=None, attendance_form=None):
         "webcal_url": url_for("exports.personal_calendar", token=token, _external=True)
         .replace("https://", "webcal://")
         .replace("http://", "webcal://"),
-        "title": _("Your registration: %(title)s", title=event.title),
+        "title": _("Your registration: %(title)s", title=localized(event, "title")),
     }
 
 

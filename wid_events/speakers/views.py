@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from wid_events.agenda import queries
+from wid_events.core.content import localized
 from wid_events.errors import NotFound
 from wid_events.events.views import public_event_or_404
 
@@ -38,7 +39,7 @@ def speaker_list(slug: str):
     event, draft = public_event_or_404(slug)
     return render_template(
         "speakers/public_list.html",
-        title=_("Speakers: %(event)s", event=event.title),
+        title=_("Speakers: %(event)s", event=localized(event, "title")),
         event=event,
         draft=draft,
         speakers=queries.public_speakers(event),

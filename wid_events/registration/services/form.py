@@ -19,6 +19,7 @@ from wid_events.core.web import hash_token
 from wid_events.enums import Attendance, EventMode, SessionStatus
 from wid_events.errors import DomainError, NotFound
 from wid_events.events.models import Event
+from wid_events.events.window import local_now, window_reason
 from wid_events.extensions import db
 from wid_events.registration.models import Registration
 
@@ -166,14 +167,18 @@ class RegistrationData:
 
 
 def registration_closed_reason(event: Event) -> str | None:
-    """Why nobody can register right now, or None when the form is open."""
+    """Why nobody can register right now, or None when the form is open.
+
+    The registration window (opens/closes, local times) applies on top of the
+    "registration open" switch; organisers can still add registrations by hand.
+    """
     if not event.published:
         return _("This event is not published yet.")
     if not event.registration_open:
         return _("Registration for this event is closed.")
-    if event.end_date < dt.date.today():
+    if event.end_date < local_now(event).date():
         return _("This event is over.")
-    return None
+    return window_reason(event)
 
 
 def resolve_attendance(event: Event, value: str | None) -> Attendance:
