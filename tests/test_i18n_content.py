@@ -12,6 +12,7 @@ from lxml import etree
 
 from tests.factories import login, make_organiser
 from tests.test_pkg_roundtrip import base_package
+from wid_events.errors import ValidationFailed
 from wid_events.events.models import Event
 from wid_events.events.package import export_event, import_package, validate_package
 from wid_events.extensions import db
@@ -82,7 +83,7 @@ def test_unknown_language_and_bad_window_are_refused(app):
     assert 'translation for unknown language "klingon"' in text
     assert '"registration_closes" 2030-03-01T10:00:00 must be after "registration_opens"' in text
     assert '"default_language" must be one of' in text
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationFailed):
         import_package(pkg, actor="test")
     db.session.rollback()
     assert db.session.query(Event).count() == 0  # nothing half-saved

@@ -40,6 +40,7 @@ from wid_events.jobday import portal_views as jobday_portal
 from wid_events.jobday import views as jobday_views
 from wid_events.registration import api_views as registration_api
 from wid_events.registration import cli as registration_cli
+from wid_events.registration import manage_questions as registration_questions
 from wid_events.registration import manage_views as registration_manage
 from wid_events.registration import views as registration_views
 from wid_events.speakers import cli as speakers_cli
@@ -60,6 +61,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     speakers_portal.bp,
     registration_views.bp,
     registration_manage.bp,
+    registration_questions.bp,
     registration_api.bp,
     balance_views.bp,
     balance_manage.bp,

@@ -12,6 +12,7 @@ from wid_events.enums import Attendance, RegistrationStatus
 from wid_events.extensions import db
 from wid_events.registration import services
 from wid_events.registration.forms import ConfirmForm
+from wid_events.registration.services import questions
 
 bp = Blueprint("registration_manage", __name__, url_prefix="/manage/events/<slug>")
 
@@ -49,6 +50,9 @@ def index(event):
         sessions=services.signup_sessions(event),
         statuses=list(RegistrationStatus),
         form=ConfirmForm(),
+        questions=questions.event_questions(event, archived=True),
+        answers=questions.answers_for(event),
+        answer_text=questions.display_value,
         title=_("Registrations: %(title)s", title=event.title),
     )
 

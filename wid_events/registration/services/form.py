@@ -164,6 +164,8 @@ class RegistrationData:
     consent: bool = False
     form_key: str | None = None
     locale: str = "en"
+    #: Raw custom answers, ``{question key: [submitted values]}`` (form fields ``q_<key>``).
+    answers: dict[str, list[str]] = field(default_factory=dict)
 
 
 def registration_closed_reason(event: Event) -> str | None:

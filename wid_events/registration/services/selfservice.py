@@ -140,6 +140,7 @@ def erase(reg: Registration, *, actor=None) -> Registration:
         reg.pronouns = None
         reg.access_needs = ""
         reg.dietary = ""
+        reg.answers = []  # custom answers are personal data too
         reg.form_key = None
         reg.token_hash = hash_token(secrets.token_urlsafe(32))  # the old link stops working
         reg.erased_at = now
@@ -200,5 +201,13 @@ def export_data(reg: Registration) -> dict:
                 "waitlist_position": choice_position(c),
             }
             for c in reg.choices
+        ],
+        "answers": [
+            {
+                "key": a.question.key,
+                "question": a.question.label,
+                "answer": a.value,
+            }
+            for a in reg.answers
         ],
     }
