@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from babel.dates import format_skeleton, get_timezone_location
+from babel.dates import format_date, format_skeleton, get_timezone_location
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
@@ -45,7 +45,7 @@ def format_day(value: dt.datetime) -> str:
     """ "3 March" (day and month, in the current language)."""
     locale = _locale()
     if locale.startswith("en"):
-        return f"{value.day} {format_skeleton('MMMM', value, locale=locale)}"
+        return format_date(value, "d MMMM", locale=locale)  # "3 March", as in Europe
     return format_skeleton("MMMMd", value, locale=locale)
 
 
