@@ -87,7 +87,7 @@ def test_closes_before_opens_is_refused_in_the_settings(client, event):
     from wid_events.errors import DomainError
     from wid_events.events import services
 
-    with pytest.raises(DomainError, match="Registration must close after it opens."):
+    with pytest.raises(DomainError, match=r"Registration must close after it opens\."):
         with unit_of_work():
             services.update_event(event, actor="test", registration_closes=dt.datetime(2030, 3, 1, 9, 0))
     db.session.expire_all()
