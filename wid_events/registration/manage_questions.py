@@ -3,7 +3,7 @@ delete) and adding a registration by hand (also outside the registration window)
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from wid_events.core.actions import actor, owned_or_404, run_action
@@ -96,9 +96,11 @@ def edit(event, question_id: int):
     return _page(event, form, question)
 
 
-@bp.post("/questions/<int:question_id>/<any(archive, restore, delete, up, down):action>")
+@bp.post("/questions/<int:question_id>/<action>")
 @organiser_required
 def act(event, question_id: int, action: str):
+    if action not in ("archive", "restore", "delete", "up", "down"):
+        abort(404)
     question = owned_or_404(Question, question_id, event)
     if not ConfirmForm().validate():
         flash(_("The form expired. Please submit it again."), "error")

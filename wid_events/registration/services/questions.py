@@ -175,7 +175,7 @@ def _check_one(question: Question, raw: list[str], require: bool = True) -> Any:
         if len(value) > limit:
             raise DomainError(
                 _(
-                    "The answer to “%(label)s” is too long (at most %(max)d characters).",
+                    "The answer to “%(label)s” is too long (maximum: %(max)d).",
                     label=label,
                     max=limit,
                 ),
