@@ -209,4 +209,8 @@ def init_app(app: Flask) -> None:
     def inject_globals():
         from flask_babel import get_locale
 
-        return {"current_locale": str(get_locale() or "en"), "languages": app.config["LANGUAGES"]}
+        return {
+            "current_locale": str(get_locale() or "en"),
+            "languages": app.config["LANGUAGES"],
+            "site_name": app.config.get("SITE_NAME") or "wid_events",
+        }

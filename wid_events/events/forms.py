@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -141,6 +142,17 @@ EVENT_TRANSLATED = {
     "online_info": (_l("Online participation (public text)"), True, 10000),
 }
 add_translation_fields(EventSettingsForm, EVENT_TRANSLATED)
+
+
+class LookForm(FlaskForm):
+    accent_colour = StringField(_l("Accent colour"), validators=[Optional(), Length(max=7)], filters=[strip])
+    logo = FileField(_l("Logo (PNG, JPEG, WebP or SVG)"))
+    remove_logo = BooleanField(_l("Remove the logo"))
+    header_image = FileField(_l("Header image (PNG, JPEG or WebP)"))
+    header_image_alt = StringField(
+        _l("Alternative text of the header image"), validators=[Optional(), Length(max=300)], filters=[strip]
+    )
+    remove_header = BooleanField(_l("Remove the header image"))
 
 
 class RoomForm(FlaskForm):

@@ -20,12 +20,13 @@ from wid_events.core.actions import actor, run_action
 from wid_events.core.content_forms import fill_translations, translations_from
 from wid_events.core.crud import EventCrud
 from wid_events.core.web import organiser_required
-from wid_events.events import services
+from wid_events.events import look, services
 from wid_events.events.forms import (
     COMMON_TIMEZONES,
     EVENT_TRANSLATED,
     DuplicateForm,
     EventSettingsForm,
+    LookForm,
     NewEventForm,
     OrganiserForm,
     RoomForm,
@@ -189,6 +190,32 @@ def _submitted_translations(form, obj, fields: tuple[str, ...]) -> dict:
     if stored:
         out[default] = stored
     return out
+
+
+@bp.route("/events/<slug>/look", methods=["GET", "POST"])
+@organiser_required
+def event_look(event: Event):
+    """Logo, accent colour and header image (checked and cleaned; the colour for WCAG AA)."""
+    form = LookForm(obj=event) if request.method == "GET" else LookForm()
+    if form.validate_on_submit():
+        done = run_action(
+            look.update_look,
+            event,
+            form=form,
+            actor=actor(),
+            accent_colour=form.accent_colour.data,
+            logo=form.logo.data,
+            header_image=form.header_image.data,
+            header_image_alt=form.header_image_alt.data,
+            remove_logo=form.remove_logo.data,
+            remove_header=form.remove_header.data,
+        )
+        if done:
+            flash(_("The look of the event is saved."), "success")
+            return redirect(url_for("manage.event_look", slug=event.slug), code=303)
+    return render_template("manage/event_look.html", event=event, form=form, title=_("Look")), (
+        400 if form.errors else 200
+    )
 
 
 # --- rooms and tracks: one generic list/edit/delete view each --------------------------

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -20,7 +20,7 @@ from wid_events.accounts.permissions import is_organiser
 from wid_events.agenda import queries
 from wid_events.core.content import localized
 from wid_events.core.web import event_or_404
-from wid_events.events import window
+from wid_events.events import look, window
 from wid_events.events.models import Event
 from wid_events.extensions import db
 
@@ -93,6 +93,47 @@ def registration_window(event: Event) -> dict:
 
 def event_today(event: Event) -> dt.date:
     return window.local_now(event).date()
+
+
+@bp.get("/events/<slug>/look/<which>")
+def look_image(slug: str, which: str):
+    """The event's logo or header image (stored outside static/, served with safe headers)."""
+    event = event_or_404(slug)
+    key = look.image_key(event, which)
+    data = look.read_image(key) if key else None
+    if not data:
+        abort(404)
+    response = Response(data, mimetype=look.mimetype_of(key))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # An SVG opened on its own can never run anything or load anything.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.get("/events/<slug>/look.css")
+def look_css(slug: str):
+    """The event's accent colour as CSS variables (a file, so the CSP needs no inline style)."""
+    event = event_or_404(slug)
+    colour = look.normalise_colour(event.accent_colour or "")
+    body = f":root {{ --accent: {colour}; --link: {colour}; }}\n" if colour else ""
+    response = Response(body, mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.app_template_global()
+def event_look(event: Event) -> dict:
+    """What the templates need to show the organisation's look."""
+    return {
+        "css": url_for("events.look_css", slug=event.slug) if event.accent_colour else None,
+        "logo": url_for("events.look_image", slug=event.slug, which="logo") if event.logo_key else None,
+        "header": url_for("events.look_image", slug=event.slug, which="header")
+        if event.header_image_key
+        else None,
+        "header_alt": event.header_image_alt,
+        "accent": event.accent_colour,
+    }
 
 
 @bp.app_template_filter("session_type_label")

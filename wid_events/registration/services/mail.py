@@ -18,6 +18,7 @@ from wid_events.agenda.models import Session
 from wid_events.core.uow import queue_mail
 from wid_events.core.urls import external_url
 from wid_events.enums import Attendance
+from wid_events.events.look import normalise_colour
 from wid_events.events.models import Event
 from wid_events.extensions import db
 from wid_events.mail import Attachment, Mail
@@ -45,6 +46,9 @@ MAIL_SUBJECTS = {
 }
 
 #: The kinds of message that carry the event's calendar as an attachment.
+#: The site's accent (``--accent`` in site.css) when the event has none.
+DEFAULT_ACCENT = "#5a2a82"
+
 WITH_CALENDAR = ("confirmed", "promoted", "waitlisted", "pending")
 
 
@@ -98,9 +102,18 @@ def build_registration_mail(registration_id: int, kind: str, session_id: int | N
         }
         subject = MAIL_SUBJECTS[kind](event)
         body = render_template("email/registration_message.txt", **context)
+        html = render_template("email/_look_wrapper.html", event=event, text=body, look=mail_look(event))
     attachments = []
     if kind in WITH_CALENDAR:
         ics = event_ics(event)
         if ics:
             attachments.append(Attachment(f"{event.slug}.ics", ics, "text/calendar"))
-    return Mail(to=reg.email, subject=subject, body=body, attachments=attachments)
+    return Mail(to=reg.email, subject=subject, body=body, html=html, attachments=attachments)
+
+
+def mail_look(event: Event) -> dict:
+    """The organisation's look for HTML mail: absolute logo URL and accent colour (or the site's)."""
+    return {
+        "logo": external_url("events.look_image", slug=event.slug, which="logo") if event.logo_key else None,
+        "accent": normalise_colour(event.accent_colour or "") or DEFAULT_ACCENT,
+    }
