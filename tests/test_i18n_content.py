@@ -178,3 +178,48 @@ def test_organiser_edits_translations_side_by_side_and_sees_missing(client, tran
     assert event.translations["fr"]["title"] == "Conférence (modifiée)"
     assert event.translations["de"] == {"title": "Testkonferenz"}
     assert client.get("/events/pkg-test/?lang=de").get_data(as_text=True).count("Testkonferenz") >= 1
+
+
+def test_sessions_rooms_and_bios_are_translated_in_their_forms(client, translated):
+    from wid_events.agenda.models import Session
+    from wid_events.events.models import Room
+    from wid_events.speakers.models import Person
+
+    login(client, make_organiser(translated))
+    sessions = client.get("/manage/events/pkg-test/sessions").get_data(as_text=True)
+    assert "Missing: NL" in sessions  # French titles exist, Dutch ones mostly not
+    panel = db.session.query(Session).filter_by(key="panel-1").one()
+    form = client.get(f"/manage/events/pkg-test/sessions/{panel.id}").get_data(as_text=True)
+    assert 'name="tr_fr_title"' in form and "FR Panel 1: Pathways" in form
+    assert "translation-missing" in form
+    data = {
+        "title": panel.title,
+        "type": "panel",
+        "day": "2030-09-11",
+        "start_time": "09:30",
+        "end_time": "10:45",
+        "room_id": str(panel.room_id),
+        "track_id": str(panel.track_id),
+        "status": "confirmed",
+        "description": panel.description,
+        "tr_fr_title": "Panel 1 : parcours",
+        "tr_nl_title": "Panel 1: trajecten",
+    }
+    saved = client.post(f"/manage/events/pkg-test/sessions/{panel.id}", data=data)
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    assert db.session.get(Session, panel.id).translations["nl"] == {"title": "Panel 1: trajecten"}
+    assert "Panel 1: trajecten" in client.get("/events/pkg-test/agenda?lang=nl").get_data(as_text=True)
+
+    room = db.session.query(Room).filter_by(key="ws-a").one()
+    r = client.post(
+        f"/manage/events/pkg-test/rooms/{room.id}",
+        data={"name": room.name, "capacity": "40", "position": "1", "tr_de_name": "Workshopraum A"},
+    )
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Room, room.id).translations == {"de": {"name": "Workshopraum A"}}
+
+    person = db.session.query(Person).filter_by(key="joao").one()
+    page = client.get(f"/manage/events/pkg-test/people/{person.id}").get_data(as_text=True)
+    assert 'name="tr_fr_bio"' in page

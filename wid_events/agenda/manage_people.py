@@ -13,6 +13,7 @@ from wid_events.agenda.forms import PersonForm, UnavailabilityForm
 from wid_events.agenda.manage_views import bp, day_choices, run_gated
 from wid_events.balance.forms import PURPOSE
 from wid_events.core.actions import actor, owned_or_404, run_action
+from wid_events.core.content_forms import fill_translations, translations_from
 from wid_events.core.web import organiser_required
 from wid_events.events.models import Event
 from wid_events.extensions import db
@@ -31,7 +32,8 @@ def people(event: Event):
 
 def _save_person(event: Event, form: PersonForm, person: Person | None) -> Person:
     """Create or update the person from the form, gender declaration included."""
-    fields = {name: form[name].data for name in people_services.PERSON_FIELDS}
+    fields = {name: form[name].data for name in people_services.PERSON_FIELDS if name != "translations"}
+    fields["translations"] = translations_from(form, ("bio",), event.default_language)
     if person is None:
         person = people_services.create_person(event, actor=actor(), **fields)
     else:
@@ -76,6 +78,7 @@ def person_edit(event: Event, person_id: int):
     form = PersonForm(obj=person) if request.method == "GET" else PersonForm()
     if request.method == "GET":
         form.gender.data = person.gender.value
+        fill_translations(form, person, ("bio",))
     if request.method == "POST" and form.validate_on_submit():
         if run_gated(event, _save_person, event, form, person, form=form):
             flash(_("Saved."), "success")

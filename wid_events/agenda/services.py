@@ -27,7 +27,8 @@ from wid_events.agenda.notices import (  # noqa: F401 - re-exported: change noti
 )
 from wid_events.audit import services as audit
 from wid_events.balance.services import enforce_gate
-from wid_events.enums import SessionStatus, SessionType, SpeakerRole
+from wid_events.core.content import clean_translations
+from wid_events.enums import CONTENT_LANGUAGES, SessionStatus, SessionType, SpeakerRole
 from wid_events.errors import Conflict, DomainError, NotFound
 from wid_events.events.models import Event, Room, Track
 from wid_events.extensions import db
@@ -47,6 +48,7 @@ SESSION_FIELDS = (
     "requires_signup",
     "description",
     "status",
+    "translations",
 )
 #: Changes of these fields after publication bump SEQUENCE and notify attendees.
 TRACKED_FIELDS = ("start", "end", "room_id", "status")
@@ -108,6 +110,14 @@ def _clean_values(out: dict[str, Any]) -> None:
     if "description" in out:
         # Browsers submit textareas with CRLF line ends; store LF so an unchanged form is no change.
         out["description"] = (out["description"] or "").replace("\r\n", "\n").strip()
+    if "translations" in out:
+        raw = out["translations"] or {}
+        unknown = sorted(set(raw) - set(CONTENT_LANGUAGES))
+        if unknown:
+            raise DomainError(
+                _("There is no content language “%(lang)s”; use en, fr, nl or de.", lang=", ".join(unknown))
+            )
+        out["translations"] = clean_translations(raw, ("title", "description"))
 
 
 def _check_times(start: dt.datetime, end: dt.datetime) -> None:

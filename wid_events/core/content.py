@@ -12,8 +12,10 @@ from typing import Any
 
 from flask import Flask, has_app_context
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from wid_events.enums import CONTENT_LANGUAGES
+from wid_events.errors import DomainError
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "nl": "Nederlands", "de": "Deutsch"}
 
@@ -83,8 +85,23 @@ def clean_translations(raw: dict, fields: tuple[str, ...]) -> dict:
     return out
 
 
+def checked_translations(raw: dict | None, fields: tuple[str, ...]) -> dict:
+    """:func:`clean_translations`, refusing a language that is not a content language."""
+    unknown = sorted(str(lang) for lang in set(raw or {}) - set(CONTENT_LANGUAGES))
+    if unknown:
+        raise DomainError(
+            _("There is no content language “%(lang)s”; use en, fr, nl or de.", lang=", ".join(unknown)),
+            code="unknown_language",
+        )
+    return clean_translations(raw or {}, fields)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["loc"] = localized
     app.jinja_env.globals.update(
-        localized=localized, translation_of=translation_of, language_names=LANGUAGE_NAMES
+        localized=localized,
+        translation_of=translation_of,
+        language_names=LANGUAGE_NAMES,
+        event_languages=event_languages,
+        missing_languages=missing_languages,
     )

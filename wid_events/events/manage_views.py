@@ -243,8 +243,16 @@ class RoomCrud(_SessionPlaceCrud):
 
     def update(self, obj, form, *, actor):
         return services.update_room(
-            obj, actor=actor, name=form.name.data, capacity=form.capacity.data, position=form.position.data
+            obj,
+            actor=actor,
+            name=form.name.data,
+            capacity=form.capacity.data,
+            position=form.position.data,
+            translations=_submitted_translations(form, obj, ("name",)),
         )
+
+    def fill(self, form, obj):
+        fill_translations(form, obj, ("name",))
 
     def delete(self, obj, *, actor):
         services.delete_room(obj, actor=actor)
@@ -259,7 +267,12 @@ class TrackCrud(_SessionPlaceCrud):
         return services.create_track(event, form.name.data, actor=actor)
 
     def update(self, obj, form, *, actor):
-        return services.update_track(obj, actor=actor, name=form.name.data)
+        return services.update_track(
+            obj, actor=actor, name=form.name.data, translations=_submitted_translations(form, obj, ("name",))
+        )
+
+    def fill(self, form, obj):
+        fill_translations(form, obj, ("name",))
 
     def delete(self, obj, *, actor):
         services.delete_track(obj, actor=actor)

@@ -279,10 +279,18 @@ def create_room(
 
 
 def update_room(
-    room: Room, *, actor: User | str | None, name: str, capacity: int | None, position: int | None = None
+    room: Room,
+    *,
+    actor: User | str | None,
+    name: str,
+    capacity: int | None,
+    position: int | None = None,
+    translations: dict | None = None,
 ) -> dict:
     name, capacity = _clean_room(name, capacity)
     values: dict[str, Any] = {"name": name, "capacity": capacity}
+    if translations is not None:
+        values["translations"] = _clean_name_translations(translations)
     if position is not None:
         values["position"] = position
     changes = audit.diff(room, values)
@@ -329,13 +337,28 @@ def create_track(event: Event, name: str, *, actor: User | str | None) -> Track:
     return track
 
 
-def update_track(track: Track, *, actor: User | str | None, name: str) -> dict:
+def _clean_name_translations(raw: dict) -> dict:
+    unknown = sorted(set(raw) - set(CONTENT_LANGUAGES))
+    if unknown:
+        raise DomainError(
+            _("There is no content language “%(lang)s”; use en, fr, nl or de.", lang=", ".join(unknown))
+        )
+    return clean_translations(raw, ("name",))
+
+
+def update_track(
+    track: Track, *, actor: User | str | None, name: str, translations: dict | None = None
+) -> dict:
     name = (name or "").strip()
     if not name:
         raise DomainError(_("A track needs a name."), field="name")
-    changes = audit.diff(track, {"name": name})
+    values: dict[str, Any] = {"name": name}
+    if translations is not None:
+        values["translations"] = _clean_name_translations(translations)
+    changes = audit.diff(track, values)
     if changes:
-        track.name = name
+        for key, (_old, new) in changes.items():
+            setattr(track, key, new)
         audit.record("track.update", actor=actor, event_id=track.event_id, obj=track, changes=changes)
     return changes
 
