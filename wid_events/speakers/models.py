@@ -7,6 +7,7 @@ import secrets
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wid_events.enums import Gender, GenderSource, MaterialVisibility
@@ -86,8 +87,6 @@ class Unavailability(db.Model):
 
 
 def _default_token_expiry() -> dt.datetime:
-    from flask import current_app
-
     days = current_app.config.get("SPEAKER_TOKEN_DAYS", 60)
     return utcnow() + dt.timedelta(days=days)
 
