@@ -40,6 +40,7 @@ from wid_events.registration import manage_views as registration_manage
 from wid_events.registration import views as registration_views
 from wid_events.speakers import cli as speakers_cli
 from wid_events.speakers import manage_views as speakers_manage
+from wid_events.speakers import portal_materials_views  # noqa: F401 - adds routes to speakers_portal.bp
 from wid_events.speakers import portal_views as speakers_portal
 from wid_events.speakers import views as speakers_views
 
