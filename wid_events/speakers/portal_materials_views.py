@@ -76,27 +76,39 @@ def materials(person: Person, session_id: int):
     return _materials_page(person, session)
 
 
+def _add_material(person: Person, session: Session, form, kind: str, message: str, *, status=None):
+    """The ``file`` and ``link`` forms: validate, add the material, back to the page (or say why not).
+
+    A refusal answers with ``status``, or with the refusal's own status when it is None.
+    """
+    forms = {f"{kind}_form": form}
+    if not form.validate_on_submit():
+        return _materials_page(person, session, **forms, status=422)
+    service, field = (
+        (services.add_file_material, "file") if kind == "file" else (services.add_link_material, "url")
+    )
+    done = run_action(
+        service,
+        session,
+        form[field].data,
+        title=form.title.data or "",
+        visibility=form.visibility.data,
+        person=person,
+        actor=services.speaker_actor(person),
+        form=form,
+    )
+    if not done:
+        return _materials_page(person, session, **forms, status=status or done.error.status)
+    flash(message, "success")
+    return redirect(url_for(".materials", session_id=session.id))
+
+
 @bp.post("/speaker/sessions/<int:session_id>/materials/file")
 @speaker_required
 def add_file(person: Person, session_id: int):
     session = _own_session_or_403(person, session_id)
     form = FileMaterialForm(prefix="f")
-    if form.validate_on_submit():
-        done = run_action(
-            services.add_file_material,
-            session,
-            form.file.data,
-            title=form.title.data or "",
-            visibility=form.visibility.data,
-            person=person,
-            actor=services.speaker_actor(person),
-            form=form,
-        )
-        if not done:
-            return _materials_page(person, session, file_form=form, status=done.error.status)
-        flash(_("Your file has been uploaded."), "success")
-        return redirect(url_for(".materials", session_id=session.id))
-    return _materials_page(person, session, file_form=form, status=422)
+    return _add_material(person, session, form, "file", _("Your file has been uploaded."))
 
 
 @bp.post("/speaker/sessions/<int:session_id>/materials/link")
@@ -104,22 +116,7 @@ def add_file(person: Person, session_id: int):
 def add_link(person: Person, session_id: int):
     session = _own_session_or_403(person, session_id)
     form = LinkMaterialForm(prefix="l")
-    if form.validate_on_submit():
-        done = run_action(
-            services.add_link_material,
-            session,
-            form.url.data,
-            title=form.title.data or "",
-            visibility=form.visibility.data,
-            person=person,
-            actor=services.speaker_actor(person),
-            form=form,
-        )
-        if not done:
-            return _materials_page(person, session, link_form=form, status=422)
-        flash(_("Your link has been added."), "success")
-        return redirect(url_for(".materials", session_id=session.id))
-    return _materials_page(person, session, link_form=form, status=422)
+    return _add_material(person, session, form, "link", _("Your link has been added."), status=422)
 
 
 @bp.post("/speaker/materials/<int:material_id>/version")
