@@ -7,8 +7,10 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from rq import Queue
 
 from tests.factories import login, make_event, make_organiser, make_person, make_session
+from tests.test_prod_rq import queue_name, redis_app, redis_conn  # noqa: F401 - fixtures, used by name
 from tests.test_speaker_samples import isolated_client
 from wid_events.core.actions import run_action
 from wid_events.core.uow import dispatch_ready, pending_jobs, send_built_mail, unit_of_work
@@ -123,3 +125,24 @@ def test_the_job_sends_nothing_when_the_person_lost_their_address(app, outbox):
         pass
     assert outbox() == []
     assert tokens() == []
+
+
+def test_with_redis_the_queued_job_holds_no_token_and_the_worker_mints_and_mails(request, runner, outbox):
+    request.getfixturevalue("redis_app")  # REDIS_URL set: jobs go to a queue of this test's own
+    name = request.getfixturevalue("queue_name")
+    _event, person = setup_speaker()
+    with unit_of_work():
+        services.invite(person, actor="test")
+    queue = Queue(name, connection=request.getfixturevalue("redis_conn"))
+    assert queue.count == 1 and outbox() == [] and tokens() == []
+    payload = queue.jobs[0].get_call_string() + repr(queue.jobs[0].args)
+
+    result = runner.invoke(args=["rq", "worker", "--burst", "--queue", name])
+    assert result.exit_code == 0, result.output
+    assert queue.failed_job_registry.count == 0
+    (mail,) = outbox()
+    raw = LINK_RE.search(mail.get_content()).group(1)
+    assert raw not in payload and "Opening keynote" not in payload
+    db.session.rollback()  # see what the worker committed
+    (token,) = tokens()
+    assert token.token_hash == hash_token(raw)
