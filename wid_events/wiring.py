@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from wid_events import jobday
+from wid_events import exports, jobday
 from wid_events.accounts import cli as accounts_cli
 from wid_events.accounts import views as accounts_views
 from wid_events.agenda import cli as agenda_cli
+from wid_events.agenda import manage_import as agenda_manage_import
+from wid_events.agenda import manage_people as agenda_manage_people
+from wid_events.agenda import manage_sessions as agenda_manage_sessions
 from wid_events.agenda import manage_views as agenda_manage
 from wid_events.agenda import views as agenda_views
 from wid_events.api import views as api_views
@@ -40,7 +43,7 @@ from wid_events.registration import manage_views as registration_manage
 from wid_events.registration import views as registration_views
 from wid_events.speakers import cli as speakers_cli
 from wid_events.speakers import manage_views as speakers_manage
-from wid_events.speakers import portal_materials_views  # noqa: F401 - adds routes to speakers_portal.bp
+from wid_events.speakers import portal_materials_views as speakers_portal_materials
 from wid_events.speakers import portal_views as speakers_portal
 from wid_events.speakers import views as speakers_views
 
@@ -71,6 +74,14 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     api_views.bp,
 )
 
+#: Modules that add routes to a blueprint defined in another module (listed in BLUEPRINTS).
+ROUTE_MODULES = (
+    agenda_manage_sessions,
+    agenda_manage_people,
+    agenda_manage_import,
+    speakers_portal_materials,
+)
+
 #: ``flask`` command groups, one list per domain.
 CLI_COMMANDS = (
     *core_cli.commands,
@@ -86,7 +97,7 @@ CLI_COMMANDS = (
 )
 
 #: Domains that connect signal receivers when the app starts (never at import time).
-DOMAIN_INIT = (jobday.init_app,)
+DOMAIN_INIT = (jobday.init_app, exports.init_app)
 
 
 def register(app: Flask) -> None:

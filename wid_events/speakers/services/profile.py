@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from wid_events.audit import services as audit
 from wid_events.core.text import safe_url
@@ -50,7 +51,9 @@ def clean_links(links: list[dict]) -> list[dict]:
             )
         out.append({"label": (label or url)[:100], "url": url})
     if len(out) > MAX_LINKS:
-        raise DomainError(_("At most %(n)s links.", n=MAX_LINKS), field="links")
+        raise DomainError(
+            ngettext("At most %(num)d link.", "At most %(num)d links.", MAX_LINKS), field="links"
+        )
     return out
 
 
