@@ -29,9 +29,9 @@ from wid_events.agenda.forms import (
 from wid_events.agenda.models import Session, SessionChange
 from wid_events.balance.forms import PURPOSE
 from wid_events.balance.services import BalanceGateError
-from wid_events.core.web import organiser_required
 from wid_events.enums import SessionStatus, SessionType, SpeakerRole
 from wid_events.errors import DomainError
+from wid_events.events.access import organiser_required
 from wid_events.events.manage_views import actor, owned_or_404, show_error
 from wid_events.events.models import Event
 from wid_events.extensions import db

@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from wid_events.balance import rules, services, svg
 from wid_events.balance.forms import AddPanelistForm, ExemptionForm, RevokeExemptionForm
-from wid_events.core.web import organiser_required
 from wid_events.errors import DomainError
+from wid_events.events.access import organiser_required
 from wid_events.extensions import db
 
 bp = Blueprint("balance_manage", __name__, url_prefix="/manage/events/<slug>")

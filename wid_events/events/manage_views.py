@@ -13,9 +13,9 @@ from wid_events.accounts import services as account_services
 from wid_events.accounts.models import EventOrganiser
 from wid_events.agenda.conflicts import find_conflicts
 from wid_events.agenda.models import Session
-from wid_events.core.web import organiser_required
 from wid_events.errors import DomainError
 from wid_events.events import services
+from wid_events.events.access import organiser_required
 from wid_events.events.forms import (
     COMMON_TIMEZONES,
     DuplicateForm,

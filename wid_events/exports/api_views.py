@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
-from wid_events.core.web import api_organiser_required, error_response
+from wid_events.core.web import error_response
+from wid_events.events.access import api_organiser_required
 from wid_events.exports import services
 from wid_events.extensions import csrf
 

@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from wid_events.core.web import organiser_required
+from wid_events.events.access import organiser_required
 from wid_events.errors import DomainError
 from wid_events.exports import badges, services
 from wid_events.exports.forms import BadgeForm, ButtonForm, CheckinCodeForm

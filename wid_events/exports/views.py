@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort
 
 from wid_events.agenda.models import Session
-from wid_events.core.web import event_or_404
+from wid_events.events.access import event_or_404
 from wid_events.exports import frab, ics
 from wid_events.extensions import db
 from wid_events.registration import services as registration_services

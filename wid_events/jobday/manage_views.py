@@ -6,8 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from wid_events.core.web import organiser_required
 from wid_events.errors import DomainError
+from wid_events.events.access import organiser_required
 from wid_events.extensions import db
 from wid_events.jobday import services
 from wid_events.jobday.forms import ConfirmForm, ExhibitorForm, FloorPlanForm, SettingsForm

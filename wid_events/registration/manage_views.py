@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from wid_events.agenda.models import Session
-from wid_events.core.web import organiser_required
 from wid_events.enums import Attendance, RegistrationStatus
 from wid_events.errors import DomainError
+from wid_events.events.access import organiser_required
 from wid_events.extensions import db
 from wid_events.registration import services
 from wid_events.registration.forms import ConfirmForm

@@ -28,9 +28,10 @@ from flask_login import current_user
 from wid_events.agenda.models import Session
 from wid_events.balance.forms import PURPOSE
 from wid_events.balance.services import record_gender
-from wid_events.core.web import error_response, event_or_404
+from wid_events.core.web import error_response
 from wid_events.enums import GenderSource
 from wid_events.errors import DomainError, NotFound, PermissionDenied
+from wid_events.events.access import event_or_404
 from wid_events.extensions import db, limiter
 from wid_events.speakers import services
 from wid_events.speakers.forms import (
