@@ -202,7 +202,7 @@ def test_no_gender_on_any_public_output(app, client, runner, tmp_path):
     assert any("Speaker C" in text for text in outputs.values())  # the non-binary speaker is listed
     assert_no_gender(outputs, words=True)
     # the transparency badge (aggregates only) is on the event page and passed the same check
-    assert "1 of 1 panel meets No Women No Panel" in outputs[f"/events/{event.slug}/"]
+    assert "Panels meeting “No Women No Panel”: 1 of 1" in outputs[f"/events/{event.slug}/"]
     # and the check itself does catch a leak: the organisers' balance document would fail it
     from wid_events.balance.services import check
 

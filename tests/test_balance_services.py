@@ -18,13 +18,14 @@ from tests.factories import (
     make_session,
     make_user,
 )
-from wid_events.accounts.models import ApiToken
+from wid_events.accounts.models import ApiToken, EventOrganiser
 from wid_events.agenda.models import SessionSpeaker
 from wid_events.audit.models import AuditLogEntry
 from wid_events.balance import services
 from wid_events.balance.models import BalanceExemption
 from wid_events.core.web import hash_token
 from wid_events.enums import Gender, SessionStatus, SessionType, SpeakerRole
+from wid_events.errors import DomainError, NotFound
 from wid_events.extensions import db
 from wid_events.speakers.models import Unavailability
 
@@ -175,7 +176,7 @@ def test_exemption_is_audited_lets_the_panel_through_and_stays_a_fail(world):
     entry = db.session.scalar(sa.select(AuditLogEntry).where(AuditLogEntry.action == "balance.exemption"))
     assert entry.actor_id == user.id and entry.event_id == event.id and entry.object_id == str(bad.id)
     assert entry.changes["reason"][1] == "Speaker cancelled the day before."
-    with pytest.raises(services.DomainError):  # only one active exemption per panel
+    with pytest.raises(DomainError):  # only one active exemption per panel
         services.record_exemption(event, bad.id, "A second reason for the same panel.", actor=user)
 
 
@@ -220,7 +221,7 @@ def test_suggestions_from_other_events_of_the_same_organiser_only(world):
     event, bad = world["event"], world["bad"]
     user = make_organiser(event)
     mine = make_event("other-mine")
-    db.session.add(services.EventOrganiser(user_id=user.id, event_id=mine.id))
+    db.session.add(EventOrganiser(user_id=user.id, event_id=mine.id))
     make_person(mine, "Olga Other", W, topics="finance")
     make_person(mine, "Ana Free", W)  # already known in this event: not repeated
     theirs = make_event("not-mine")
@@ -235,17 +236,17 @@ def test_suggestions_from_other_events_of_the_same_organiser_only(world):
 
 def test_add_panelist_checks_everything_again(world):
     event, bad = world["event"], world["bad"]
-    with pytest.raises(services.DomainError, match="busy or unavailable"):
+    with pytest.raises(DomainError, match="busy or unavailable"):
         services.add_panelist(event, bad.id, world["bea"].id, actor="cli")
-    with pytest.raises(services.DomainError, match="already on this panel"):
+    with pytest.raises(DomainError, match="already on this panel"):
         services.add_panelist(event, bad.id, world["mod"].id, actor="cli")
-    with pytest.raises(services.DomainError, match="would not count"):
+    with pytest.raises(DomainError, match="would not count"):
         services.add_panelist(event, bad.id, world["men"][3].id, actor="cli")
     other = make_event("elsewhere")
     stranger = make_person(other, "Stranger", W)
-    with pytest.raises(services.NotFound):
+    with pytest.raises(NotFound):
         services.add_panelist(event, bad.id, stranger.id, actor="cli")
-    with pytest.raises(services.DomainError, match="Only panels"):
+    with pytest.raises(DomainError, match="Only panels"):
         services.add_panelist(event, world["keynote"].id, world["ana"].id, actor="cli")
     services.add_panelist(event, bad.id, world["ana"].id, actor="cli")
     db.session.commit()
@@ -313,6 +314,17 @@ def test_exemption_form_round_trip(world, client):
     r = client.post(url + "/revoke", follow_redirects=True)
     assert "The exemption was kept" in r.get_data(as_text=True)
     assert db.session.scalar(sa.select(BalanceExemption)).revoked_at is None
+
+
+def test_a_second_exemption_is_refused_on_the_report(world, client):
+    bad = world["bad"]
+    login(client, make_organiser(world["event"]))
+    url = f"/manage/events/nwnp/balance/panels/{bad.id}/exemption"
+    data = {f"p{bad.id}-reason": "The invited woman panelist fell ill."}
+    assert client.post(url, data=data).status_code == 302
+    r = client.post(url, data=data, follow_redirects=True)
+    assert r.status_code == 200 and "already has an exemption" in r.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(BalanceExemption)) == 1
 
 
 def test_add_as_panelist_button(world, client):
@@ -405,7 +417,7 @@ def render_badge(app, event) -> str:
 
 def test_badge_shows_aggregates_for_published_events_with_enough_speakers(world, app):
     html = render_badge(app, world["event"])
-    assert "1 of 3 panels meet No Women No Panel" in html
+    assert "Panels meeting “No Women No Panel”: 1 of 3" in html
     assert "38% of our 8 speakers are women" in html
     world["event"].published = False
     db.session.commit()
@@ -417,7 +429,7 @@ def test_badge_is_suppressed_below_five_speakers(app):
     panel(event, "Small", [(make_person(event, f"P{i}", W if i == 0 else M), P) for i in range(4)])
     assert "balance-badge" not in render_badge(app, event)
     make_session(event, "Talk", start=at(event, 15), speakers=[(make_person(event, "Fifth", M), P)])
-    assert "1 of 1 panel meets No Women No Panel" in render_badge(app, event)
+    assert "Panels meeting “No Women No Panel”: 1 of 1" in render_badge(app, event)
 
 
 def test_a_gender_change_on_a_published_event_goes_through_the_gate(app):

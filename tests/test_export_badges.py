@@ -12,9 +12,16 @@ import time
 import pytest
 from flask import g
 
-from tests.factories import login, make_event, make_organiser, make_person, make_session, make_user
+from tests.factories import (
+    login,
+    make_event,
+    make_organiser,
+    make_person,
+    make_registration,
+    make_session,
+    make_user,
+)
 from wid_events.accounts.services import issue_token
-from wid_events.core.web import hash_token
 from wid_events.enums import Attendance, BadgeRole, Gender, InvitationStatus, RegistrationStatus, SpeakerRole
 from wid_events.exports import badges, services
 from wid_events.extensions import db
@@ -35,34 +42,21 @@ def fresh_client(client):
     return client.application.test_client()
 
 
-def reg(event, name, *, status=RegistrationStatus.CONFIRMED, attendance=Attendance.IN_PERSON, **kw):
-    r = Registration(
-        event=event,
-        token_hash=hash_token(f"t-{event.slug}-{name}"),
-        name=name,
-        email=kw.pop("email", None),
-        status=status,
-        attendance=attendance,
-        **kw,
-    )
-    db.session.add(r)
-    db.session.commit()
-    return r
-
-
 @pytest.fixture
 def badge_event(app):
     event = make_event(
         "badges-2024", title="DT4E 2024", start_date=dt.date(2024, 9, 11), end_date=dt.date(2024, 9, 12)
     )
     regs = [
-        reg(event, "أمل الحداد", organisation="منظمة الهجرة", pronouns="هي"),
-        reg(event, "Zoë Lefèvre-Ñúñez", organisation="IOM Belgium", pronouns="she/her"),
-        reg(event, "Ольга Петрова", attendance=Attendance.ONLINE),
-        reg(event, "Nadia Speaker", email="Nadia@Example.org", email_normalised="nadia@example.org"),
+        make_registration(event, "أمل الحداد", organisation="منظمة الهجرة", pronouns="هي"),
+        make_registration(event, "Zoë Lefèvre-Ñúñez", organisation="IOM Belgium", pronouns="she/her"),
+        make_registration(event, "Ольга Петрова", attendance=Attendance.ONLINE),
+        make_registration(
+            event, "Nadia Speaker", email="Nadia@Example.org", email_normalised="nadia@example.org"
+        ),
     ]
-    reg(event, "Wanda Waitlist", status=RegistrationStatus.WAITLISTED)
-    reg(event, "Carl Cancelled", status=RegistrationStatus.CANCELLED)
+    make_registration(event, "Wanda Waitlist", status=RegistrationStatus.WAITLISTED)
+    make_registration(event, "Carl Cancelled", status=RegistrationStatus.CANCELLED)
     nadia = make_person(event, "Nadia Speaker", gender=Gender.WOMAN, email="nadia@example.org")
     solo = make_person(event, "Sami Solo", gender=Gender.MAN, email="sami@example.org", organisation="ULB")
     declined = make_person(event, "Dora Declined")

@@ -7,26 +7,11 @@ import threading
 import pytest
 from flask import g
 
-from tests.factories import login, make_event, make_organiser
+from tests.factories import login, make_event, make_organiser, make_registration
 from wid_events.accounts.services import issue_token
-from wid_events.core.web import hash_token
 from wid_events.enums import Attendance, RegistrationStatus
 from wid_events.extensions import db
 from wid_events.registration.models import Registration
-
-
-def reg(event, name, *, status=RegistrationStatus.CONFIRMED, attendance=Attendance.IN_PERSON, **kw):
-    r = Registration(
-        event=event,
-        token_hash=hash_token(f"t-{event.slug}-{name}"),
-        name=name,
-        status=status,
-        attendance=attendance,
-        **kw,
-    )
-    db.session.add(r)
-    db.session.commit()
-    return r
 
 
 @pytest.fixture
@@ -36,11 +21,13 @@ def desk(app):
     token = issue_token(organiser.email)
     db.session.commit()
     people = {
-        "amal": reg(event, "Amal Haddad", organisation="IOM Belgium", access_needs="Wheelchair user"),
-        "zoe": reg(event, "Zoë Lefèvre"),
-        "olga": reg(event, "Olga Online", attendance=Attendance.ONLINE),
-        "wanda": reg(event, "Wanda Waitlist", status=RegistrationStatus.WAITLISTED),
-        "carl": reg(event, "Carl Cancelled", status=RegistrationStatus.CANCELLED),
+        "amal": make_registration(
+            event, "Amal Haddad", organisation="IOM Belgium", access_needs="Wheelchair user"
+        ),
+        "zoe": make_registration(event, "Zoë Lefèvre"),
+        "olga": make_registration(event, "Olga Online", attendance=Attendance.ONLINE),
+        "wanda": make_registration(event, "Wanda Waitlist", status=RegistrationStatus.WAITLISTED),
+        "carl": make_registration(event, "Carl Cancelled", status=RegistrationStatus.CANCELLED),
     }
     return event, organiser, {"Authorization": f"Bearer {token}"}, people
 
@@ -75,7 +62,7 @@ def test_api_errors(client, desk):
     assert unknown.get_json()["error"]["code"] == "unknown_code"
     # A code of another event is unknown here.
     other = make_event("other-event")
-    stranger = reg(other, "Someone Else")
+    stranger = make_registration(other, "Someone Else")
     assert post(client, headers, {"code": stranger.checkin_code}).status_code == 404
     # Only confirmed registrations check in.
     waitlisted = post(client, headers, {"code": people["wanda"].checkin_code})

@@ -8,11 +8,18 @@ import json
 import icalendar
 import pytest
 
-from tests.factories import make_event, make_person, make_room, make_session, make_track
+from tests.factories import (
+    make_event,
+    make_person,
+    make_registration_with_token,
+    make_room,
+    make_session,
+    make_track,
+)
 from wid_events.enums import Attendance, RegistrationStatus, SessionStatus, SessionType, SpeakerRole
 from wid_events.exports import ics
 from wid_events.extensions import db
-from wid_events.registration.models import Registration, RegistrationSession
+from wid_events.registration.models import RegistrationSession
 
 
 def parse(data: bytes) -> icalendar.Calendar:
@@ -21,24 +28,6 @@ def parse(data: bytes) -> icalendar.Calendar:
 
 def vevents(cal) -> dict[str, icalendar.Event]:
     return {str(ev["UID"]): ev for ev in cal.walk("VEVENT")}
-
-
-def make_registration(event, *, attendance=Attendance.IN_PERSON, status=RegistrationStatus.CONFIRMED, **kw):
-    token = kw.pop("token", f"tok-{event.slug}-{attendance}-{status}-{kw.get('name', 'x')}")
-    from wid_events.core.web import hash_token
-
-    reg = Registration(
-        event=event,
-        token_hash=hash_token(token),
-        name=kw.pop("name", "Amal Haddad"),
-        email=kw.pop("email", "amal@example.org"),
-        attendance=attendance,
-        status=status,
-        **kw,
-    )
-    db.session.add(reg)
-    db.session.commit()
-    return reg, token
 
 
 @pytest.fixture
@@ -180,8 +169,10 @@ def test_unpublished_event_feeds_are_404(client, app):
 def test_personal_feed_livestream_only_for_online_attendees(client, dst_event):
     workshop_a = next(s for s in dst_event.sessions if s.title == "Workshop A")
     workshop_b = next(s for s in dst_event.sessions if s.title == "Workshop B")
-    _online, online_token = make_registration(dst_event, attendance=Attendance.ONLINE, name="Online One")
-    onsite, onsite_token = make_registration(
+    _online, online_token = make_registration_with_token(
+        dst_event, attendance=Attendance.ONLINE, name="Online One"
+    )
+    onsite, onsite_token = make_registration_with_token(
         dst_event, attendance=Attendance.IN_PERSON, name="Onsite One", email="o@example.org"
     )
     db.session.add_all(
@@ -220,7 +211,7 @@ def test_personal_feed_livestream_only_for_online_attendees(client, dst_event):
 
 
 def test_personal_feed_of_cancelled_registration_is_empty(client, dst_event):
-    _reg, token = make_registration(dst_event, status=RegistrationStatus.CANCELLED)
+    _reg, token = make_registration_with_token(dst_event, status=RegistrationStatus.CANCELLED)
     cal = parse(client.get(f"/registrations/{token}/calendar.ics").data)
     assert cal.walk("VEVENT") == []
     assert client.get("/registrations/unknown-token/calendar.ics").status_code == 404

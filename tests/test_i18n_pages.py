@@ -259,9 +259,9 @@ def test_switcher_refuses_off_site_redirects(client):
 @pytest.mark.parametrize(
     ("lang", "subject", "greeting"),
     [
-        ("fr", "Votre inscription à Inclusive Tech Summit est confirmée", "Bonjour"),
-        ("nl", "Uw inschrijving voor Inclusive Tech Summit is bevestigd", "Hallo"),
-        ("de", "Ihre Anmeldung für Inclusive Tech Summit ist bestätigt", "Hallo"),
+        ("fr", "Votre inscription à Inclusive Tech Summit est confirmée", "Bonjour Marie Curie,"),
+        ("nl", "Uw inschrijving voor Inclusive Tech Summit is bevestigd", "Beste Marie Curie,"),
+        ("de", "Ihre Anmeldung für Inclusive Tech Summit ist bestätigt", "Guten Tag Marie Curie,"),
     ],
 )
 def test_confirmation_email_is_in_the_registrants_language(client, event, outbox, lang, subject, greeting):
@@ -281,8 +281,9 @@ def test_confirmation_email_is_in_the_registrants_language(client, event, outbox
     assert len(mails) == 1
     assert mails[0]["Subject"] == subject
     body = mails[0].get_body(preferencelist=("plain",)).get_content()
-    assert greeting in body and "Marie Curie" in body
-    assert "Hello" not in body
+    # Formal salutation on the first line (docs/i18n-glossary.md), never a casual "Hallo".
+    assert body.splitlines()[0] == greeting
+    assert "Hello" not in body and "Hallo" not in body
     # Later mails too: a cancellation made from an English browser is still in the registrant's language.
     token = response.headers["Location"].rstrip("/").split("/")[-1]
     refresh()
@@ -318,3 +319,47 @@ def test_job_day_pages_show_no_catalogue_string_in_english(client, lang, english
             f"{url}: {t!r}" for t in ui_texts(response.get_data(as_text=True)) if t in english_ui[lang]
         ]
     assert not problems, f"{lang}:\n" + "\n".join(sorted(set(problems)))
+
+
+def badge_html(app, lang: str, passing: int, total: int, speakers: int = 8) -> str:
+    """The public transparency badge rendered in ``lang`` for the given aggregates."""
+    from types import SimpleNamespace
+
+    from flask_babel import force_locale
+
+    badge = SimpleNamespace(
+        panels_total=total, panels_passing=passing, share_women_percent=50, speakers=speakers
+    )
+    event = SimpleNamespace(balance_count_moderators=False)
+    with app.test_request_context("/"), force_locale(lang):
+        return app.jinja_env.get_template("balance/_transparency_badge.html").render(
+            event=event, balance_badge=lambda _event: badge
+        )
+
+
+def folded(html: str) -> str:
+    return " ".join(" ".join(ui_texts(f"<html><body>{html}</body></html>")).split())
+
+
+@pytest.mark.parametrize(("passing", "total"), [(0, 1), (1, 1), (0, 2), (1, 2), (2, 2)])
+def test_public_badge_reads_correctly_in_french(app, passing, total):
+    """The number of passing panels decides no plural: 0, 1 and 2 read correctly."""
+    html = badge_html(app, "fr", passing, total)
+    text = folded(html)
+    assert f"Panels conformes à « No Women No Panel » : {passing} sur {total}" in text
+    assert "1 panels" not in text and "respectent" not in text
+    assert "50 % de femmes parmi nos 8 intervenant·es" in text
+    # French typography: no-break spaces inside « » and before the colon, narrow one before %.
+    assert "«\u00a0No Women No Panel\u00a0»\u00a0:" in html and "50\u202f%" in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Panels meeting “No Women No Panel”: 1 of 2"),
+        ("nl", "Panels conform ‘No Women No Panel’: 1 van 2"),
+        ("de", "Panels, die „No Women No Panel“ erfüllen: 1 von 2"),
+    ],
+)
+def test_public_badge_in_other_languages(app, lang, expected):
+    assert expected in folded(badge_html(app, lang, 1, 2))

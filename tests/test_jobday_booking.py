@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import threading
 
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import make_event
-from wid_events.core.web import hash_token
+from tests.factories import make_event, make_exhibitor, make_registration, make_slots
 from wid_events.enums import RegistrationStatus
 from wid_events.errors import Conflict, DomainError, NotFound, PermissionDenied
 from wid_events.extensions import db
@@ -18,45 +16,11 @@ from wid_events.jobday import services
 from wid_events.jobday.models import BookingStatus, InterviewBooking, InterviewSlot, JobDaySettings
 from wid_events.registration.models import Registration
 
-_seq = itertools.count(1)
 DAY = dt.date(2030, 9, 11)
 
 
 def at(hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(DAY, dt.time(hour, minute))
-
-
-def make_registration(event, name: str = "Attendee", status=RegistrationStatus.CONFIRMED, **kw):
-    """A registration row and its manage token (as the registration area stores it: hashed)."""
-    n = next(_seq)
-    token = f"jobday-test-token-{n}-" + "x" * 24
-    email = f"attendee{n}@example.org"
-    reg = Registration(
-        event_id=event.id,
-        token_hash=hash_token(token),
-        name=name,
-        email=email,
-        email_normalised=email,
-        **kw,
-    )
-    reg.set_status(status)
-    db.session.add(reg)
-    db.session.commit()
-    return reg, token
-
-
-def make_exhibitor(event, name: str = "Acme", booth: str = "", **kw):
-    exhibitor = services.create_exhibitor(event, {"name": name, "booth": booth, **kw}, actor="test")
-    db.session.commit()
-    return exhibitor
-
-
-def make_slots(exhibitor, start=None, end=None, minutes: int = 20, recruiters: int = 1):
-    block = services.add_slot_block(
-        exhibitor, start or at(10), end or at(12), slot_minutes=minutes, recruiters=recruiters, actor="test"
-    )
-    db.session.commit()
-    return block.slots
 
 
 @pytest.fixture
@@ -114,7 +78,7 @@ def test_slot_race_ten_attendees_two_recruiters(app, event):
     """10 concurrent bookings (own threads, own sessions and connections) for 2 recruiters: exactly 2."""
     exhibitor = make_exhibitor(event, booth="B2")
     slot = make_slots(exhibitor, at(10), at(10, 20), recruiters=2)[0]
-    regs = [make_registration(event, f"Racer {i}")[0] for i in range(10)]
+    regs = [make_registration(event, f"Racer {i}") for i in range(10)]
     barrier = threading.Barrier(10)
     results: list = [None] * 10
     threads = [
@@ -139,7 +103,7 @@ def test_slot_race_ten_attendees_two_recruiters(app, event):
 def test_same_slot_twice_is_refused(event):
     exhibitor = make_exhibitor(event)
     slot = make_slots(exhibitor, recruiters=3)[0]
-    reg, _ = make_registration(event)
+    reg = make_registration(event)
     services.book_interview(reg, slot.id)
     db.session.commit()
     with pytest.raises(Conflict) as exc:
@@ -152,7 +116,7 @@ def test_overlapping_booking_is_refused(event):
     b = make_exhibitor(event, "Beta")
     a_slots = make_slots(a, at(10), at(11), minutes=20)
     b_slots = make_slots(b, at(10, 10), at(11, 10), minutes=30)  # 10:10–10:40 overlaps 10:00–10:20
-    reg, _ = make_registration(event)
+    reg = make_registration(event)
     services.book_interview(reg, a_slots[0].id)
     db.session.commit()
     with pytest.raises(Conflict) as exc:
@@ -167,7 +131,7 @@ def test_back_to_back_booking_is_refused_but_a_gap_is_fine(event):
     b = make_exhibitor(event, "Beta")
     a_slots = make_slots(a, at(10), at(11))
     b_slots = make_slots(b, at(10), at(11))
-    reg, _ = make_registration(event)
+    reg = make_registration(event)
     services.book_interview(reg, a_slots[0].id)  # 10:00–10:20
     db.session.commit()
     with pytest.raises(Conflict) as exc:
@@ -183,7 +147,7 @@ def test_per_attendee_limit_default_and_per_event(app, event):
     exhibitors = [make_exhibitor(event, f"Employer {i}") for i in range(7)]
     # Every exhibitor offers 9:00–17:00; the attendee books one slot per hour (never adjacent).
     slots = [make_slots(e, at(9), at(17), minutes=30) for e in exhibitors]
-    reg, _ = make_registration(event)
+    reg = make_registration(event)
     assert services.max_bookings(event) == 5
     for i in range(5):
         services.book_interview(reg, slots[i][i * 2].id)
@@ -200,7 +164,7 @@ def test_per_attendee_limit_default_and_per_event(app, event):
     # The organiser lowers the limit for this event.
     db.session.add(JobDaySettings(event_id=event.id, max_bookings=2))
     db.session.commit()
-    other, _ = make_registration(event, "Other")
+    other = make_registration(event, "Other")
     services.book_interview(other, slots[6][0].id)
     services.book_interview(other, slots[6][4].id)
     db.session.commit()
@@ -212,7 +176,7 @@ def test_per_attendee_limit_default_and_per_event(app, event):
 def test_limit_from_config(app, event):
     exhibitor = make_exhibitor(event)
     slots = make_slots(exhibitor, at(9), at(12))
-    reg, _ = make_registration(event)
+    reg = make_registration(event)
     app.config["JOBDAY_MAX_BOOKINGS"] = 1
     try:
         services.book_interview(reg, slots[0].id)
@@ -226,11 +190,11 @@ def test_limit_from_config(app, event):
 def test_only_confirmed_attendees_of_the_event_can_book(event):
     exhibitor = make_exhibitor(event)
     slot = make_slots(exhibitor)[0]
-    waiting, _ = make_registration(event, status=RegistrationStatus.WAITLISTED)
+    waiting = make_registration(event, status=RegistrationStatus.WAITLISTED)
     with pytest.raises(PermissionDenied):
         services.book_interview(waiting, slot.id)
     other_event = make_event("other-jobday")
-    stranger, _ = make_registration(other_event)
+    stranger = make_registration(other_event)
     with pytest.raises(NotFound):
         services.book_interview(stranger, slot.id)
     db.session.rollback()
@@ -243,7 +207,7 @@ def test_past_slot_and_foreign_offer_are_refused(event):
     offer = services.create_offer(other, {"title": "Data analyst"}, actor="test")
     slot = make_slots(exhibitor)[0]
     db.session.commit()
-    reg, _ = make_registration(event)
+    reg = make_registration(event)
     with pytest.raises(DomainError) as exc:
         services.book_interview(reg, slot.id, offer_id=offer.id)
     assert exc.value.code == "unknown_offer"
@@ -251,7 +215,7 @@ def test_past_slot_and_foreign_offer_are_refused(event):
     past = make_event("past-jobday", start_date=dt.date(2020, 3, 1), end_date=dt.date(2020, 3, 1))
     old = make_exhibitor(past, "Old")
     old_slot = make_slots(old, dt.datetime(2020, 3, 1, 10), dt.datetime(2020, 3, 1, 11))[0]
-    past_reg, _ = make_registration(past)
+    past_reg = make_registration(past)
     with pytest.raises(DomainError) as exc:
         services.book_interview(past_reg, old_slot.id)
     assert exc.value.code == "slot_past"
@@ -260,8 +224,8 @@ def test_past_slot_and_foreign_offer_are_refused(event):
 def test_cancelled_booking_frees_the_seat_and_can_be_rebooked(event):
     exhibitor = make_exhibitor(event)
     slot = make_slots(exhibitor, recruiters=1)[0]
-    first, _ = make_registration(event, "First")
-    second, _ = make_registration(event, "Second")
+    first = make_registration(event, "First")
+    second = make_registration(event, "Second")
     booking = services.book_interview(first, slot.id)
     db.session.commit()
     with pytest.raises(Conflict):
@@ -278,7 +242,7 @@ def test_cancelled_booking_frees_the_seat_and_can_be_rebooked(event):
 def test_deleting_a_booked_block_is_refused(event):
     exhibitor = make_exhibitor(event)
     slots = make_slots(exhibitor)
-    reg, _ = make_registration(event)
+    reg = make_registration(event)
     services.book_interview(reg, slots[0].id)
     db.session.commit()
     with pytest.raises(Conflict):
@@ -295,7 +259,7 @@ def test_release_registration_cancels_bookings_and_deletes_cvs(app, event):
 
     exhibitor = make_exhibitor(event)
     slots = make_slots(exhibitor, recruiters=1)
-    reg, _ = make_registration(event)
+    reg = make_registration(event)
     booking = services.book_interview(reg, slots[0].id)
     services.attach_cv(booking, FileStorage(io.BytesIO(make_pdf()), filename="cv.pdf"), consent=True)
     db.session.commit()
@@ -306,7 +270,7 @@ def test_release_registration_cancels_bookings_and_deletes_cvs(app, event):
     with pytest.raises(StorageError):
         get_storage().size(key)
     # The seat is free again.
-    other, _ = make_registration(event, "Other")
+    other = make_registration(event, "Other")
     services.book_interview(other, slots[0].id)
     db.session.commit()
 
@@ -317,12 +281,12 @@ def test_cancelling_the_registration_releases_its_interviews(app, event):
 
     exhibitor = make_exhibitor(event)
     slot = make_slots(exhibitor, recruiters=1)[0]
-    reg, _ = make_registration(event, "Leaving")
+    reg = make_registration(event, "Leaving")
     services.book_interview(reg, slot.id)
     db.session.commit()
     registration_services.cancel(db.session.get(Registration, reg.id), actor="test")
     db.session.commit()
     assert services.bookings_of(db.session.get(Registration, reg.id)) == []
-    other, _ = make_registration(event, "Next")
+    other = make_registration(event, "Next")
     services.book_interview(other, slot.id)  # the only seat is free again
     db.session.commit()

@@ -7,8 +7,8 @@ import icalendar
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import make_event
-from tests.test_jobday_booking import at, make_exhibitor, make_registration, make_slots
+from tests.factories import make_event, make_exhibitor, make_registration_with_token, make_slots
+from tests.test_jobday_booking import at
 from wid_events.extensions import db
 from wid_events.jobday import services
 
@@ -31,7 +31,7 @@ def test_attendee_filters_jobs_books_interview_and_sees_it(app, page):
     )
     db.session.commit()
     make_slots(bank, at(10), at(11), recruiters=1)
-    _reg, token = make_registration(event, "Nadia Benali")
+    _reg, token = make_registration_with_token(event, "Nadia Benali")
 
     # Filter the jobs: sector, then a word.
     page.goto(f"/events/{event.slug}/jobs")

@@ -8,8 +8,15 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import login, make_event, make_organiser
-from tests.test_jobday_booking import at, make_exhibitor, make_registration, make_slots
+from tests.factories import (
+    login,
+    make_event,
+    make_exhibitor,
+    make_organiser,
+    make_registration_with_token,
+    make_slots,
+)
+from tests.test_jobday_booking import at
 from tests.test_speaker_samples import HTML, isolated_client, make_pdf, make_png
 from wid_events.extensions import db
 from wid_events.jobday import services
@@ -43,7 +50,7 @@ def booked_with_cv(app, event, exhibitor, *, hour=10):
     """A confirmed attendee who booked ``exhibitor`` and shared a CV through the page."""
     slot = make_slots(exhibitor, at(hour), at(hour, 20))[0] if not exhibitor.blocks else None
     slot = slot or services.exhibitor_slots(exhibitor)[0].slot
-    reg, token = make_registration(event, "Amal Haddad")
+    reg, token = make_registration_with_token(event, "Amal Haddad")
     booking = services.book_interview(reg, slot.id)
     db.session.commit()
     c = isolated_client(app)
@@ -140,7 +147,7 @@ def test_cv_visible_to_the_booked_exhibitor_only(app, event):
 def test_cv_needs_consent_and_a_real_pdf(app, event, client):
     exhibitor = make_exhibitor(event)
     slot = make_slots(exhibitor)[0]
-    reg, token = make_registration(event)
+    reg, token = make_registration_with_token(event)
     booking = services.book_interview(reg, slot.id)
     db.session.commit()
     url = f"/registrations/{token}/interviews/{booking.id}/cv"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import icalendar
 import pytest
 
-from tests.factories import make_event
-from tests.test_jobday_booking import at, make_exhibitor, make_registration, make_slots
+from tests.factories import make_event, make_exhibitor, make_registration_with_token, make_slots
+from tests.test_jobday_booking import at
 from tests.test_speaker_samples import isolated_client
 from wid_events.enums import BadgeRole
 from wid_events.exports.badges import collect_badges
@@ -190,7 +190,7 @@ def test_drafts_are_not_public(client):
 def test_interviews_in_registration_page_and_calendar(client, fair):
     event, ex, offers = fair
     slots = make_slots(ex["bank"], at(11), at(12))
-    reg, token = make_registration(event, "Nadia Benali")
+    reg, token = make_registration_with_token(event, "Nadia Benali")
     # Booking through the attendee's own page.
     page = client.get(f"/registrations/{token}/interviews?offer={offers['analyst'].id}").get_data(
         as_text=True
@@ -242,7 +242,7 @@ def test_exhibitor_badges_print_the_company(app, fair):
 
 def test_attendee_interview_page_is_private(client, fair):
     event, _ex, _offers = fair
-    _reg, token = make_registration(event)
+    _reg, token = make_registration_with_token(event)
     resp = client.get(f"/registrations/{token}/interviews")
     assert resp.status_code == 200
     assert resp.headers["Cache-Control"] == "private, no-store"

@@ -14,8 +14,8 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from tests.factories import make_event
-from tests.test_jobday_booking import at, make_exhibitor, make_registration, make_slots
+from tests.factories import make_event, make_exhibitor, make_registration_with_token, make_slots
+from tests.test_jobday_booking import at
 from tests.test_reg_concurrency import Gunicorn
 from wid_events.extensions import db
 from wid_events.jobday.models import BookingStatus, InterviewBooking
@@ -36,7 +36,7 @@ def test_ten_attendees_race_for_a_slot_with_two_recruiters(app, gunicorn):
     event = make_event("race-jobday")
     exhibitor = make_exhibitor(event, "Race Ltd", booth="R1")
     slot = make_slots(exhibitor, at(10), at(10, 20), recruiters=2)[0]
-    tokens = [make_registration(event, f"Racer {i}")[1] for i in range(10)]
+    tokens = [make_registration_with_token(event, f"Racer {i}")[1] for i in range(10)]
     exhibitor_id, slot_id = exhibitor.id, slot.id  # the threads have no app context
     barrier = threading.Barrier(len(tokens))
     results: list = [None] * len(tokens)

@@ -4,42 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
 
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import make_event, make_person, make_room, make_session, make_track, make_user
+from tests.factories import (
+    make_event,
+    make_person,
+    make_registration,
+    make_room,
+    make_session,
+    make_track,
+    make_user,
+)
+from wid_events.agenda import notices, services
 from wid_events.agenda import people as people_services
-from wid_events.agenda import services
 from wid_events.agenda.conflicts import KINDS, find_conflicts
 from wid_events.agenda.models import Session, SessionChange
 from wid_events.audit.models import AuditLogEntry
+from wid_events.core.uow import commit, pending_jobs
 from wid_events.enums import Gender, RegistrationStatus, SessionStatus, SessionType, SpeakerRole
 from wid_events.errors import Conflict, DomainError
 from wid_events.events import services as event_services
 from wid_events.extensions import db
-from wid_events.registration.models import Registration, RegistrationSession
 from wid_events.speakers.models import Person, Unavailability
 
 
 def at(event, hour, minute=0, day=0):
     return dt.datetime.combine(event.start_date + dt.timedelta(days=day), dt.time(hour, minute))
-
-
-def make_registration(event, name, *, sessions=(), status=RegistrationStatus.CONFIRMED):
-    reg = Registration(
-        event=event,
-        token_hash=secrets.token_hex(32),
-        name=name,
-        email=f"{name.lower().replace(' ', '.')}@example.org",
-        status=status,
-    )
-    for s in sessions:
-        reg.choices.append(RegistrationSession(session_id=s.id, status=RegistrationStatus.CONFIRMED))
-    db.session.add(reg)
-    db.session.commit()
-    return reg
 
 
 def event_with_every_conflict():
@@ -133,9 +125,15 @@ def test_change_after_publication_sequence_changes_and_batched_mail(app, outbox)
         type=SessionType.WORKSHOP,
     )
     other_ws = make_session(event, "Other workshop", start=at(event, 11), room=hall, requires_signup=True)
-    a = make_registration(event, "Ada One", sessions=[ws])
-    b = make_registration(event, "Bea Two", sessions=[other_ws])
-    make_registration(event, "Cancelled Carl", sessions=[ws], status=RegistrationStatus.CANCELLED)
+    a = make_registration(event, "Ada One", email="ada.one@example.org", sessions=[ws])
+    b = make_registration(event, "Bea Two", email="bea.two@example.org", sessions=[other_ws])
+    make_registration(
+        event,
+        "Cancelled Carl",
+        email="cancelled.carl@example.org",
+        sessions=[ws],
+        status=RegistrationStatus.CANCELLED,
+    )
 
     # Before publication: no change tracking.
     services.update_session(keynote, actor=organiser, start=at(event, 9, 15), end=at(event, 10, 15))
@@ -170,6 +168,58 @@ def test_change_after_publication_sequence_changes_and_batched_mail(app, outbox)
     assert services.notify_changes(event.id) == 0
     assert len(outbox()) == 2
     assert a.id and b.id
+
+
+def published_workshop_with_attendee():
+    event = make_event("notices", published=True)
+    room = make_room(event, "Room A", capacity=20)
+    ws = make_session(event, "Workshop", start=at(event, 11), room=room, requires_signup=True)
+    make_registration(event, "Ada One", sessions=[ws])
+    return event, ws
+
+
+def test_a_save_that_rolls_back_sends_no_change_notice(app, outbox):
+    event, ws = published_workshop_with_attendee()
+    services.update_session(ws, actor="cli", notify=True, start=at(event, 14), end=at(event, 15))
+    assert [(func, args) for func, args, _kw in pending_jobs()] == [(services.notify_changes, (event.id,))]
+    db.session.rollback()  # e.g. a later step of the same unit of work failed
+    commit()
+    assert outbox() == []
+    assert pending_jobs() == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SessionChange)) == 0
+
+
+def test_a_notice_job_whose_transaction_fails_mails_nobody_and_keeps_the_changes_pending(
+    app, outbox, monkeypatch
+):
+    event, ws = published_workshop_with_attendee()
+    services.update_session(ws, actor="cli", start=at(event, 14), end=at(event, 15))
+    commit()
+    assert len(services.pending_changes(event)) == 1
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    # The job fails after it queued Ada's mail (the audit entry is its last write).
+    monkeypatch.setattr(notices.audit, "record", fail)
+    with pytest.raises(RuntimeError):
+        services.notify_changes(event.id)
+    assert outbox() == []
+    assert len(services.pending_changes(event)) == 1
+    monkeypatch.undo()
+    assert services.notify_changes(event.id) == 1
+    assert [m["To"] for m in outbox()] == ["ada.one@example.org"]
+    assert services.pending_changes(event) == []
+
+
+def test_save_with_notify_sends_after_the_commit(app, outbox):
+    event, ws = published_workshop_with_attendee()
+    services.update_session(ws, actor="cli", notify=True, start=at(event, 14), end=at(event, 15))
+    assert [(func, args) for func, args, _kw in pending_jobs()] == [(services.notify_changes, (event.id,))]
+    assert outbox() == []
+    commit()
+    assert [m["To"] for m in outbox()] == ["ada.one@example.org"]
+    assert "14:00" in outbox()[0].get_content()
 
 
 def test_publish_requires_confirming_conflicts(app):
@@ -265,8 +315,6 @@ def test_duplicate_event_copies_skeleton(app):
 
 def test_agenda_check_on_an_imported_event_package(app, runner, tmp_path):
     """The acceptance case: import an event package with every kind of conflict, then check it."""
-    if "events" not in app.cli.commands:
-        pytest.skip("the events import command is not available")
     session = {
         "track": None,
         "capacity": None,
@@ -344,20 +392,20 @@ def test_agenda_check_on_an_imported_event_package(app, runner, tmp_path):
             {
                 **session,
                 "key": "c",
-                "title": "Next year",
+                "title": "Next year",  # moved to 2031 after the import (below)
                 "type": "talk",
-                "start": "2031-09-11T09:00:00",
-                "end": "2031-09-11T10:00:00",
+                "start": "2030-09-11T18:00:00",
+                "end": "2030-09-11T19:00:00",
                 "room": None,
                 "speakers": [],
             },
             {
                 **session,
                 "key": "d",
-                "title": "Backwards",
+                "title": "Backwards",  # made to end before it starts after the import (below)
                 "type": "talk",
                 "start": "2030-09-11T16:00:00",
-                "end": "2030-09-11T15:00:00",
+                "end": "2030-09-11T17:00:00",
                 "room": None,
                 "speakers": [],
             },
@@ -375,24 +423,18 @@ def test_agenda_check_on_an_imported_event_package(app, runner, tmp_path):
             },
         ],
     }
-    # The package importer refuses sessions outside the dates or ending before they start, so
-    # those two are imported valid and broken afterwards (as a later edit or a migration would).
-    package["sessions"][2]["start"], package["sessions"][2]["end"] = (
-        "2030-09-11T18:00:00",
-        "2030-09-11T19:00:00",
-    )
-    package["sessions"][3]["end"] = "2030-09-11T17:00:00"
     path = tmp_path / "event.json"
     path.write_text(json.dumps(package), encoding="utf-8")
     result = runner.invoke(args=["events", "import", str(path)])
     assert result.exit_code == 0, result.output
+    # The package importer refuses sessions outside the dates or ending before they start, so
+    # those two are imported valid and broken afterwards (as a later edit or a migration would).
     db.session.rollback()
     next_year = db.session.scalar(sa.select(Session).where(Session.title == "Next year"))
     next_year.start, next_year.end = dt.datetime(2031, 9, 11, 9), dt.datetime(2031, 9, 11, 10)
     broken = db.session.scalar(sa.select(Session).where(Session.title == "Backwards"))
     broken.end = broken.start - dt.timedelta(hours=1)
     db.session.commit()
-    db.session.rollback()
     jan = db.session.scalar(sa.select(Person).where(Person.name == "Jan"))
     db.session.add(
         Unavailability(person=jan, start=dt.datetime(2030, 9, 11, 12), end=dt.datetime(2030, 9, 11, 14))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 
 import sqlalchemy as sa
 
@@ -14,6 +13,7 @@ from tests.factories import (
     make_event,
     make_organiser,
     make_person,
+    make_registration,
     make_room,
     make_session,
     make_track,
@@ -21,10 +21,9 @@ from tests.factories import (
 )
 from wid_events.agenda.models import Session, SessionChange
 from wid_events.audit.models import AuditLogEntry
-from wid_events.enums import Gender, RegistrationStatus, SessionType, SpeakerRole
+from wid_events.enums import Gender, SessionType, SpeakerRole
 from wid_events.events.models import Event, Room
 from wid_events.extensions import db
-from wid_events.registration.models import Registration, RegistrationSession
 from wid_events.speakers.models import Person, Unavailability
 
 
@@ -344,19 +343,8 @@ def test_change_after_publication_through_the_form(app, client, outbox):
     workshop = make_session(
         event, "Workshop", start=at(event, 11), room=hall, requires_signup=True, type=SessionType.WORKSHOP
     )
-    regs = []
     for name in ("Ada", "Bea"):
-        reg = Registration(
-            event=event,
-            token_hash=secrets.token_hex(32),
-            name=name,
-            email=f"{name}@example.org",
-            status=RegistrationStatus.CONFIRMED,
-        )
-        reg.choices.append(RegistrationSession(session_id=workshop.id, status=RegistrationStatus.CONFIRMED))
-        db.session.add(reg)
-        regs.append(reg)
-    db.session.commit()
+        make_registration(event, name, email=f"{name}@example.org", sessions=[workshop])
     before_ics = client.get(f"/events/ev/sessions/{workshop.id}.ics")
     login(client, make_organiser(event))
     response = client.post(

@@ -9,13 +9,14 @@ import json
 import sqlalchemy as sa
 
 from tests.conftest import count_rows
+from tests.factories import make_registration
 from wid_events.agenda.models import Session, SessionSpeaker
 from wid_events.audit.models import AuditLogEntry
 from wid_events.enums import Gender, GenderSource, RegistrationStatus
 from wid_events.events.models import Event, Room, Track
 from wid_events.events.package import export_event, import_package, validate_package
 from wid_events.extensions import db
-from wid_events.registration.models import Registration, RegistrationSession
+from wid_events.registration.models import RegistrationSession
 from wid_events.speakers.models import Person
 
 
@@ -353,18 +354,14 @@ def test_optional_fields_left_out_keep_their_values_on_replace(runner, tmp_path,
     assert next(s for s in ev.sessions if s.key == "ws-finance").capacity == 30
 
 
-def _sign_up(session_id: int, status=RegistrationStatus.CONFIRMED) -> None:
-    ev = event()
-    reg = Registration(event=ev, token_hash="a" * 64, name="Attendee", email="a@example.org")
-    reg.choices.append(RegistrationSession(session_id=session_id, status=status))
-    db.session.add(reg)
-    db.session.commit()
+def _sign_up(session: Session, status=RegistrationStatus.CONFIRMED) -> None:
+    make_registration(event(), email="a@example.org", sessions=[session], session_status=status)
 
 
 def test_replace_refuses_to_drop_a_session_with_sign_ups(runner, tmp_path, app):
     assert cli_import(runner, tmp_path, base_package()).exit_code == 0
     finance = next(s for s in event().sessions if s.key == "ws-finance")
-    _sign_up(finance.id)
+    _sign_up(finance)
     code, before = cli_export(runner, tmp_path, "pkg-test", "before.json")
 
     data = base_package()
@@ -373,7 +370,7 @@ def test_replace_refuses_to_drop_a_session_with_sign_ups(runner, tmp_path, app):
     result = cli_import(runner, tmp_path, data)
     assert result.exit_code == 2
     assert 'session "Sustainable Finance" (key "ws-finance") is not in the package' in result.stderr
-    assert "1 registration(s) signed up for it" in result.stderr
+    assert "1 registration signed up for it" in result.stderr
     code, after = cli_export(runner, tmp_path, "pkg-test", "after.json")
     assert code == 0
     assert after == before
@@ -393,7 +390,7 @@ def test_replace_refuses_to_drop_a_session_with_sign_ups(runner, tmp_path, app):
 def test_replace_may_drop_a_session_whose_sign_ups_were_cancelled(runner, tmp_path, app):
     assert cli_import(runner, tmp_path, base_package()).exit_code == 0
     finance = next(s for s in event().sessions if s.key == "ws-finance")
-    _sign_up(finance.id, status=RegistrationStatus.CANCELLED)
+    _sign_up(finance, status=RegistrationStatus.CANCELLED)
     data = base_package()
     data["sessions"] = [s for s in data["sessions"] if s["key"] != "ws-finance"]
     assert cli_import(runner, tmp_path, data).exit_code == 0

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib.util
 
 import lxml.html
-import pytest
 import sqlalchemy as sa
 
 from tests.factories import make_event, make_room, make_session, make_track
@@ -216,11 +214,6 @@ def test_300_session_8_room_event_renders(client):
     assert len(first_slot.xpath(".//article")) == 8
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("wid_events.demo.cli") is None
-    and importlib.util.find_spec("wid_events.demo.loader") is None,
-    reason="the demo loader (flask demo load) is not there yet",
-)
 def test_demo_dt4e_agenda_shows_parallel_workshops_side_by_side(client, runner):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output

@@ -26,6 +26,7 @@ import requests
 import sqlalchemy as sa
 
 from tests.factories import make_event, make_session
+from wid_events.core.web import hash_token
 from wid_events.enums import RegistrationStatus
 from wid_events.extensions import db
 from wid_events.registration import services
@@ -203,7 +204,7 @@ def test_sixty_registrations_for_twenty_seats(app, gunicorn):
         == 20
     )
     promoted_name = db.session.scalar(
-        sa.select(Registration.email).where(Registration.token_hash == services.hash_token(first))
+        sa.select(Registration.email).where(Registration.token_hash == hash_token(first))
     )
     assert any(m["To"] == promoted_name and m["Subject"].startswith("Good news") for m in gunicorn.outbox())
 
@@ -236,15 +237,13 @@ def test_workshop_race_never_overbooks(app, gunicorn):
     token_of_confirmed = next(
         t
         for t in tokens
-        if db.session.scalar(
-            sa.select(Registration.id).where(Registration.token_hash == services.hash_token(t))
-        )
+        if db.session.scalar(sa.select(Registration.id).where(Registration.token_hash == hash_token(t)))
         == confirmed[0].registration_id
     )
     db.session.remove()
     assert cancel_via_http(gunicorn.url, token_of_confirmed) == 303
     assert db.session.get(RegistrationSession, head_id).status == RegistrationStatus.CONFIRMED
-    assert services._count_session(sid) == 5
+    assert services.count_session(sid) == 5
     assert db.session.get(Registration, head_reg).status == RegistrationStatus.CONFIRMED
 
 

@@ -13,6 +13,7 @@ from tests.factories import login, make_event, make_organiser, make_session
 from tests.test_reg_form import form_data, get_form_key, workshops
 from wid_events.accounts.services import issue_token
 from wid_events.audit.models import AuditLogEntry
+from wid_events.core.uow import commit
 from wid_events.enums import RegistrationStatus
 from wid_events.extensions import db
 from wid_events.registration import services
@@ -24,7 +25,7 @@ def reg_via_service(event, name, email, **kw):
         name=name, email=email, attendance=kw.pop("attendance", "in_person"), consent=True, **kw
     )
     reg, token, _ = services.register(event, data)
-    db.session.commit()
+    commit()  # as a view or the CLI does: the confirmation mail leaves after the commit
     return reg, token
 
 

@@ -30,6 +30,10 @@ personal_calendar_collect = _signals.signal("personal-calendar-collect")
 #: Sender: the event. Keyword: ``what`` (a short label for logs).
 agenda_changed = _signals.signal("agenda-changed")
 
+#: A registration email asks for the event's calendar to attach. Sender: the event. Receivers
+#: return the ``.ics`` file as bytes (or ``None``); the first answer is attached.
+calendar_for_registration = _signals.signal("calendar-for-registration")
+
 
 def collect(signal, sender, **kwargs) -> list:
     """Send ``signal`` and flatten the receivers' list results (``None`` counts as empty)."""

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from wid_events import jobday
+from wid_events import exports, jobday
 from wid_events.accounts import auth as accounts_auth
 from wid_events.accounts import cli as accounts_cli
 from wid_events.accounts import views as accounts_views
 from wid_events.agenda import cli as agenda_cli
+from wid_events.agenda import manage_import as agenda_manage_import
+from wid_events.agenda import manage_people as agenda_manage_people
+from wid_events.agenda import manage_sessions as agenda_manage_sessions
 from wid_events.agenda import manage_views as agenda_manage
 from wid_events.agenda import views as agenda_views
 from wid_events.api import views as api_views
@@ -71,6 +74,9 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     api_views.bp,
 )
 
+#: Modules that add routes to a blueprint defined in another module (listed in BLUEPRINTS).
+ROUTE_MODULES = (agenda_manage_sessions, agenda_manage_people, agenda_manage_import)
+
 #: ``flask`` command groups, one list per domain.
 CLI_COMMANDS = (
     *core_cli.commands,
@@ -86,7 +92,7 @@ CLI_COMMANDS = (
 )
 
 #: Domains that connect receivers (signals, the login loaders) when the app starts, never at import time.
-DOMAIN_INIT = (accounts_auth.init_app, jobday.init_app)
+DOMAIN_INIT = (accounts_auth.init_app, jobday.init_app, exports.init_app)
 
 
 def register(app: Flask) -> None:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from wid_events.agenda.models import Session
 from wid_events.enums import SessionStatus
@@ -171,11 +172,11 @@ def find_conflicts(event: Event) -> list[Conflict]:
                 out.append(
                     Conflict(
                         "capacity_exceeds_room",
-                        _(
-                            "%(session)s takes %(capacity)s sign-ups but room “%(room)s” seats "
-                            "only %(seats)s.",
+                        ngettext(
+                            "%(session)s takes %(num)d sign-up but room “%(room)s” seats only %(seats)s.",
+                            "%(session)s takes %(num)d sign-ups but room “%(room)s” seats only %(seats)s.",
+                            s.capacity,
                             session=_label(s),
-                            capacity=s.capacity,
                             room=room.name,
                             seats=room.capacity,
                         ),

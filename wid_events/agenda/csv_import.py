@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from wid_events.agenda import people as people_services
 from wid_events.agenda import services as agenda_services
@@ -194,7 +195,13 @@ def parse(text: str, event: Event, *, create_missing: bool) -> Preview:
     rows: list[Row] = []
     for record in reader:
         if len(rows) >= MAX_ROWS:
-            errors.append(_("Only %(n)s rows can be imported at once.", n=MAX_ROWS))
+            errors.append(
+                ngettext(
+                    "Only %(num)d row can be imported at once.",
+                    "Only %(num)d rows can be imported at once.",
+                    MAX_ROWS,
+                )
+            )
             break
         raw = {k: (v or "").strip() for k, v in record.items() if k}
         if not any(raw.values()):

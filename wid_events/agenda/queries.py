@@ -15,10 +15,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from wid_events.agenda.models import Session, SessionSpeaker
+from wid_events.core.text import safe_url
 from wid_events.enums import EventMode, InvitationStatus, RegistrationStatus, SessionType, SpeakerRole
 from wid_events.errors import NotFound
 from wid_events.events.models import Event, Track
 from wid_events.extensions import db
+from wid_events.registration.models import Registration, RegistrationSession
 from wid_events.speakers.models import Person
 
 SESSION_TYPE_LABELS = {
@@ -272,8 +274,6 @@ def signup_counts(session_ids: list[int]) -> dict[int, int]:
     """Confirmed sign-ups per session, in one query (for "n places left")."""
     if not session_ids:
         return {}
-    from wid_events.registration.models import Registration, RegistrationSession
-
     active = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
     rows = db.session.execute(
         sa.select(RegistrationSession.session_id, sa.func.count(RegistrationSession.id))
@@ -346,8 +346,6 @@ def speaker_sessions(person: Person) -> list[SessionSpeaker]:
 
 def public_links(person: Person) -> list[dict]:
     """The person's links whose URL is safe (http, https, mailto), as ``{"label", "url"}``."""
-    from wid_events.core.text import safe_url
-
     result = []
     for raw in person.links or []:
         link = {"label": raw, "url": raw} if isinstance(raw, str) else raw

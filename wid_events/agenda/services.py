@@ -1,33 +1,38 @@
 """Agenda services: sessions, their speakers, publishing and change notices.
 
 Plain functions: they take models and an explicit ``actor``, raise domain errors, and
-leave committing to the caller. After a commit that changed a published session, call
-:func:`queue_notifications` (or let the organiser press "send change notices").
+leave committing to the caller. A change of a published session records a pending change
+notice; ``update_session(..., notify=True)`` (or the organiser's "send change notices")
+sends the pending notices once the caller's unit of work commits (see
+:mod:`wid_events.agenda.notices`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
-from wid_events import jobs
 from wid_events.accounts.models import User
+from wid_events.agenda import people
 from wid_events.agenda.conflicts import find_conflicts
 from wid_events.agenda.models import Session, SessionChange, SessionSpeaker
+from wid_events.agenda.notices import (  # noqa: F401 - re-exported: change notices live in .notices
+    notify_changes,
+    pending_changes,
+    queue_notifications,
+)
 from wid_events.audit import services as audit
 from wid_events.balance.services import enforce_gate
-from wid_events.core.database import lock_for_update, write_transaction
-from wid_events.enums import RegistrationStatus, SessionStatus, SessionType, SpeakerRole
+from wid_events.enums import SessionStatus, SessionType, SpeakerRole
 from wid_events.errors import Conflict, DomainError, NotFound
 from wid_events.events.models import Event, Room, Track
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
+from wid_events.registration.models import RegistrationSession
 from wid_events.speakers.models import Person
 
 #: Fields an organiser may set on a session.
@@ -45,8 +50,6 @@ SESSION_FIELDS = (
 )
 #: Changes of these fields after publication bump SEQUENCE and notify attendees.
 TRACKED_FIELDS = ("start", "end", "room_id", "status")
-#: Registration states whose holders are told about changes.
-ACTIVE_STATES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
 
 def _normalise(event: Event, fields: dict[str, Any]) -> dict[str, Any]:
@@ -61,6 +64,13 @@ def _normalise(event: Event, fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(out) - set(SESSION_FIELDS)
     if unknown:
         raise DomainError(f"Unknown session fields: {', '.join(sorted(unknown))}")
+    _check_refs(event, out)
+    _coerce_enums(out)
+    _clean_values(out)
+    return out
+
+
+def _check_refs(event: Event, out: dict[str, Any]) -> None:
     if out.get("room_id") is not None:
         room = db.session.get(Room, int(out["room_id"]))
         if room is None or room.event_id != event.id:
@@ -71,6 +81,9 @@ def _normalise(event: Event, fields: dict[str, Any]) -> dict[str, Any]:
         if track is None or track.event_id != event.id:
             raise DomainError(_("Choose a track of this event."), field="track_id")
         out["track_id"] = track.id
+
+
+def _coerce_enums(out: dict[str, Any]) -> None:
     if "type" in out:
         try:
             out["type"] = SessionType(out["type"])
@@ -81,6 +94,9 @@ def _normalise(event: Event, fields: dict[str, Any]) -> dict[str, Any]:
             out["status"] = SessionStatus(out["status"])
         except ValueError:
             raise DomainError(_("Unknown session status."), field="status") from None
+
+
+def _clean_values(out: dict[str, Any]) -> None:
     if "title" in out:
         out["title"] = (out["title"] or "").strip()
         if not out["title"]:
@@ -92,7 +108,6 @@ def _normalise(event: Event, fields: dict[str, Any]) -> dict[str, Any]:
     if "description" in out:
         # Browsers submit textareas with CRLF line ends; store LF so an unchanged form is no change.
         out["description"] = (out["description"] or "").replace("\r\n", "\n").strip()
-    return out
 
 
 def _check_times(start: dt.datetime, end: dt.datetime) -> None:
@@ -138,12 +153,16 @@ def _display(field_name: str, value: Any) -> Any:
     return value
 
 
-def update_session(session: Session, *, actor: User | str | None, **fields: Any) -> dict[str, list]:
+def update_session(
+    session: Session, *, actor: User | str | None, notify: bool = False, **fields: Any
+) -> dict[str, list]:
     """Apply changes; returns ``{field: [from, to]}``.
 
     Records an audit entry. After publication, a change of start, end, room or status
     increments ``session.sequence`` and records a :class:`SessionChange` (the pending
     attendee notice). Type/status changes of a published event pass the balance gate.
+    With ``notify``, a change of a published session sends the pending notices once the
+    caller commits (nothing is sent if it rolls back).
     """
     event = session.event
     values = _normalise(event, fields)
@@ -176,13 +195,13 @@ def update_session(session: Session, *, actor: User | str | None, **fields: Any)
     if event.published and ("type" in changes or "status" in changes):
         db.session.flush()
         enforce_gate(event)
+    if notify and event.published:
+        queue_notifications(event)
     return changes
 
 
 def delete_session(session: Session, *, actor: User | str | None) -> None:
     """Delete a draft session. Published sessions are cancelled instead, so attendees hear of it."""
-    from wid_events.registration.models import RegistrationSession
-
     event = session.event
     if event.published:
         raise Conflict(
@@ -199,9 +218,10 @@ def delete_session(session: Session, *, actor: User | str | None) -> None:
     )
     if taken:
         raise Conflict(
-            _(
-                "%(n)s registrations chose “%(title)s”. Cancel the session instead of deleting it.",
-                n=taken,
+            ngettext(
+                "%(num)d registration chose “%(title)s”. Cancel the session instead of deleting it.",
+                "%(num)d registrations chose “%(title)s”. Cancel the session instead of deleting it.",
+                taken,
                 title=session.title,
             )
         )
@@ -258,6 +278,21 @@ def add_speaker(
     if session.event.published:
         enforce_gate(session.event)
     return link
+
+
+def add_new_speaker(
+    event: Event,
+    session: Session,
+    *,
+    name: str,
+    organisation: str | None,
+    role: SpeakerRole | str,
+    actor: User | str | None,
+) -> Person:
+    """Create a person and put them on the session (one unit of work for the caller)."""
+    person = people.create_person(event, actor=actor, name=name, organisation=organisation)
+    add_speaker(session, person, role, actor=actor)
+    return person
 
 
 def remove_speaker(session: Session, person: Person, *, actor: User | str | None) -> None:
@@ -333,7 +368,11 @@ def publish(event: Event, *, actor: User | str | None, confirm_conflicts: bool =
     conflicts = find_conflicts(event)
     if conflicts and not confirm_conflicts:
         raise Conflict(
-            _("The agenda has %(n)s conflicts. Review them and confirm to publish anyway.", n=len(conflicts)),
+            ngettext(
+                "The agenda has %(num)d conflict. Review it and confirm to publish anyway.",
+                "The agenda has %(num)d conflicts. Review them and confirm to publish anyway.",
+                len(conflicts),
+            ),
             code="unconfirmed_conflicts",
             field="confirm_conflicts",
         )
@@ -358,137 +397,3 @@ def unpublish(event: Event, *, actor: User | str | None) -> None:
     audit.record(
         "event.unpublish", actor=actor, event_id=event.id, obj=event, changes={"published": [True, False]}
     )
-
-
-def pending_changes(event: Event) -> list[SessionChange]:
-    return list(
-        db.session.scalars(
-            sa.select(SessionChange)
-            .where(SessionChange.event_id == event.id, SessionChange.notified_at.is_(None))
-            .order_by(SessionChange.id)
-        )
-    )
-
-
-def _affected_registrations(event: Event, session_ids: set[int]) -> dict[int, tuple[Any, set[int]]]:
-    """``{registration_id: (registration, {session ids})}`` of attendees concerned."""
-    from wid_events.registration.models import Registration, RegistrationSession
-
-    out: dict[int, tuple[Any, set[int]]] = {}
-    sessions = [db.session.get(Session, sid) for sid in session_ids]
-    signup = {s.id for s in sessions if s is not None and s.requires_signup}
-    plenary = {s.id for s in sessions if s is not None and not s.requires_signup}
-    if signup:
-        rows = db.session.execute(
-            sa.select(Registration, RegistrationSession.session_id)
-            .join(RegistrationSession, RegistrationSession.registration_id == Registration.id)
-            .where(
-                RegistrationSession.session_id.in_(signup),
-                RegistrationSession.status.in_(ACTIVE_STATES),
-                Registration.status.in_(ACTIVE_STATES),
-                Registration.email.is_not(None),
-            )
-        )
-        for reg, sid in rows:
-            out.setdefault(reg.id, (reg, set()))[1].add(sid)
-    if plenary:
-        regs = db.session.scalars(
-            sa.select(Registration).where(
-                Registration.event_id == event.id,
-                Registration.status.in_(ACTIVE_STATES),
-                Registration.email.is_not(None),
-            )
-        )
-        for reg in regs:
-            out.setdefault(reg.id, (reg, set()))[1].update(plenary)
-    return out
-
-
-def _describe(change: SessionChange) -> list[str]:
-    labels = {"start": _("Start"), "end": _("End"), "room_id": _("Room"), "status": _("Status")}
-    lines = []
-    for key, (old, new) in change.changes.items():
-        old_s = str(old).replace("T", " ") if old is not None else _("none")
-        new_s = str(new).replace("T", " ") if new is not None else _("none")
-        lines.append(f"  {labels.get(key, key)}: {old_s} → {new_s}")
-    return lines
-
-
-def notify_changes(event_id: int) -> int:
-    """Job: email every affected attendee ONE message listing all their pending changes.
-
-    Marks the changes as notified and commits. Returns the number of emails sent.
-    """
-    from wid_events.mail import Mail, send_mail
-
-    event = db.session.get(Event, event_id)
-    if event is None:
-        return 0
-    # Claim the pending changes atomically, so two concurrent runs never send twice.
-    with write_transaction():
-        changes = list(
-            db.session.scalars(
-                lock_for_update(
-                    sa.select(SessionChange)
-                    .where(SessionChange.event_id == event_id, SessionChange.notified_at.is_(None))
-                    .order_by(SessionChange.id)
-                )
-            )
-        )
-        now = utcnow()
-        for change in changes:
-            change.notified_at = now
-        db.session.commit()
-    if not changes:
-        return 0
-    by_session: dict[int, list[SessionChange]] = defaultdict(list)
-    for change in changes:
-        if change.session_id is not None:
-            by_session[change.session_id].append(change)
-    affected = _affected_registrations(event, set(by_session))
-    counts: dict[int, int] = defaultdict(int)
-    sent = 0
-    for reg, session_ids in affected.values():
-        with force_locale(reg.locale or "en"):
-            lines = [
-                _("Hello %(name)s,", name=reg.name),
-                "",
-                _(
-                    "The programme of %(event)s has changed. These sessions you plan to attend were updated:",
-                    event=event.title,
-                ),
-                "",
-            ]
-            for sid in sorted(session_ids, key=lambda i: db.session.get(Session, i).start):
-                session = db.session.get(Session, sid)
-                state = (
-                    _("CANCELLED") if session.is_cancelled else session.start.strftime("%a %d %b %Y %H:%M")
-                )
-                room = f", {session.room.name}" if session.room else ""
-                lines.append(f"* {session.title} ({state}{room})")
-                for change in by_session[sid]:
-                    lines.extend(_describe(change))
-                counts[sid] += 1
-                lines.append("")
-            lines.append(_("Your calendar updates itself if you subscribed to your personal agenda."))
-            subject = _("Programme change: %(event)s", event=event.title)
-            send_mail(Mail(to=reg.email, subject=subject, body="\n".join(lines)))
-        sent += 1
-    for change in changes:
-        change.notified_count = counts.get(change.session_id, 0)
-    audit.record(
-        "event.change_notices",
-        actor="system",
-        event_id=event.id,
-        obj=event,
-        changes={"emails": [None, sent], "changes": [None, len(changes)]},
-    )
-    db.session.commit()
-    current_app.logger.info("Sent %s change notices for %s", sent, event.slug)
-    return sent
-
-
-def queue_notifications(event: Event) -> None:
-    """After a commit: send pending change notices through the job seam (batched per attendee)."""
-    if pending_changes(event):
-        jobs.enqueue(notify_changes, event.id)

@@ -60,10 +60,11 @@ def text_lines(document: dict) -> list[str]:
             incomplete=counts["incomplete"],
         )
         + " "
-        + gettext(
-            "Women are %(share)s of %(speakers)d speakers (target %(target)s).",
+        + ngettext(
+            "Women are %(share)s of %(num)d speaker (target %(target)s).",
+            "Women are %(share)s of %(num)d speakers (target %(target)s).",
+            document["speakers"],
             share=gettext("n/a") if share is None else f"{share:.0%}",
-            speakers=document["speakers"],
             target=f"{document['policy']['target_share_women']:.0%}",
         )
     )

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext
-from flask_login import current_user
 
 from wid_events.balance import rules, services, svg
 from wid_events.balance.forms import AddPanelistForm, ExemptionForm, RevokeExemptionForm
-from wid_events.errors import DomainError
+from wid_events.balance.models import BalanceExemption
+from wid_events.core.actions import actor, run_action
 from wid_events.events.access import organiser_required
-from wid_events.extensions import db
 
 bp = Blueprint("balance_manage", __name__, url_prefix="/manage/events/<slug>")
 
@@ -26,7 +25,7 @@ def _publish_url(event) -> str | None:
 
 
 def _render(event, *, forms: dict | None = None, status: int = 200):
-    report = services.report(event, user=current_user._get_current_object())
+    report = services.report(event, user=actor())
     forms = forms or {}
     exemption_forms = {
         p.session.id: forms.get(p.session.id) or ExemptionForm(prefix=f"p{p.session.id}", formdata=None)
@@ -90,19 +89,23 @@ def exempt(event, session_id: int):
     form = ExemptionForm(prefix=f"p{session_id}")
     if not form.validate_on_submit():
         return _render(event, forms={session_id: form}, status=422)
-    try:
-        services.record_exemption(
-            event, session_id, form.reason.data, actor=current_user._get_current_object()
-        )
-    except DomainError as exc:
-        db.session.rollback()
-        if exc.field == "reason":
-            form.reason.errors = [*form.reason.errors, exc.message]
-            return _render(event, forms={session_id: form}, status=422)
-        raise
-    db.session.commit()
-    flash(gettext("Exemption recorded. It is kept in the audit log."), "success")
+    done = run_action(
+        services.record_exemption, event, session_id, form.reason.data, actor=actor(), form=form
+    )
+    if done:
+        flash(gettext("Exemption recorded. It is kept in the audit log."), "success")
+    elif done.error.field == "reason":
+        return _render(event, forms={session_id: form}, status=422)
     return _back(event, session_id)
+
+
+def revoke_keeping_message(event, session_id: int, *, actor) -> BalanceExemption:
+    """:func:`services.revoke_exemption`, whose gate refusal says that the exemption was kept."""
+    try:
+        return services.revoke_exemption(event, session_id, actor=actor)
+    except services.BalanceGateError as exc:
+        message = gettext("The exemption was kept: %(message)s", message=exc.message)
+        raise services.BalanceGateError(message, exc.verdicts) from exc
 
 
 @bp.post("/balance/panels/<int:session_id>/exemption/revoke")
@@ -111,18 +114,8 @@ def revoke(event, session_id: int):
     form = RevokeExemptionForm()
     if not form.validate_on_submit():
         flash(gettext("The form expired. Please submit it again."), "error")
-        return _back(event, session_id)
-    try:
-        services.revoke_exemption(event, session_id, actor=current_user._get_current_object())
-    except services.BalanceGateError as exc:
-        db.session.rollback()
-        flash(
-            gettext("The exemption was kept: %(message)s", message=exc.message),
-            "error",
-        )
-        return _back(event, session_id)
-    db.session.commit()
-    flash(gettext("Exemption revoked."), "success")
+    elif run_action(revoke_keeping_message, event, session_id, actor=actor()):
+        flash(gettext("Exemption revoked."), "success")
     return _back(event, session_id)
 
 
@@ -134,17 +127,11 @@ def add_panelist(event, session_id: int):
     if not form.validate_on_submit():
         flash(gettext("Choose someone from the suggestions."), "error")
         return _back(event, session_id)
-    try:
-        link = services.add_panelist(
-            event, session_id, form.person_id.data, actor=current_user._get_current_object()
-        )
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    done = run_action(services.add_panelist, event, session_id, form.person_id.data, actor=actor())
+    if not done:
         return _back(event, session_id)
-    db.session.commit()
     verdict = next((p for p in services.panel_results(event) if p.session.id == session_id), None)
-    name = link.person.name
+    name = done.value.person.name
     if verdict is not None and verdict.verdict.verdict == rules.PASS:
         flash(gettext("%(name)s was added as a panelist. The panel now passes.", name=name), "success")
     else:

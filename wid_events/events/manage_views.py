@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask import session as flask_session
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from wid_events.accounts import services as account_services
@@ -184,7 +185,12 @@ def settings(event: Event):
         except DomainError as exc:
             show_error(form, exc)
         else:
-            flash(_("Saved %(n)s changes.", n=len(changes)) if changes else _("Nothing changed."), "success")
+            flash(
+                ngettext("Saved %(num)d change.", "Saved %(num)d changes.", len(changes))
+                if changes
+                else _("Nothing changed."),
+                "success",
+            )
             return redirect(url_for("manage.settings", slug=event.slug))
     return render_template(
         "manage/event_settings.html", event=event, form=form, timezones=COMMON_TIMEZONES, title=_("Settings")

@@ -43,6 +43,7 @@ from typing import Any
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from wid_events.agenda.models import Session, SessionChange, SessionSpeaker
 from wid_events.audit import services as audit
@@ -329,10 +330,11 @@ class _Obj:
             return MISSING
         if max_len is not None and len(value) > max_len:
             self.problem(
-                _(
-                    '"%(name)s" is too long (%(n)d characters, at most %(max)d)',
+                ngettext(
+                    '"%(name)s" is too long (%(num)d character, at most %(max)d)',
+                    '"%(name)s" is too long (%(num)d characters, at most %(max)d)',
+                    len(value),
                     name=name,
-                    n=len(value),
                     max=max_len,
                 )
             )
@@ -539,7 +541,13 @@ def _parse_event(problems: list[str], raw: Any) -> dict:
                 )
             )
         elif (end - start).days + 1 > MAX_EVENT_DAYS:
-            r.problem(_("an event may last at most %(n)d days", n=MAX_EVENT_DAYS))
+            r.problem(
+                ngettext(
+                    "an event may last at most %(num)d day",
+                    "an event may last at most %(num)d days",
+                    MAX_EVENT_DAYS,
+                )
+            )
 
     venue = raw.get("venue", MISSING)
     ev["venue"] = MISSING
@@ -774,13 +782,16 @@ def _replace_problems(event: Event, pkg: _Parsed) -> list[str]:
         n = counts.get(s.id, 0)
         if n:
             problems.append(
-                _(
-                    'session "%(title)s" (key "%(key)s") is not in the package, but %(n)d registration(s) '
+                ngettext(
+                    'session "%(title)s" (key "%(key)s") is not in the package, but %(num)d registration '
+                    'signed up for it: keep it in the package (set "status": "cancelled" to cancel it '
+                    "and keep the sign-up on record) or move that attendee first",
+                    'session "%(title)s" (key "%(key)s") is not in the package, but %(num)d registrations '
                     'signed up for it: keep it in the package (set "status": "cancelled" to cancel it '
                     "and keep the sign-ups on record) or move those attendees first",
+                    n,
                     title=s.title,
                     key=s.key,
-                    n=n,
                 )
             )
     return problems

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from wid_events.accounts.models import EventOrganiser, User
 from wid_events.accounts.permissions import require_admin
@@ -247,11 +248,13 @@ def delete_room(room: Room, *, actor: User | str | None) -> None:
     )
     if used:
         raise Conflict(
-            _(
-                "Room “%(room)s” cannot be deleted: %(n)s sessions use it (%(titles)s). Move them to "
+            ngettext(
+                "Room “%(room)s” cannot be deleted: %(num)d session uses it (%(titles)s). Move it to "
                 "another room first.",
+                "Room “%(room)s” cannot be deleted: %(num)d sessions use it (%(titles)s). Move them to "
+                "another room first.",
+                len(used),
                 room=room.name,
-                n=len(used),
                 titles=", ".join(f"“{s.title}”" for s in used),
             )
         )
@@ -294,11 +297,13 @@ def delete_track(track: Track, *, actor: User | str | None) -> None:
     )
     if used:
         raise Conflict(
-            _(
-                "Track “%(track)s” cannot be deleted: %(n)s sessions are in it (%(titles)s). Change "
+            ngettext(
+                "Track “%(track)s” cannot be deleted: %(num)d session is in it (%(titles)s). Change "
+                "its track first.",
+                "Track “%(track)s” cannot be deleted: %(num)d sessions are in it (%(titles)s). Change "
                 "their track first.",
+                len(used),
                 track=track.name,
-                n=len(used),
                 titles=", ".join(f"“{s.title}”" for s in used),
             )
         )

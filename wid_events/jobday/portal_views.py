@@ -14,10 +14,11 @@ import functools
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask import session as flask_session
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from wid_events.core.actions import run_action, run_json_action
 from wid_events.core.web import error_response
-from wid_events.errors import DomainError
-from wid_events.extensions import db, limiter
+from wid_events.extensions import limiter
 from wid_events.jobday import services
 from wid_events.jobday.forms import ConfirmForm, LogoForm, OfferForm, ProfileForm, SlotBlockForm
 from wid_events.jobday.models import COMMITMENTS, Exhibitor
@@ -63,11 +64,18 @@ def exhibitor_required(view):
     return wrapper
 
 
-def _apply_error(form, exc: DomainError) -> None:
-    if exc.field and exc.field in form:
-        form[exc.field].errors = [*list(form[exc.field].errors or []), exc.message]
-    else:
-        form.form_errors.append(exc.message)
+def _actor(exhibitor: Exhibitor) -> str:
+    return services.exhibitor_actor(exhibitor)
+
+
+def _save_offer(service, target, form: OfferForm, *, actor: str) -> bool:
+    """Validate ``form`` and create or update an offer with ``service``; flash when saved."""
+    if not form.validate():
+        return False
+    if not run_action(service, target, _offer_values(form), actor=actor, form=form):
+        return False
+    flash(_("The offer is saved."), "success")
+    return True
 
 
 def _profile_values(form) -> dict:
@@ -116,14 +124,11 @@ def _home(exhibitor: Exhibitor, *, profile_form=None, logo_form=None, slot_form=
 @bp.get("/exhibitor/<token>")
 @limiter.limit("30 per minute")
 def open_link(token: str):
-    try:
-        row = services.open_link(token)
-    except DomainError as exc:
-        db.session.rollback()
-        return error_response(exc.status, exc.message, exc.code)
+    # A refused link (unknown, withdrawn, expired) rolls back and reaches the app's DomainError
+    # handler, which answers with the error page and the refusal's status.
+    row = run_json_action(services.open_link, token)
     flask_session[EXHIBITOR_KEY] = row.exhibitor_id
     flask_session[TOKEN_KEY] = row.id
-    db.session.commit()
     return redirect(url_for("jobday_portal.home"), code=303)
 
 
@@ -147,12 +152,8 @@ def profile(exhibitor: Exhibitor):
     form = ProfileForm()
     if not form.validate():
         return _home(exhibitor, profile_form=form, status=400)
-    try:
-        services.update_profile(exhibitor, _profile_values(form), actor=services.exhibitor_actor(exhibitor))
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        _apply_error(form, exc)
+    values = _profile_values(form)
+    if not run_action(services.update_profile, exhibitor, values, actor=_actor(exhibitor), form=form):
         return _home(exhibitor, profile_form=form, status=400)
     flash(_("Your profile is saved."), "success")
     return redirect(url_for("jobday_portal.home"), code=303)
@@ -164,13 +165,10 @@ def upload_logo(exhibitor: Exhibitor):
     form = LogoForm()
     if not form.validate():
         return _home(exhibitor, logo_form=form, status=400)
-    try:
-        services.set_logo(exhibitor, form.logo.data, actor=services.exhibitor_actor(exhibitor))
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        _apply_error(form, exc)
-        return _home(exhibitor, logo_form=form, status=exc.status if exc.status in (413, 422) else 400)
+    done = run_action(services.set_logo, exhibitor, form.logo.data, actor=_actor(exhibitor), form=form)
+    if not done:
+        status = done.error.status if done.error.status in (413, 422) else 400
+        return _home(exhibitor, logo_form=form, status=status)
     flash(_("Your logo is saved."), "success")
     return redirect(url_for("jobday_portal.home"), code=303)
 
@@ -180,8 +178,7 @@ def upload_logo(exhibitor: Exhibitor):
 def delete_logo(exhibitor: Exhibitor):
     if not ConfirmForm().validate():
         abort(400)
-    services.remove_logo(exhibitor, actor=services.exhibitor_actor(exhibitor))
-    db.session.commit()
+    run_action(services.remove_logo, exhibitor, actor=_actor(exhibitor))
     return redirect(url_for("jobday_portal.home"), code=303)
 
 
@@ -189,21 +186,11 @@ def delete_logo(exhibitor: Exhibitor):
 @exhibitor_required
 def new_offer(exhibitor: Exhibitor):
     form = OfferForm()
+    status = 200
     if request.method == "POST":
-        if form.validate():
-            try:
-                services.create_offer(
-                    exhibitor, _offer_values(form), actor=services.exhibitor_actor(exhibitor)
-                )
-                db.session.commit()
-                flash(_("The offer is saved."), "success")
-                return redirect(url_for("jobday_portal.home"), code=303)
-            except DomainError as exc:
-                db.session.rollback()
-                _apply_error(form, exc)
+        if _save_offer(services.create_offer, exhibitor, form, actor=_actor(exhibitor)):
+            return redirect(url_for("jobday_portal.home"), code=303)
         status = 400
-    else:
-        status = 200
     return render_template(
         "jobday/portal/offer_form.html", title=_("New job offer"), form=form, exhibitor=exhibitor, offer=None
     ), status
@@ -216,15 +203,8 @@ def edit_offer(exhibitor: Exhibitor, offer_id: int):
     form = _offer_form_for(offer)
     status = 200
     if request.method == "POST":
-        if form.validate():
-            try:
-                services.update_offer(offer, _offer_values(form), actor=services.exhibitor_actor(exhibitor))
-                db.session.commit()
-                flash(_("The offer is saved."), "success")
-                return redirect(url_for("jobday_portal.home"), code=303)
-            except DomainError as exc:
-                db.session.rollback()
-                _apply_error(form, exc)
+        if _save_offer(services.update_offer, offer, form, actor=_actor(exhibitor)):
+            return redirect(url_for("jobday_portal.home"), code=303)
         status = 400
     return render_template(
         "jobday/portal/offer_form.html", title=offer.title, form=form, exhibitor=exhibitor, offer=offer
@@ -237,9 +217,8 @@ def delete_offer(exhibitor: Exhibitor, offer_id: int):
     offer = services.own_offer(exhibitor, offer_id)
     if not ConfirmForm().validate():
         abort(400)
-    services.delete_offer(offer, actor=services.exhibitor_actor(exhibitor))
-    db.session.commit()
-    flash(_("The offer is deleted."), "success")
+    if run_action(services.delete_offer, offer, actor=_actor(exhibitor)):
+        flash(_("The offer is deleted."), "success")
     return redirect(url_for("jobday_portal.home"), code=303)
 
 
@@ -251,27 +230,23 @@ def add_slots(exhibitor: Exhibitor):
         return _home(exhibitor, slot_form=form, status=400)
     start = dt.datetime.combine(form.day.data, form.start.data)
     end = dt.datetime.combine(form.day.data, form.end.data)
-    try:
-        block = services.add_slot_block(
-            exhibitor,
-            start,
-            end,
-            slot_minutes=form.slot_minutes.data,
-            recruiters=form.recruiters.data,
-            actor=services.exhibitor_actor(exhibitor),
-        )
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        _apply_error(form, exc)
+    done = run_action(
+        services.add_slot_block,
+        exhibitor,
+        start,
+        end,
+        slot_minutes=form.slot_minutes.data,
+        recruiters=form.recruiters.data,
+        actor=_actor(exhibitor),
+        form=form,
+    )
+    if not done:
         return _home(exhibitor, slot_form=form, status=400)
-    flash(ngettext_slots(len(block.slots)), "success")
+    flash(ngettext_slots(len(done.value.slots)), "success")
     return redirect(url_for("jobday_portal.home"), code=303)
 
 
 def ngettext_slots(n: int) -> str:
-    from flask_babel import ngettext
-
     return ngettext("%(num)d interview slot added.", "%(num)d interview slots added.", n)
 
 
@@ -281,14 +256,8 @@ def delete_slots(exhibitor: Exhibitor, block_id: int):
     block = services.own_block(exhibitor, block_id)
     if not ConfirmForm().validate():
         abort(400)
-    try:
-        services.delete_slot_block(block, actor=services.exhibitor_actor(exhibitor))
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("jobday_portal.home"), code=303)
-    flash(_("The interview slots are removed."), "success")
+    if run_action(services.delete_slot_block, block, actor=_actor(exhibitor)):
+        flash(_("The interview slots are removed."), "success")
     return redirect(url_for("jobday_portal.home"), code=303)
 
 

@@ -7,9 +7,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from wid_events.errors import DomainError, NotFound
-from wid_events.events.views import public_event_or_404
-from wid_events.extensions import db
+from wid_events.core.actions import run_action
+from wid_events.errors import NotFound
+from wid_events.events.views import public_event_or_404, viewer_organises
 from wid_events.jobday import services
 from wid_events.jobday.forms import BookingForm, ConfirmForm, CVForm
 from wid_events.jobday.models import (
@@ -50,8 +50,6 @@ def jobday_has_exhibitors(event) -> bool:
 @bp.app_template_global("jobday_can_manage")
 def jobday_can_manage(event) -> bool:
     """Whether the logged-in user organises ``event`` (for the "manage the Job Day" link)."""
-    from wid_events.events.views import viewer_organises
-
     return viewer_organises(event)
 
 
@@ -254,8 +252,16 @@ def _interviews_page(
         confirm_form=ConfirmForm(),
         exhibitors=all_exhibitors,
         error=error,
-        now_local=services._now_local(event),
+        now_local=services.now_local(event),
     ), status
+
+
+def _refused(token: str, outcome, statuses: tuple[int, ...], *, form: BookingForm | None = None):
+    """The interviews page again after a refused action: :func:`run_action` rolled back and put
+    the refusal on the page (a flash); the answer keeps the refusal's status when it is one of
+    ``statuses`` (400 otherwise)."""
+    status = outcome.error.status if outcome.error.status in statuses else 400
+    return _interviews_page(token, _registration(token), form=form, status=status)
 
 
 @bp.get("/registrations/<token>/interviews")
@@ -272,19 +278,9 @@ def book(token: str):
     if not form.validate():
         return _interviews_page(token, reg, form=form, status=400, error=_("Please choose a time."))
     offer_id = int(form.offer.data) if (form.offer.data or "").isdigit() else None
-    try:
-        services.book_interview(reg, form.slot.data, offer_id=offer_id, actor="attendee")
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        reg = _registration(token)
-        return _interviews_page(
-            token,
-            reg,
-            form=form,
-            status=exc.status if exc.status in (403, 404, 409) else 400,
-            error=exc.message,
-        )
+    done = run_action(services.book_interview, reg, form.slot.data, offer_id=offer_id, actor="attendee")
+    if not done:
+        return _refused(token, done, (403, 404, 409), form=form)
     flash(_("Your interview is booked."), "success")
     return redirect(url_for("jobday.interviews", token=token, exhibitor=exhibitor_id), code=303)
 
@@ -295,9 +291,8 @@ def cancel(token: str, booking_id: int):
     if not ConfirmForm().validate():
         abort(400)
     booking = services.own_booking(reg, booking_id)
-    services.cancel_booking(booking, actor="attendee")
-    db.session.commit()
-    flash(_("Your interview is cancelled."), "success")
+    if run_action(services.cancel_booking, booking, actor="attendee"):
+        flash(_("Your interview is cancelled."), "success")
     return redirect(url_for("jobday.interviews", token=token), code=303)
 
 
@@ -308,15 +303,10 @@ def upload_cv(token: str, booking_id: int):
     form = CVForm()
     if not form.validate():
         return _interviews_page(token, reg, status=400, error=_("The form expired. Please submit it again."))
-    try:
-        services.attach_cv(booking, form.cv.data, consent=bool(form.consent.data), actor="attendee")
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        reg = _registration(token)
-        return _interviews_page(
-            token, reg, status=exc.status if exc.status in (413, 422) else 400, error=exc.message
-        )
+    consent = bool(form.consent.data)
+    done = run_action(services.attach_cv, booking, form.cv.data, consent=consent, actor="attendee")
+    if not done:
+        return _refused(token, done, (413, 422))
     flash(_("Your CV is shared with %(name)s.", name=booking.exhibitor.name), "success")
     return redirect(url_for("jobday.interviews", token=token), code=303)
 
@@ -327,7 +317,6 @@ def delete_cv(token: str, booking_id: int):
     if not ConfirmForm().validate():
         abort(400)
     booking = services.own_booking(reg, booking_id)
-    services.withdraw_cv(booking, actor="attendee")
-    db.session.commit()
-    flash(_("Your CV is no longer shared."), "success")
+    if run_action(services.withdraw_cv, booking, actor="attendee"):
+        flash(_("Your CV is no longer shared."), "success")
     return redirect(url_for("jobday.interviews", token=token), code=303)

@@ -7,6 +7,7 @@ import sys
 import click
 import sqlalchemy as sa
 
+from wid_events.core.uow import unit_of_work
 from wid_events.events.models import Event
 from wid_events.extensions import db
 from wid_events.registration import services
@@ -43,8 +44,8 @@ def export(slug: str, output: str, email: bool) -> None:
 def fill_waitlists(slug: str) -> None:
     """Promote waiting people into free seats (e.g. after a capacity was raised); emails them."""
     event = _event(slug)
-    n = services.fill_waitlists(event, actor="cli")
-    db.session.commit()
+    with unit_of_work():
+        n = services.fill_waitlists(event, actor="cli")
     click.echo(f"Promoted {n} from the waitlists.")
 
 

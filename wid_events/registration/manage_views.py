@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from wid_events.agenda.models import Session
+from wid_events.core.actions import actor, run_action
 from wid_events.enums import Attendance, RegistrationStatus
-from wid_events.errors import DomainError
 from wid_events.events.access import organiser_required
 from wid_events.extensions import db
 from wid_events.registration import services
@@ -72,13 +71,8 @@ def act(event, registration_id: int, action: str):
         return _back(event)
     reg = services.get_for_event(event, registration_id)
     func, message = ACTIONS[action]
-    try:
-        func(reg, actor=current_user._get_current_object())
-        db.session.commit()
+    if run_action(func, reg, actor=actor()):
         flash(_(message), "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
     return _back(event)
 
 
@@ -90,13 +84,8 @@ def promote_session(event, registration_id: int, session_id: int):
         flash(_("The form expired. Please submit it again."), "error")
         return _back(event)
     reg = services.get_for_event(event, registration_id)
-    try:
-        services.promote_choice(reg, session_id, actor=current_user._get_current_object())
-        db.session.commit()
+    if run_action(services.promote_choice, reg, session_id, actor=actor()):
         flash(_("Workshop place given."), "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
     return _back(event)
 
 

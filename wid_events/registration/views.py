@@ -9,10 +9,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from wid_events.core.actions import run_action
+from wid_events.core.uow import unit_of_work
 from wid_events.enums import Attendance, EventMode, RegistrationStatus
 from wid_events.errors import DomainError
 from wid_events.events.access import event_or_404
-from wid_events.extensions import db, limiter
+from wid_events.extensions import limiter
 from wid_events.registration import services
 from wid_events.registration.forms import (
     AttendanceForm,
@@ -127,17 +129,15 @@ def register(slug: str):
         form_key=form.form_key.data,
         locale=str(get_locale() or "en"),
     )
-    try:
-        _reg, token, _created = services.register(event, data)
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
+    done = run_action(services.register, event, data, form=form)
+    if not done:
+        exc = done.error
         if exc.code == "registration_closed":
             return render_template(
                 "registration/closed.html", event=event, reason=exc.message, title=_("Registration closed")
             ), 409
-        _apply_error(form, exc)
         return _render_form(event, form, 409 if exc.status == 409 else 400, exc.code == "already_registered")
+    _reg, token, _created = done.value
     return redirect(url_for("registration.manage", token=token), code=303)
 
 
@@ -157,8 +157,7 @@ def resend(slug: str):
         form.email.data = request.args["email"]
     sent = False
     if form.validate_on_submit():
-        services.resend_link(event, form.email.data)
-        db.session.commit()
+        run_action(services.resend_link, event, form.email.data)
         sent = True  # the same answer whether or not the email is registered
     status = 400 if request.method == "POST" and form.errors else 200
     return render_template(
@@ -226,15 +225,11 @@ def change_sessions(token: str):
     reg = services.by_token(token)
     form = SessionsForm()
     if form.validate():
-        try:
-            services.change_sessions(reg, [i for i in form.sessions.data or [] if i > 0])
-            db.session.commit()
+        chosen = [i for i in form.sessions.data or [] if i > 0]
+        if run_action(services.change_sessions, reg, chosen, form=form):
             flash(_("Your workshop choices are saved."), "success")
             return redirect(url_for("registration.manage", token=token), code=303)
-        except DomainError as exc:
-            db.session.rollback()
-            reg = services.by_token(token)
-            _apply_error(form, exc)
+        reg = services.by_token(token)
     ctx = _manage_context(reg, token, sessions_form=form)
     return _private(Response(render_template("registration/manage.html", **ctx), status=400))
 
@@ -244,15 +239,10 @@ def change_attendance(token: str):
     reg = services.by_token(token)
     form = AttendanceForm()
     if form.validate():
-        try:
-            services.change_attendance(reg, form.attendance.data)
-            db.session.commit()
+        if run_action(services.change_attendance, reg, form.attendance.data, form=form):
             flash(_("Your attendance mode is saved."), "success")
             return redirect(url_for("registration.manage", token=token), code=303)
-        except DomainError as exc:
-            db.session.rollback()
-            reg = services.by_token(token)
-            _apply_error(form, exc)
+        reg = services.by_token(token)
     ctx = _manage_context(reg, token, attendance_form=form)
     return _private(Response(render_template("registration/manage.html", **ctx), status=409))
 
@@ -262,8 +252,8 @@ def cancel(token: str):
     reg = services.by_token(token)
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
-        services.cancel(reg)
-        db.session.commit()
+        with unit_of_work():  # a refusal (already cancelled) is the app's 409 error page
+            services.cancel(reg)
         flash(_("Your registration is cancelled. Thank you for freeing your place."), "success")
         return redirect(url_for("registration.manage", token=token), code=303)
     status = 400 if request.method == "POST" else 200
@@ -284,8 +274,8 @@ def erase(token: str):
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
         event = reg.event
-        services.erase(reg)
-        db.session.commit()
+        with unit_of_work():
+            services.erase(reg)
         return _private(
             Response(render_template("registration/erased.html", event=event, title=_("Your data is erased")))
         )

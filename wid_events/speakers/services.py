@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
 from wid_events.accounts.models import User
@@ -267,7 +268,9 @@ def clean_links(links: list[dict]) -> list[dict]:
             )
         out.append({"label": (label or url)[:100], "url": url})
     if len(out) > MAX_LINKS:
-        raise DomainError(_("At most %(n)s links.", n=MAX_LINKS), field="links")
+        raise DomainError(
+            ngettext("At most %(num)d link.", "At most %(num)d links.", MAX_LINKS), field="links"
+        )
     return out
 
 

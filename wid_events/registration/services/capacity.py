@@ -1,0 +1,160 @@
+"""Seats: capacities, how many are taken or left, and places on the waitlists (read-only).
+
+The rules that take and free seats are in :mod:`.waitlist`.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from wid_events.agenda.models import Session
+from wid_events.enums import Attendance, RegistrationStatus
+from wid_events.events.models import Event
+from wid_events.extensions import db
+from wid_events.registration.models import Registration, RegistrationSession
+from wid_events.registration.services.form import allowed_attendance, signup_sessions
+
+CONFIRMED = RegistrationStatus.CONFIRMED
+WAITLISTED = RegistrationStatus.WAITLISTED
+PENDING = RegistrationStatus.PENDING
+CANCELLED = RegistrationStatus.CANCELLED
+REJECTED = RegistrationStatus.REJECTED
+
+
+def event_capacity(event: Event, attendance: Attendance) -> int | None:
+    return event.capacity_in_person if attendance == Attendance.IN_PERSON else event.capacity_online
+
+
+def session_capacity(session: Session) -> int | None:
+    """The session's own sign-up capacity, else its room's seats, else unlimited."""
+    if session.capacity is not None:
+        return session.capacity
+    if session.room is not None:
+        return session.room.capacity
+    return None
+
+
+def count_event(event_id: int, attendance: Attendance, status: RegistrationStatus = CONFIRMED) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == event_id,
+            Registration.attendance == attendance,
+            Registration.status == status,
+        )
+    )
+
+
+def count_session(session_id: int, status: RegistrationStatus = CONFIRMED) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(RegistrationSession.id)).where(
+            RegistrationSession.session_id == session_id, RegistrationSession.status == status
+        )
+    )
+
+
+def seats_left(event: Event, attendance: Attendance) -> int | None:
+    """Free seats (None = unlimited); 0 also when people are already waiting."""
+    cap = event_capacity(event, attendance)
+    if cap is None:
+        return None
+    if count_event(event.id, attendance, WAITLISTED):
+        return 0
+    return max(cap - count_event(event.id, attendance), 0)
+
+
+def session_seats_left(session: Session) -> int | None:
+    cap = session_capacity(session)
+    if cap is None:
+        return None
+    if count_session(session.id, WAITLISTED):
+        return 0
+    return max(cap - count_session(session.id), 0)
+
+
+def sessions_seats_left(sessions: list[Session]) -> dict[int, int | None]:
+    """:func:`session_seats_left` for many sessions in one query (the registration form's list)."""
+    ids = [s.id for s in sessions]
+    counts: dict[tuple[int, RegistrationStatus], int] = {}
+    if ids:
+        rows = db.session.execute(
+            sa.select(RegistrationSession.session_id, RegistrationSession.status, sa.func.count())
+            .where(
+                RegistrationSession.session_id.in_(ids),
+                RegistrationSession.status.in_([CONFIRMED, WAITLISTED]),
+            )
+            .group_by(RegistrationSession.session_id, RegistrationSession.status)
+        )
+        counts = {(session_id, status): n for session_id, status, n in rows}
+    out: dict[int, int | None] = {}
+    for s in sessions:
+        cap = session_capacity(s)
+        if cap is None:
+            out[s.id] = None
+        elif counts.get((s.id, WAITLISTED)):
+            out[s.id] = 0
+        else:
+            out[s.id] = max(cap - counts.get((s.id, CONFIRMED), 0), 0)
+    return out
+
+
+# --------------------------------------------------------------------------- waitlist positions
+
+
+def waitlist_position(reg: Registration) -> int | None:
+    """1-based place on the event waitlist of its attendance mode, or None when not waiting."""
+    if reg.status != WAITLISTED or reg.waitlisted_at is None:
+        return None
+    ahead = db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == reg.event_id,
+            Registration.attendance == reg.attendance,
+            Registration.status == WAITLISTED,
+            sa.or_(
+                Registration.waitlisted_at < reg.waitlisted_at,
+                sa.and_(Registration.waitlisted_at == reg.waitlisted_at, Registration.id < reg.id),
+            ),
+        )
+    )
+    return ahead + 1
+
+
+def choice_position(choice: RegistrationSession) -> int | None:
+    if choice.status != WAITLISTED or choice.waitlisted_at is None:
+        return None
+    ahead = db.session.scalar(
+        sa.select(sa.func.count(RegistrationSession.id)).where(
+            RegistrationSession.session_id == choice.session_id,
+            RegistrationSession.status == WAITLISTED,
+            sa.or_(
+                RegistrationSession.waitlisted_at < choice.waitlisted_at,
+                sa.and_(
+                    RegistrationSession.waitlisted_at == choice.waitlisted_at,
+                    RegistrationSession.id < choice.id,
+                ),
+            ),
+        )
+    )
+    return ahead + 1
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def counts(event: Event) -> dict:
+    """Seats per attendance mode and per sign-up session, against capacity."""
+    modes = {}
+    for attendance in allowed_attendance(event):
+        modes[attendance.value] = {
+            status.value: count_event(event.id, attendance, status)
+            for status in (CONFIRMED, WAITLISTED, PENDING, CANCELLED)
+        } | {"capacity": event_capacity(event, attendance)}
+    sessions = [
+        {
+            "session": s,
+            "capacity": session_capacity(s),
+            "confirmed": count_session(s.id),
+            "waitlisted": count_session(s.id, WAITLISTED),
+        }
+        for s in signup_sessions(event)
+    ]
+    return {"attendance": modes, "sessions": sessions}

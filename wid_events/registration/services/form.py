@@ -1,0 +1,191 @@
+"""The registration form's rules: form key and manage token, sign-up slots, workshop choices,
+attendance modes and whether the form is open."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from wid_events.agenda.models import Session
+from wid_events.core.web import hash_token
+from wid_events.enums import Attendance, EventMode, SessionStatus
+from wid_events.errors import DomainError, NotFound
+from wid_events.events.models import Event
+from wid_events.extensions import db
+from wid_events.registration.models import Registration
+
+# --------------------------------------------------------------------------- form key and token
+
+
+def new_form_key() -> str:
+    """A fresh idempotency key for one registration form (192 random bits)."""
+    return secrets.token_urlsafe(24)
+
+
+def manage_token(form_key: str) -> str:
+    """The attendee's manage token: HMAC-SHA256 of the form key under ``SECRET_KEY`` (256 bits).
+
+    Only its SHA-256 is stored (``token_hash``). Deriving it from the form key lets a double
+    submit redirect to the same page and the resend page email the same link.
+    """
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    mac = hmac.new(secret, b"wid-registration:" + form_key.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
+def by_token(token: str) -> Registration:
+    """The registration whose manage token this is, or :class:`NotFound` (also once erased)."""
+    registration = db.session.scalar(
+        sa.select(Registration).where(Registration.token_hash == hash_token(token))
+    )
+    if registration is None or registration.erased_at is not None:
+        raise NotFound(_("This registration link is unknown or no longer valid."))
+    return registration
+
+
+def token_for(registration: Registration) -> str | None:
+    return manage_token(registration.form_key) if registration.form_key else None
+
+
+# --------------------------------------------------------------------------- sign-up slots
+
+
+@dataclass
+class Slot:
+    """Sign-up sessions that overlap in time: an attendee picks at most one of them."""
+
+    number: int
+    sessions: list[Session] = field(default_factory=list)
+
+    @property
+    def start(self) -> dt.datetime:
+        return min(s.start for s in self.sessions)
+
+    @property
+    def end(self) -> dt.datetime:
+        return max(s.end for s in self.sessions)
+
+    @property
+    def key(self) -> str:
+        return f"slot-{self.number}"
+
+
+def signup_sessions(event: Event) -> list[Session]:
+    return list(
+        db.session.scalars(
+            sa.select(Session)
+            .where(
+                Session.event_id == event.id,
+                Session.requires_signup.is_(True),
+                Session.status != SessionStatus.CANCELLED,
+            )
+            .options(sa.orm.joinedload(Session.room))
+            .order_by(Session.start, Session.id)
+        )
+    )
+
+
+def signup_slots(event: Event) -> list[Slot]:
+    """Group the sign-up sessions into slots of overlapping time (transitively)."""
+    slots: list[Slot] = []
+    end: dt.datetime | None = None
+    for session in signup_sessions(event):
+        if not slots or end is None or session.start >= end:
+            slots.append(Slot(number=len(slots) + 1))
+            end = session.end
+        slots[-1].sessions.append(session)
+        end = max(end, session.end)
+    return slots
+
+
+def _overlap(a: Session, b: Session) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def validate_choices(event: Event, session_ids: list[int]) -> list[Session]:
+    """Sign-up sessions of this event, at most one per time slot; else a DomainError on ``sessions``."""
+    ids = list(dict.fromkeys(int(i) for i in session_ids))
+    if not ids:
+        return []
+    available = {s.id: s for s in signup_sessions(event)}
+    unknown = [i for i in ids if i not in available]
+    if unknown:
+        raise DomainError(
+            _("Please choose only among the workshops listed on this form."),
+            code="unknown_session",
+            field="sessions",
+        )
+    chosen = [available[i] for i in ids]
+    for i, a in enumerate(chosen):
+        for b in chosen[i + 1 :]:
+            if _overlap(a, b):
+                raise DomainError(
+                    _(
+                        "“%(a)s” and “%(b)s” take place at the same time. Please choose one of them.",
+                        a=a.title,
+                        b=b.title,
+                    ),
+                    code="overlapping_sessions",
+                    field="sessions",
+                )
+    return sorted(chosen, key=lambda s: (s.start, s.id))
+
+
+# --------------------------------------------------------------------------- the form's answers
+
+
+def allowed_attendance(event: Event) -> list[Attendance]:
+    if event.mode == EventMode.ONLINE:
+        return [Attendance.ONLINE]
+    if event.mode == EventMode.IN_PERSON:
+        return [Attendance.IN_PERSON]
+    return [Attendance.IN_PERSON, Attendance.ONLINE]
+
+
+@dataclass
+class RegistrationData:
+    name: str
+    email: str
+    attendance: str | None = None
+    organisation: str = ""
+    pronouns: str = ""
+    session_ids: list[int] = field(default_factory=list)
+    access_needs: str = ""
+    dietary: str = ""
+    consent: bool = False
+    form_key: str | None = None
+    locale: str = "en"
+
+
+def registration_closed_reason(event: Event) -> str | None:
+    """Why nobody can register right now, or None when the form is open."""
+    if not event.published:
+        return _("This event is not published yet.")
+    if not event.registration_open:
+        return _("Registration for this event is closed.")
+    if event.end_date < dt.date.today():
+        return _("This event is over.")
+    return None
+
+
+def resolve_attendance(event: Event, value: str | None) -> Attendance:
+    allowed = allowed_attendance(event)
+    if len(allowed) == 1:
+        return allowed[0]
+    try:
+        attendance = Attendance(value or "")
+    except ValueError:
+        raise DomainError(
+            _("Please choose whether you attend in person or online."), field="attendance"
+        ) from None
+    if attendance not in allowed:
+        raise DomainError(_("Please choose whether you attend in person or online."), field="attendance")
+    return attendance

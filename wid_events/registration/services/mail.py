@@ -1,0 +1,106 @@
+"""Registration emails: queued in the transaction, built and sent only after it commits.
+
+:func:`queue_registration_mail` records just the registration's id and the kind of message
+(through :func:`wid_events.core.uow.queue_mail`), so a rolled-back transaction mails nobody.
+:func:`build_registration_mail` runs in the job after the commit: it loads the registration,
+derives the manage link from the stored form key (:func:`.form.token_for`) and renders the
+message in the registrant's language. The job never carries a rendered body or a token.
+"""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from wid_events import signals
+from wid_events.agenda.models import Session
+from wid_events.core.uow import queue_mail
+from wid_events.core.urls import external_url
+from wid_events.enums import Attendance
+from wid_events.events.models import Event
+from wid_events.extensions import db
+from wid_events.mail import Attachment, Mail
+from wid_events.registration.models import Registration
+from wid_events.registration.services.capacity import (
+    CANCELLED,
+    CONFIRMED,
+    PENDING,
+    WAITLISTED,
+    choice_position,
+    waitlist_position,
+)
+from wid_events.registration.services.form import token_for
+
+MAIL_SUBJECTS = {
+    "confirmed": lambda e: _("Your registration for %(title)s is confirmed", title=e.title),
+    "waitlisted": lambda e: _("You are on the waitlist for %(title)s", title=e.title),
+    "pending": lambda e: _("We received your registration for %(title)s", title=e.title),
+    "promoted": lambda e: _("Good news: you have a place at %(title)s", title=e.title),
+    "session_promoted": lambda e: _("You have a workshop place at %(title)s", title=e.title),
+    "cancelled": lambda e: _("Your registration for %(title)s is cancelled", title=e.title),
+    "rejected": lambda e: _("Your registration for %(title)s", title=e.title),
+    "updated": lambda e: _("Your registration for %(title)s was updated", title=e.title),
+    "link": lambda e: _("Your registration link for %(title)s", title=e.title),
+}
+
+#: The kinds of message that carry the event's calendar as an attachment.
+WITH_CALENDAR = ("confirmed", "promoted", "waitlisted", "pending")
+
+
+def event_ics(event: Event) -> bytes | None:
+    """The event's calendar for confirmation emails, asked for with the
+    :data:`~wid_events.signals.calendar_for_registration` signal (the exports area answers)."""
+    for _receiver, calendar in signals.calendar_for_registration.send(event):
+        if calendar:
+            return calendar
+    return None
+
+
+def queue_registration_mail(kind: str, reg: Registration, *, session: Session | None = None) -> None:
+    """Email ``reg`` a message of ``kind`` once the caller's transaction commits.
+
+    ``received`` stands for the message that fits the registration's status now (confirmed,
+    waitlisted or pending). ``session`` names the workshop of a ``session_promoted`` message.
+    """
+    if not reg.email or reg.erased_at is not None:
+        return
+    if kind == "received":
+        kind = {CONFIRMED: "confirmed", WAITLISTED: "waitlisted", PENDING: "pending"}[reg.status]
+    db.session.flush()  # a new registration gets its id
+    queue_mail(build_registration_mail, reg.id, kind, session_id=session.id if session else None)
+
+
+def build_registration_mail(registration_id: int, kind: str, session_id: int | None = None) -> Mail | None:
+    """Job: the message of ``kind`` for one registration, rendered now in its language.
+
+    ``None`` (nothing to send) when the registration is gone, erased or has no address.
+    """
+    reg = db.session.get(Registration, registration_id)
+    if reg is None or not reg.email or reg.erased_at is not None:
+        return None
+    event = reg.event
+    token = token_for(reg)
+    extra = {"session": db.session.get(Session, session_id)} if session_id else {}
+    with force_locale(reg.locale or "en"):
+        context = {
+            "kind": kind,
+            "registration": reg,
+            "event": event,
+            "manage_url": external_url("registration.manage", token=token) if token else None,
+            "calendar_url": external_url("exports.personal_calendar", token=token) if token else None,
+            "position": waitlist_position(reg),
+            "choices": [(c, choice_position(c)) for c in reg.choices if c.status != CANCELLED],
+            "livestream_url": event.livestream_url
+            if reg.status == CONFIRMED and reg.attendance == Attendance.ONLINE
+            else None,
+            **extra,
+        }
+        subject = MAIL_SUBJECTS[kind](event)
+        body = render_template("email/registration_message.txt", **context)
+    attachments = []
+    if kind in WITH_CALENDAR:
+        ics = event_ics(event)
+        if ics:
+            attachments.append(Attachment(f"{event.slug}.ics", ics, "text/calendar"))
+    return Mail(to=reg.email, subject=subject, body=body, attachments=attachments)

@@ -1,0 +1,140 @@
+"""Signing up: the registration form's submission and the "email me my link again" page."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from wid_events.core.database import write_transaction
+from wid_events.core.web import hash_token
+from wid_events.errors import Conflict, DomainError
+from wid_events.events.models import Event
+from wid_events.extensions import db
+from wid_events.models_base import utcnow
+from wid_events.registration.models import Registration, RegistrationSession
+from wid_events.registration.services.capacity import PENDING
+from wid_events.registration.services.form import (
+    RegistrationData,
+    manage_token,
+    new_form_key,
+    registration_closed_reason,
+    resolve_attendance,
+    validate_choices,
+)
+from wid_events.registration.services.mail import queue_registration_mail
+from wid_events.registration.services.waitlist import lock_event, place_registration
+
+_FORM_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def register(event: Event, data: RegistrationData, *, actor=None) -> tuple[Registration, str, bool]:
+    """Register someone. Returns ``(registration, manage token, created)``.
+
+    ``created`` is False for a double submit of the same form (same ``form_key``), which
+    returns the registration made by the first submit.
+    """
+    reason = registration_closed_reason(event)
+    if reason:
+        raise Conflict(reason, code="registration_closed")
+    name = (data.name or "").strip()
+    email = (data.email or "").strip()
+    if not name:
+        raise DomainError(_("Please enter your name."), field="name")
+    if not email or "@" not in email:
+        raise DomainError(_("Please enter a valid email address."), field="email")
+    if not data.consent:
+        raise DomainError(_("Please agree to the processing of your data to register."), field="consent")
+    attendance = resolve_attendance(event, data.attendance)
+    sessions = validate_choices(event, data.session_ids)
+    form_key = data.form_key if data.form_key and _FORM_KEY_RE.match(data.form_key) else new_form_key()
+    email_norm = email.lower()
+    event_id = event.id
+    now = utcnow()
+
+    with write_transaction():
+        lock_event(event_id)
+        event = db.session.get(Event, event_id, populate_existing=True)
+        reason = registration_closed_reason(event)
+        if reason:
+            raise Conflict(reason, code="registration_closed")
+        existing = db.session.scalar(
+            sa.select(Registration).where(
+                Registration.event_id == event_id, Registration.form_key == form_key
+            )
+        )
+        if existing is not None:
+            return existing, manage_token(form_key), False
+        duplicate = db.session.scalar(
+            sa.select(Registration.id).where(
+                Registration.event_id == event_id, Registration.active_email == email_norm
+            )
+        )
+        if duplicate is not None:
+            raise Conflict(
+                _("This email address is already registered for this event."),
+                code="already_registered",
+                field="email",
+            )
+        token = manage_token(form_key)
+        reg = Registration(
+            event=event,
+            token_hash=hash_token(token),
+            form_key=form_key,
+            name=name[:200],
+            email=email[:254],
+            email_normalised=email_norm[:254],
+            organisation=(data.organisation or "").strip()[:300] or None,
+            pronouns=(data.pronouns or "").strip()[:50] or None,
+            access_needs=(data.access_needs or "").strip(),
+            dietary=(data.dietary or "").strip(),
+            attendance=attendance,
+            locale=data.locale or "en",
+            consent_at=now,
+            status=PENDING,
+        )
+        reg.choices = [RegistrationSession(session=s, status=PENDING) for s in sessions]
+        db.session.add(reg)
+        if event.requires_approval:
+            reg.set_status(PENDING)
+        else:
+            place_registration(reg, event, now)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            raise Conflict(
+                _("This email address is already registered for this event."),
+                code="already_registered",
+                field="email",
+            ) from None
+        queue_registration_mail("received", reg)
+    return reg, token, True
+
+
+def resend_link(event: Event, email: str) -> bool:
+    """Email the manage link to that address if it has a registration for the event.
+
+    Returns whether a message was queued; callers must not reveal it to the requester.
+    """
+    email_norm = (email or "").strip().lower()
+    if not email_norm:
+        return False
+    reg = db.session.scalar(
+        sa.select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.email_normalised == email_norm,
+            Registration.erased_at.is_(None),
+        )
+        .order_by(Registration.active_email.is_(None), Registration.created_at.desc())
+        .limit(1)
+    )
+    if reg is None or not reg.form_key:
+        return False
+    # Keep the stored hash in step (e.g. after a SECRET_KEY rotation).
+    reg.token_hash = hash_token(manage_token(reg.form_key))
+    queue_registration_mail("link", reg)
+    return True
