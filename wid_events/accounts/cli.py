@@ -5,8 +5,8 @@ import sys
 import click
 
 from wid_events.accounts import services
+from wid_events.core.uow import unit_of_work
 from wid_events.errors import DomainError
-from wid_events.extensions import db
 
 
 @click.group("users", help="Manage user accounts.")
@@ -20,11 +20,11 @@ def users() -> None:
 def create_admin(email: str, password: str) -> None:
     """Create (or reset) a site administrator."""
     try:
-        user = services.create_or_reset_admin(email, password)
+        with unit_of_work():
+            user = services.create_or_reset_admin(email, password)
     except DomainError as exc:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(2)
-    db.session.commit()
     click.echo(f"Administrator {user.email} is ready.")
 
 
@@ -33,11 +33,11 @@ def create_admin(email: str, password: str) -> None:
 def token(email: str) -> None:
     """Print a new API token for that user (shown once; only its hash is stored)."""
     try:
-        value = services.issue_token(email)
+        with unit_of_work():
+            value = services.issue_token(email)
     except DomainError as exc:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(2)
-    db.session.commit()
     click.echo(value)
 
 

@@ -10,9 +10,9 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from wid_events.core.database import write_transaction
+from wid_events.core.uow import unit_of_work
 from wid_events.errors import DomainError, ValidationFailed
 from wid_events.events import package
-from wid_events.extensions import db
 
 
 def _fail(messages: list[str]) -> None:
@@ -46,18 +46,15 @@ def import_command(file: Path) -> None:
     except json.JSONDecodeError as exc:
         _fail([f"{file}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"])
     try:
-        with write_transaction():
+        # One unit of work inside the write lock; anything that fails is rolled back.
+        with write_transaction(), unit_of_work():
             event = package.import_package(data, actor="cli")
             summary = (event.slug, len(event.rooms), len(event.people), len(event.sessions))
-            db.session.commit()
     except ValidationFailed as exc:
-        db.session.rollback()
         _fail(exc.problems)
     except DomainError as exc:
-        db.session.rollback()
         _fail([exc.message])
     except SQLAlchemyError as exc:  # e.g. a row of another area still pointing at a removed person
-        db.session.rollback()
         _fail(
             [
                 "the event could not be saved, nothing was changed: "

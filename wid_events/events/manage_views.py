@@ -4,19 +4,22 @@ organiser rights and duplicating an event."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask import session as flask_session
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from wid_events.accounts import services as account_services
 from wid_events.accounts.models import EventOrganiser
+from wid_events.accounts.permissions import require_admin
 from wid_events.agenda.conflicts import find_conflicts
 from wid_events.agenda.models import Session
-from wid_events.errors import DomainError
+from wid_events.core.actions import actor, run_action
 from wid_events.events import services
 from wid_events.events.access import organiser_required
+from wid_events.events.crud import EventCrud
 from wid_events.events.forms import (
     COMMON_TIMEZONES,
     DuplicateForm,
@@ -28,32 +31,13 @@ from wid_events.events.forms import (
 )
 from wid_events.events.models import Event, Room, Track
 from wid_events.extensions import db
+from wid_events.registration.models import Registration
 from wid_events.speakers.models import Person
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
 
 # --- helpers shared with the other organiser blueprints ---------------------------------
-
-
-def actor():
-    return current_user._get_current_object()
-
-
-def show_error(form, exc: DomainError) -> None:
-    """Put a service's refusal next to the field it concerns (or on top of the page)."""
-    db.session.rollback()
-    if form is not None and exc.field and exc.field in form:
-        form[exc.field].errors = [*list(form[exc.field].errors or []), exc.message]
-    else:
-        flash(exc.message, "error")
-
-
-def owned_or_404(model, ident: int, event: Event):
-    obj = db.session.get(model, ident)
-    if obj is None or getattr(obj, "event_id", None) != event.id:
-        abort(404)
-    return obj
 
 
 def balance_report_url(event: Event) -> str:
@@ -88,6 +72,17 @@ def _series_id(form) -> int | None:
     return int(form.series_id.data) if form.series_id.data else None
 
 
+def _with_series(service, form, *args, **fields):
+    """Call ``service`` with the series the form picked (creating the new series it names)."""
+    fields["series_id"] = _series_id(form)
+    return service(*args, **fields)
+
+
+def _count_by(column, *where) -> dict:
+    """``{value of column: number of rows}`` for the rows matching ``where``."""
+    return dict(db.session.execute(sa.select(column, sa.func.count()).where(*where).group_by(column)).all())
+
+
 # --- dashboard and events -------------------------------------------------------------
 
 
@@ -98,55 +93,37 @@ def dashboard():
     ids = [e.id for e in events]
     counts: dict[int, dict[str, int]] = {i: {"sessions": 0, "people": 0, "registrations": 0} for i in ids}
     if ids:
-        for eid, n in db.session.execute(
-            sa.select(Session.event_id, sa.func.count())
-            .where(Session.event_id.in_(ids))
-            .group_by(Session.event_id)
-        ):
-            counts[eid]["sessions"] = n
-        for eid, n in db.session.execute(
-            sa.select(Person.event_id, sa.func.count())
-            .where(Person.event_id.in_(ids))
-            .group_by(Person.event_id)
-        ):
-            counts[eid]["people"] = n
-        from wid_events.registration.models import Registration
-
-        for eid, n in db.session.execute(
-            sa.select(Registration.event_id, sa.func.count())
-            .where(Registration.event_id.in_(ids))
-            .group_by(Registration.event_id)
-        ):
-            counts[eid]["registrations"] = n
+        for name, model in (("sessions", Session), ("people", Person), ("registrations", Registration)):
+            for eid, n in _count_by(model.event_id, model.event_id.in_(ids)).items():
+                counts[eid][name] = n
     return render_template("manage/dashboard.html", events=events, counts=counts, title=_("Your events"))
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
 @login_required
 def new_event():
-    if not current_user.is_admin:
-        abort(403)
+    require_admin(actor())
     form = NewEventForm()
     _series_choices(form)
     if form.validate_on_submit():
-        try:
-            event = services.create_event(
-                actor=actor(),
-                title=form.title.data,
-                slug=form.slug.data,
-                start_date=form.start_date.data,
-                end_date=form.end_date.data,
-                timezone=form.timezone.data,
-                mode=form.mode.data,
-                series_id=_series_id(form),
-                edition=form.edition.data,
-            )
-            db.session.commit()
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
+        done = run_action(
+            _with_series,
+            services.create_event,
+            form,
+            form=form,
+            actor=actor(),
+            title=form.title.data,
+            slug=form.slug.data,
+            start_date=form.start_date.data,
+            end_date=form.end_date.data,
+            timezone=form.timezone.data,
+            mode=form.mode.data,
+            series_id=None,  # the form's series, set by _with_series (keeps the audit's field order)
+            edition=form.edition.data,
+        )
+        if done:
             flash(_("Event created as a draft. Add rooms, people and sessions, then publish."), "success")
-            return redirect(url_for("manage.event_home", slug=event.slug))
+            return redirect(url_for("manage.event_home", slug=done.value.slug))
     return render_template(
         "manage/event_new.html", form=form, timezones=COMMON_TIMEZONES, title=_("New event")
     ), (400 if form.errors else 200)
@@ -178,13 +155,11 @@ def settings(event: Event):
         ):
             if fields.get(optional_number) is None:
                 fields.pop(optional_number, None)
-        try:
-            fields["series_id"] = _series_id(form)
-            changes = services.update_event(event, actor=actor(), **fields)
-            db.session.commit()
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
+        done = run_action(
+            _with_series, services.update_event, form, event, form=form, actor=actor(), **fields
+        )
+        if done:
+            changes = done.value
             flash(
                 ngettext("Saved %(num)d change.", "Saved %(num)d changes.", len(changes))
                 if changes
@@ -197,134 +172,55 @@ def settings(event: Event):
     ), (400 if form.errors else 200)
 
 
-# --- rooms ----------------------------------------------------------------------------
+# --- rooms and tracks: one generic list/edit/delete view each --------------------------
 
 
-@bp.route("/events/<slug>/rooms", methods=["GET", "POST"])
-@organiser_required
-def rooms(event: Event):
-    form = RoomForm()
-    if form.validate_on_submit():
-        try:
-            room = services.create_room(
-                event, form.name.data, form.capacity.data, actor=actor(), position=form.position.data
-            )
-            db.session.commit()
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            flash(_("Room “%(name)s” added.", name=room.name), "success")
-            return redirect(url_for("manage.rooms", slug=event.slug))
-    usage = dict(
-        db.session.execute(
-            sa.select(Session.room_id, sa.func.count())
-            .where(Session.event_id == event.id)
-            .group_by(Session.room_id)
-        ).all()
-    )
-    return render_template("manage/rooms.html", event=event, form=form, usage=usage, title=_("Rooms")), (
-        400 if form.errors else 200
-    )
+class _SessionPlaceCrud(EventCrud):
+    """Rooms and tracks: their list shows how many sessions use each."""
+
+    #: The Session column that points at this kind of place ("room_id", "track_id").
+    session_column: str
+
+    def usage(self, event):
+        return _count_by(getattr(Session, self.session_column), Session.event_id == event.id)
 
 
-@bp.route("/events/<slug>/rooms/<int:room_id>", methods=["GET", "POST"])
-@organiser_required
-def room_edit(event: Event, room_id: int):
-    room = owned_or_404(Room, room_id, event)
-    form = RoomForm(obj=room)
-    if form.validate_on_submit():
-        try:
-            services.update_room(
-                room,
-                actor=actor(),
-                name=form.name.data,
-                capacity=form.capacity.data,
-                position=form.position.data,
-            )
-            db.session.commit()
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            flash(_("Room saved."), "success")
-            return redirect(url_for("manage.rooms", slug=event.slug))
-    return render_template("manage/room_edit.html", event=event, form=form, room=room, title=room.name), (
-        400 if form.errors else 200
-    )
+class RoomCrud(_SessionPlaceCrud):
+    kind, plural, model, form_class, session_column = "room", "rooms", Room, RoomForm, "room_id"
+    list_title, saved_message, deleted_message = _l("Rooms"), _l("Room saved."), _l("Room deleted.")
+    added_message = _l("Room “%(name)s” added.")
+
+    def create(self, event, form, *, actor):
+        return services.create_room(
+            event, form.name.data, form.capacity.data, actor=actor, position=form.position.data
+        )
+
+    def update(self, obj, form, *, actor):
+        return services.update_room(
+            obj, actor=actor, name=form.name.data, capacity=form.capacity.data, position=form.position.data
+        )
+
+    def delete(self, obj, *, actor):
+        services.delete_room(obj, actor=actor)
 
 
-@bp.post("/events/<slug>/rooms/<int:room_id>/delete")
-@organiser_required
-def room_delete(event: Event, room_id: int):
-    room = owned_or_404(Room, room_id, event)
-    try:
-        services.delete_room(room, actor=actor())
-        db.session.commit()
-    except DomainError as exc:
-        show_error(None, exc)
-    else:
-        flash(_("Room deleted."), "success")
-    return redirect(url_for("manage.rooms", slug=event.slug))
+class TrackCrud(_SessionPlaceCrud):
+    kind, plural, model, form_class, session_column = "track", "tracks", Track, TrackForm, "track_id"
+    list_title, saved_message, deleted_message = _l("Tracks"), _l("Track saved."), _l("Track deleted.")
+    added_message = _l("Track “%(name)s” added.")
+
+    def create(self, event, form, *, actor):
+        return services.create_track(event, form.name.data, actor=actor)
+
+    def update(self, obj, form, *, actor):
+        return services.update_track(obj, actor=actor, name=form.name.data)
+
+    def delete(self, obj, *, actor):
+        services.delete_track(obj, actor=actor)
 
 
-# --- tracks ---------------------------------------------------------------------------
-
-
-@bp.route("/events/<slug>/tracks", methods=["GET", "POST"])
-@organiser_required
-def tracks(event: Event):
-    form = TrackForm()
-    if form.validate_on_submit():
-        try:
-            track = services.create_track(event, form.name.data, actor=actor())
-            db.session.commit()
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            flash(_("Track “%(name)s” added.", name=track.name), "success")
-            return redirect(url_for("manage.tracks", slug=event.slug))
-    usage = dict(
-        db.session.execute(
-            sa.select(Session.track_id, sa.func.count())
-            .where(Session.event_id == event.id)
-            .group_by(Session.track_id)
-        ).all()
-    )
-    return render_template("manage/tracks.html", event=event, form=form, usage=usage, title=_("Tracks")), (
-        400 if form.errors else 200
-    )
-
-
-@bp.route("/events/<slug>/tracks/<int:track_id>", methods=["GET", "POST"])
-@organiser_required
-def track_edit(event: Event, track_id: int):
-    track = owned_or_404(Track, track_id, event)
-    form = TrackForm(obj=track)
-    if form.validate_on_submit():
-        try:
-            services.update_track(track, actor=actor(), name=form.name.data)
-            db.session.commit()
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            flash(_("Track saved."), "success")
-            return redirect(url_for("manage.tracks", slug=event.slug))
-    return render_template("manage/track_edit.html", event=event, form=form, track=track, title=track.name), (
-        400 if form.errors else 200
-    )
-
-
-@bp.post("/events/<slug>/tracks/<int:track_id>/delete")
-@organiser_required
-def track_delete(event: Event, track_id: int):
-    track = owned_or_404(Track, track_id, event)
-    try:
-        services.delete_track(track, actor=actor())
-        db.session.commit()
-    except DomainError as exc:
-        show_error(None, exc)
-    else:
-        flash(_("Track deleted."), "success")
-    return redirect(url_for("manage.tracks", slug=event.slug))
+RoomCrud.register(bp)
+TrackCrud.register(bp)
 
 
 # --- organisers -----------------------------------------------------------------------
@@ -335,17 +231,12 @@ def track_delete(event: Event, track_id: int):
 def organisers(event: Event):
     form = OrganiserForm()
     if request.method == "POST":
-        if not current_user.is_admin:
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                account_services.grant_organiser(event, form.email.data, actor=actor())
-                db.session.commit()
-            except DomainError as exc:
-                show_error(form, exc)
-            else:
-                flash(_("%(email)s can now organise this event.", email=form.email.data), "success")
-                return redirect(url_for("manage.organisers", slug=event.slug))
+        require_admin(actor())
+        if form.validate_on_submit() and run_action(
+            account_services.grant_organiser, event, form.email.data, actor=actor(), form=form
+        ):
+            flash(_("%(email)s can now organise this event.", email=form.email.data), "success")
+            return redirect(url_for("manage.organisers", slug=event.slug))
     roles = list(
         db.session.scalars(
             sa.select(EventOrganiser).where(EventOrganiser.event_id == event.id).order_by(EventOrganiser.id)
@@ -359,15 +250,9 @@ def organisers(event: Event):
 @bp.post("/events/<slug>/organisers/revoke")
 @organiser_required
 def organiser_revoke(event: Event):
-    if not current_user.is_admin:
-        abort(403)
+    require_admin(actor())
     email = request.form.get("email", "")
-    try:
-        account_services.revoke_organiser(event, email, actor=actor())
-        db.session.commit()
-    except DomainError as exc:
-        show_error(None, exc)
-    else:
+    if run_action(account_services.revoke_organiser, event, email, actor=actor()):
         flash(_("%(email)s no longer organises this event.", email=email), "success")
     return redirect(url_for("manage.organisers", slug=event.slug))
 
@@ -383,27 +268,25 @@ def duplicate(event: Event):
         form.title.data = event.title
         form.edition.data = (event.edition + 1) if event.edition else None
     if form.validate_on_submit():
-        try:
-            new = services.duplicate_event(
-                event,
-                actor=actor(),
-                slug=form.slug.data,
-                title=form.title.data,
-                start_date=form.start_date.data,
-                edition=form.edition.data,
-            )
-            db.session.commit()
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
+        done = run_action(
+            services.duplicate_event,
+            event,
+            form=form,
+            actor=actor(),
+            slug=form.slug.data,
+            title=form.title.data,
+            start_date=form.start_date.data,
+            edition=form.edition.data,
+        )
+        if done:
             flash(
                 _(
                     "Draft “%(title)s” created with the rooms, tracks and sessions (without speakers).",
-                    title=new.title,
+                    title=done.value.title,
                 ),
                 "success",
             )
-            return redirect(url_for("manage.event_home", slug=new.slug))
+            return redirect(url_for("manage.event_home", slug=done.value.slug))
     return render_template("manage/duplicate.html", event=event, form=form, title=_("Duplicate event")), (
         400 if form.errors else 200
     )

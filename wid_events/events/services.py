@@ -13,6 +13,7 @@ from flask_babel import ngettext
 
 from wid_events.accounts.models import EventOrganiser, User
 from wid_events.accounts.permissions import require_admin
+from wid_events.agenda.models import Session
 from wid_events.audit import services as audit
 from wid_events.enums import EventMode
 from wid_events.errors import Conflict, DomainError
@@ -65,10 +66,8 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")[:80]
 
 
-def _clean_event(fields: dict[str, Any], event: Event | None) -> dict[str, Any]:
-    unknown = set(fields) - set(EVENT_FIELDS)
-    if unknown:
-        raise DomainError(f"Unknown event fields: {', '.join(sorted(unknown))}")
+def _normalised(fields: dict[str, Any]) -> dict[str, Any]:
+    """Stripped text, LF line ends, and None for empty optional fields."""
     out = {}
     for key, value in fields.items():
         out[key] = value.strip() if isinstance(value, str) else value
@@ -79,25 +78,22 @@ def _clean_event(fields: dict[str, Any], event: Event | None) -> dict[str, Any]:
     for optional in ("venue_name", "venue_address", "livestream_url"):
         if optional in out:
             out[optional] = out[optional] or None
-    if "title" in out and not out["title"]:
-        raise DomainError(_("An event needs a title."), field="title")
-    if "slug" in out:
-        slug = (out["slug"] or "").lower()
-        if not SLUG_RE.match(slug) or len(slug) > 100 or slug in RESERVED_SLUGS:
-            raise DomainError(
-                _("Use lower-case letters, digits and single hyphens, e.g. dt4e-2026."), field="slug"
-            )
-        clash = db.session.scalar(sa.select(Event.id).where(Event.slug == slug))
-        if clash is not None and (event is None or clash != event.id):
-            raise DomainError(_("Another event already uses this address."), field="slug")
-        out["slug"] = slug
-    if "timezone" in out and not valid_timezone(out["timezone"]):
-        raise DomainError(_("Choose a valid time zone, e.g. Europe/Brussels."), field="timezone")
-    if "mode" in out:
-        try:
-            out["mode"] = EventMode(out["mode"])
-        except ValueError:
-            raise DomainError(_("Choose in person, online or hybrid."), field="mode") from None
+    return out
+
+
+def _clean_slug(value: str | None, event: Event | None) -> str:
+    slug = (value or "").lower()
+    if not SLUG_RE.match(slug) or len(slug) > 100 or slug in RESERVED_SLUGS:
+        raise DomainError(
+            _("Use lower-case letters, digits and single hyphens, e.g. dt4e-2026."), field="slug"
+        )
+    clash = db.session.scalar(sa.select(Event.id).where(Event.slug == slug))
+    if clash is not None and (event is None or clash != event.id):
+        raise DomainError(_("Another event already uses this address."), field="slug")
+    return slug
+
+
+def _check_dates(out: dict[str, Any], event: Event | None) -> None:
     start = out.get("start_date", event.start_date if event else None)
     end = out.get("end_date", event.end_date if event else None)
     if start is None:
@@ -106,12 +102,9 @@ def _clean_event(fields: dict[str, Any], event: Event | None) -> dict[str, Any]:
         raise DomainError(_("This field is required."), field="end_date")
     if end < start:
         raise DomainError(_("The event cannot end before it starts."), field="end_date")
-    if out.get("livestream_url"):
-        url = out["livestream_url"]
-        if not re.match(r"^https?://[^\s/$.?#][^\s]*$", url, re.I):
-            raise DomainError(
-                _("Enter a web address starting with http:// or https://."), field="livestream_url"
-            )
+
+
+def _check_numbers(out: dict[str, Any]) -> None:
     for cap in ("capacity_in_person", "capacity_online", "edition"):
         if out.get(cap) is not None and int(out[cap]) < 0:
             raise DomainError(_("This cannot be negative."), field=cap)
@@ -120,6 +113,32 @@ def _clean_event(fields: dict[str, Any], event: Event | None) -> dict[str, Any]:
     for share in ("balance_target_share_women", "balance_base_rate"):
         if out.get(share) is not None and not 0 <= float(out[share]) <= 1:
             raise DomainError(_("Enter a share between 0 and 1 (e.g. 0.4 for 40%)."), field=share)
+
+
+def _clean_event(fields: dict[str, Any], event: Event | None) -> dict[str, Any]:
+    unknown = set(fields) - set(EVENT_FIELDS)
+    if unknown:
+        raise DomainError(f"Unknown event fields: {', '.join(sorted(unknown))}")
+    out = _normalised(fields)
+    if "title" in out and not out["title"]:
+        raise DomainError(_("An event needs a title."), field="title")
+    if "slug" in out:
+        out["slug"] = _clean_slug(out["slug"], event)
+    if "timezone" in out and not valid_timezone(out["timezone"]):
+        raise DomainError(_("Choose a valid time zone, e.g. Europe/Brussels."), field="timezone")
+    if "mode" in out:
+        try:
+            out["mode"] = EventMode(out["mode"])
+        except ValueError:
+            raise DomainError(_("Choose in person, online or hybrid."), field="mode") from None
+    _check_dates(out, event)
+    if out.get("livestream_url"):
+        url = out["livestream_url"]
+        if not re.match(r"^https?://[^\s/$.?#][^\s]*$", url, re.I):
+            raise DomainError(
+                _("Enter a web address starting with http:// or https://."), field="livestream_url"
+            )
+    _check_numbers(out)
     if out.get("series_id") is not None and db.session.get(Series, out["series_id"]) is None:
         raise DomainError(_("Choose an existing series."), field="series_id")
     return out
@@ -241,8 +260,6 @@ def update_room(
 
 
 def delete_room(room: Room, *, actor: User | str | None) -> None:
-    from wid_events.agenda.models import Session
-
     used = list(
         db.session.scalars(sa.select(Session).where(Session.room_id == room.id).order_by(Session.start))
     )
@@ -290,8 +307,6 @@ def update_track(track: Track, *, actor: User | str | None, name: str) -> dict:
 
 
 def delete_track(track: Track, *, actor: User | str | None) -> None:
-    from wid_events.agenda.models import Session
-
     used = list(
         db.session.scalars(sa.select(Session).where(Session.track_id == track.id).order_by(Session.start))
     )
@@ -328,8 +343,6 @@ def duplicate_event(
     """A new DRAFT event with the same settings, rooms, tracks and session skeleton
     (sessions without speakers), shifted to start on ``start_date``.
     """
-    from wid_events.agenda.models import Session
-
     shift = start_date - event.start_date
     copied = {
         f: getattr(event, f) for f in EVENT_FIELDS if f not in ("slug", "title", "start_date", "end_date")

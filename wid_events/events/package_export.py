@@ -1,0 +1,98 @@
+"""Writing an event as a "wid-event/1" package (see :mod:`wid_events.events.package`).
+
+PRIVACY: the package contains people's emails and self-declared gender. It is an
+organiser-only artefact (the ``flask events export`` command, organiser-only views):
+never serve it from a public page or the public API.
+"""
+
+from __future__ import annotations
+
+import json
+
+from wid_events.enums import EventMode, Gender, SessionStatus, SessionType, SpeakerRole
+from wid_events.events.models import Event
+from wid_events.events.package_format import FORMAT, local_iso
+
+
+def export_event(event: Event) -> dict:
+    """The event as a "wid-event/1" package (a JSON-ready dict, deterministic order).
+
+    Contains emails and gender: organiser-only, see the module docstring.
+    """
+    rooms = sorted(event.rooms, key=lambda r: (r.position, r.id))
+    room_pos = {r.id: i for i, r in enumerate(rooms)}
+    sessions = sorted(
+        event.sessions,
+        key=lambda s: (s.start, s.end, room_pos.get(s.room_id, len(room_pos)), s.key),
+    )
+    venue = None
+    if event.venue_name or event.venue_address:
+        venue = {"name": event.venue_name or "", "address": event.venue_address or None}
+    return {
+        "format": FORMAT,
+        "event": {
+            "slug": event.slug,
+            "title": event.title,
+            "description": event.description or "",
+            "timezone": event.timezone,
+            "start_date": event.start_date.isoformat(),
+            "end_date": event.end_date.isoformat(),
+            "mode": EventMode(event.mode).value,
+            "venue": venue,
+            "livestream_url": event.livestream_url,
+            "capacity_in_person": event.capacity_in_person,
+            "capacity_online": event.capacity_online,
+            "registration_open": bool(event.registration_open),
+            "published": bool(event.published),
+            "balance_policy": {
+                "min_women_per_panel": event.balance_min_women_per_panel,
+                "count_moderators": bool(event.balance_count_moderators),
+                "count_non_binary": bool(event.balance_count_non_binary),
+                "target_share_women": float(event.balance_target_share_women),
+            },
+            "travel_info": event.travel_info or "",
+            "online_info": event.online_info or "",
+        },
+        "rooms": [{"key": r.key, "name": r.name, "capacity": r.capacity} for r in rooms],
+        "tracks": [{"key": t.key, "name": t.name} for t in sorted(event.tracks, key=lambda t: t.id)],
+        "people": [
+            {
+                "key": p.key,
+                "name": p.name,
+                "email": p.email,
+                "organisation": p.organisation,
+                "pronouns": p.pronouns,
+                # Organiser-only artefact: gender is the organisers' data (see module docstring).
+                "gender": Gender(p.gender).value,
+                "job_title": p.job_title,
+                "bio": p.bio or "",
+                "gender_self_description": p.gender_self_description,
+            }
+            for p in sorted(event.people, key=lambda p: p.id)
+        ],
+        "sessions": [
+            {
+                "key": s.key,
+                "title": s.title,
+                "type": SessionType(s.type).value,
+                "start": local_iso(s.start),
+                "end": local_iso(s.end),
+                "room": s.room.key if s.room is not None else None,
+                "track": s.track.key if s.track is not None else None,
+                "capacity": s.capacity,
+                "requires_signup": bool(s.requires_signup),
+                "description": s.description or "",
+                "status": SessionStatus(s.status).value,
+                "speakers": [
+                    {"person": link.person.key, "role": SpeakerRole(link.role).value}
+                    for link in sorted(s.speakers, key=lambda link: (link.position, link.id))
+                ],
+            }
+            for s in sessions
+        ],
+    }
+
+
+def dumps(data: dict) -> str:
+    """The package as UTF-8-ready JSON text (indent 2, non-ASCII kept, final newline)."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
