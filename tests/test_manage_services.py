@@ -174,7 +174,7 @@ def published_workshop_with_attendee():
     event = make_event("notices", published=True)
     room = make_room(event, "Room A", capacity=20)
     ws = make_session(event, "Workshop", start=at(event, 11), room=room, requires_signup=True)
-    make_registration(event, "Ada One", sessions=[ws])
+    make_registration(event, "Ada One", email="ada.one@example.org", sessions=[ws])
     return event, ws
 
 
