@@ -21,6 +21,11 @@ registration_released = _signals.signal("registration-released")
 #: list of :class:`~wid_events.exports.badges.Badge`; the sheet concatenates them.
 badges_collect = _signals.signal("badges-collect")
 
+#: An attendee's own calendar asks other areas for extra items. Sender: the registration.
+#: Receivers return a list of ``icalendar.Event`` (Job Day: booked interviews, built with
+#: :func:`wid_events.exports.ics.interview_vevent`); they are added after the sessions.
+personal_calendar_collect = _signals.signal("personal-calendar-collect")
+
 #: Something the public sees of an event changed (agenda, people, rooms, publishing…).
 #: Sender: the event. Keyword: ``what`` (a short label for logs).
 agenda_changed = _signals.signal("agenda-changed")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 
 from wid_events import exports, jobday
+from wid_events.accounts import auth as accounts_auth
 from wid_events.accounts import cli as accounts_cli
 from wid_events.accounts import views as accounts_views
 from wid_events.agenda import cli as agenda_cli
@@ -96,8 +97,8 @@ CLI_COMMANDS = (
     *demo_cli.commands,
 )
 
-#: Domains that connect signal receivers when the app starts (never at import time).
-DOMAIN_INIT = (jobday.init_app, exports.init_app)
+#: Domains that connect receivers (signals, the login loaders) when the app starts, never at import time.
+DOMAIN_INIT = (accounts_auth.init_app, jobday.init_app, exports.init_app)
 
 
 def register(app: Flask) -> None:

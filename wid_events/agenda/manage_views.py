@@ -24,8 +24,8 @@ from wid_events.agenda.layout import editor_grids
 from wid_events.agenda.models import SessionChange
 from wid_events.balance.services import BalanceGateError, publish_warnings
 from wid_events.core.actions import Outcome, actor, run_action, run_json_action, show_error
-from wid_events.core.web import organiser_required
 from wid_events.errors import DomainError
+from wid_events.events.access import organiser_required
 from wid_events.events.models import Event
 from wid_events.extensions import db
 

@@ -17,9 +17,9 @@ from wid_events.accounts.permissions import require_admin
 from wid_events.agenda.conflicts import find_conflicts
 from wid_events.agenda.models import Session
 from wid_events.core.actions import actor, run_action
-from wid_events.core.crud import EventCrud
-from wid_events.core.web import organiser_required
 from wid_events.events import services
+from wid_events.events.access import organiser_required
+from wid_events.events.crud import EventCrud
 from wid_events.events.forms import (
     COMMON_TIMEZONES,
     DuplicateForm,

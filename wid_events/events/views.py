@@ -18,7 +18,7 @@ from werkzeug.routing import BuildError
 from wid_events.accounts.models import EventOrganiser
 from wid_events.accounts.permissions import is_organiser
 from wid_events.agenda import queries
-from wid_events.core.web import event_or_404
+from wid_events.events.access import event_or_404
 from wid_events.events.models import Event
 from wid_events.extensions import db
 

@@ -9,8 +9,9 @@ from wtforms.fields.choices import SelectChoice
 
 from wid_events.agenda.models import Session
 from wid_events.core.actions import actor, owned_or_404, run_action
-from wid_events.core.web import local_date, local_time, organiser_required
+from wid_events.core.web import local_date, local_time
 from wid_events.errors import NotFound
+from wid_events.events.access import organiser_required
 from wid_events.speakers import services
 from wid_events.speakers.forms import OrganiserMaterialForm
 from wid_events.speakers.models import Person
