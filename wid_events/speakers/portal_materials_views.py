@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 
 from wid_events.agenda.models import Session
 from wid_events.core.actions import actor, owned_or_404, run_action
-from wid_events.core.web import event_or_404
 from wid_events.errors import NotFound, PermissionDenied
+from wid_events.events.access import event_or_404
 from wid_events.extensions import db
 from wid_events.speakers import services
 from wid_events.speakers.forms import FileMaterialForm, LinkMaterialForm, VersionForm, VisibilityForm
