@@ -266,7 +266,6 @@ def test_no_import_cycle_between_domain_packages():
     )
 
 
-@pytest.mark.xfail(strict=False, reason="issue 12 in progress")
 def test_no_module_over_600_lines():
     too_long = {
         relative(path): n
