@@ -11,12 +11,12 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from wid_events.accounts import services as account_services
 from wid_events.accounts.models import EventOrganiser
 from wid_events.accounts.permissions import require_admin
 from wid_events.agenda.conflicts import find_conflicts
 from wid_events.agenda.models import Session
 from wid_events.core.actions import actor, run_action
+from wid_events.events import organisers as organiser_services
 from wid_events.events import services
 from wid_events.events.access import organiser_required
 from wid_events.events.crud import EventCrud
@@ -89,7 +89,7 @@ def _count_by(column, *where) -> dict:
 @bp.get("/")
 @login_required
 def dashboard():
-    events = account_services.organised_events(current_user)
+    events = organiser_services.organised_events(current_user)
     ids = [e.id for e in events]
     counts: dict[int, dict[str, int]] = {i: {"sessions": 0, "people": 0, "registrations": 0} for i in ids}
     if ids:
@@ -233,7 +233,7 @@ def organisers(event: Event):
     if request.method == "POST":
         require_admin(actor())
         if form.validate_on_submit() and run_action(
-            account_services.grant_organiser, event, form.email.data, actor=actor(), form=form
+            organiser_services.grant_organiser, event, form.email.data, actor=actor(), form=form
         ):
             flash(_("%(email)s can now organise this event.", email=form.email.data), "success")
             return redirect(url_for("manage.organisers", slug=event.slug))
@@ -252,7 +252,7 @@ def organisers(event: Event):
 def organiser_revoke(event: Event):
     require_admin(actor())
     email = request.form.get("email", "")
-    if run_action(account_services.revoke_organiser, event, email, actor=actor()):
+    if run_action(organiser_services.revoke_organiser, event, email, actor=actor()):
         flash(_("%(email)s no longer organises this event.", email=email), "success")
     return redirect(url_for("manage.organisers", slug=event.slug))
 
