@@ -19,7 +19,6 @@ from wid_events.agenda import manage_sessions as agenda_manage_sessions
 from wid_events.agenda import manage_views as agenda_manage
 from wid_events.agenda import views as agenda_views
 from wid_events.api import views as api_views
-from wid_events.audit import manage_views as audit_manage
 from wid_events.balance import api_views as balance_api
 from wid_events.balance import cli as balance_cli
 from wid_events.balance import manage_views as balance_manage
@@ -27,6 +26,7 @@ from wid_events.balance import views as balance_views
 from wid_events.core import cli as core_cli
 from wid_events.core import views as core_views
 from wid_events.demo import cli as demo_cli
+from wid_events.events import audit_views as audit_manage
 from wid_events.events import cli as events_cli
 from wid_events.events import manage_views as events_manage
 from wid_events.events import views as events_views
