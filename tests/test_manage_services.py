@@ -27,7 +27,7 @@ from wid_events.enums import Gender, RegistrationStatus, SessionStatus, SessionT
 from wid_events.errors import Conflict, DomainError
 from wid_events.events import services as event_services
 from wid_events.extensions import db
-from wid_events.speakers.models import Person, Unavailability
+from wid_events.people.models import Person, Unavailability
 
 
 def at(event, hour, minute=0, day=0):

@@ -18,7 +18,7 @@ from wid_events.core.actions import actor, owned_or_404, run_action
 from wid_events.enums import SessionType, SpeakerRole
 from wid_events.events.access import organiser_required
 from wid_events.events.models import Event
-from wid_events.speakers.models import Person
+from wid_events.people.models import Person
 
 #: The role preselected when adding someone to a session of this type.
 DEFAULT_ROLES = {

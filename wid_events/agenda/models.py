@@ -15,7 +15,7 @@ from wid_events.models_base import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
     from wid_events.events.models import Event, Room, Track
-    from wid_events.speakers.models import Person
+    from wid_events.people.models import Person
 
 
 def new_key() -> str:

@@ -20,8 +20,8 @@ from wid_events.enums import EventMode, InvitationStatus, RegistrationStatus, Se
 from wid_events.errors import NotFound
 from wid_events.events.models import Event, Track
 from wid_events.extensions import db
+from wid_events.people.models import Person
 from wid_events.registration.models import Registration, RegistrationSession
-from wid_events.speakers.models import Person
 
 SESSION_TYPE_LABELS = {
     SessionType.KEYNOTE: _l("Keynote"),

@@ -32,8 +32,8 @@ from wid_events.errors import Conflict, DomainError, NotFound
 from wid_events.events.models import Event, Room, Track
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
+from wid_events.people.models import Person
 from wid_events.registration.models import RegistrationSession
-from wid_events.speakers.models import Person
 
 #: Fields an organiser may set on a session.
 SESSION_FIELDS = (

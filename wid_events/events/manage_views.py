@@ -31,8 +31,8 @@ from wid_events.events.forms import (
 )
 from wid_events.events.models import Event, Room, Track
 from wid_events.extensions import db
+from wid_events.people.models import Person
 from wid_events.registration.models import Registration
-from wid_events.speakers.models import Person
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 

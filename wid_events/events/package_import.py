@@ -34,8 +34,8 @@ from wid_events.events.package_format import FORMAT, MISSING
 from wid_events.events.package_validate import Parsed, parse
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
+from wid_events.people.models import Person
 from wid_events.registration.models import RegistrationSession
-from wid_events.speakers.models import Person
 
 #: Registration choices that still hold (or wait for) a seat.
 _ACTIVE_CHOICES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)

@@ -16,7 +16,7 @@ from wid_events.audit import services as audit
 from wid_events.core.text import safe_url
 from wid_events.errors import DomainError, NotFound
 from wid_events.extensions import db
-from wid_events.speakers.models import Person, Unavailability
+from wid_events.people.models import Person, Unavailability
 from wid_events.speakers.tokens import Actor
 from wid_events.storage import delete_quietly
 from wid_events.uploads import store_image
