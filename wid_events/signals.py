@@ -34,6 +34,15 @@ agenda_changed = _signals.signal("agenda-changed")
 #: return the ``.ics`` file as bytes (or ``None``); the first answer is attached.
 calendar_for_registration = _signals.signal("calendar-for-registration")
 
+#: The panels of an event are about to change, or its agenda is being published. Sender: the
+#: event. Keyword: ``publishing`` (bool). A receiver refuses by raising
+#: :class:`~wid_events.errors.BalanceGateError` (balance: the No Women No Panel gate).
+panels_changing = _signals.signal("panels-changing")
+
+#: The publish page asks for warnings that do not block publishing. Sender: the event.
+#: Receivers return a list of messages (balance: incomplete panels).
+publish_check = _signals.signal("publish-check")
+
 
 def collect(signal, sender, **kwargs) -> list:
     """Send ``signal`` and flatten the receivers' list results (``None`` counts as empty)."""

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from wid_events import signals
 from wid_events.accounts.models import User
 from wid_events.agenda import people
 from wid_events.agenda.conflicts import find_conflicts
@@ -26,7 +27,6 @@ from wid_events.agenda.notices import (  # noqa: F401 - re-exported: change noti
     queue_notifications,
 )
 from wid_events.audit import services as audit
-from wid_events.balance.services import enforce_gate
 from wid_events.enums import SessionStatus, SessionType, SpeakerRole
 from wid_events.errors import Conflict, DomainError, NotFound
 from wid_events.events.models import Event, Room, Track
@@ -133,7 +133,7 @@ def create_session(event: Event, *, actor: User | str | None, **fields: Any) -> 
         changes={k: [None, v] for k, v in values.items() if v not in (None, "")},
     )
     if event.published:
-        enforce_gate(event)
+        signals.panels_changing.send(event)
     return session
 
 
@@ -194,7 +194,7 @@ def update_session(
         )
     if event.published and ("type" in changes or "status" in changes):
         db.session.flush()
-        enforce_gate(event)
+        signals.panels_changing.send(event)
     if notify and event.published:
         queue_notifications(event)
     return changes
@@ -276,7 +276,7 @@ def add_speaker(
         changes={"speaker": [None, f"{person.name} ({role.value})"]},
     )
     if session.event.published:
-        enforce_gate(session.event)
+        signals.panels_changing.send(session.event)
     return link
 
 
@@ -308,7 +308,7 @@ def remove_speaker(session: Session, person: Person, *, actor: User | str | None
         changes={"speaker": [f"{person.name} ({link.role.value})", None]},
     )
     if session.event.published:
-        enforce_gate(session.event)
+        signals.panels_changing.send(session.event)
 
 
 def set_speaker_role(
@@ -332,7 +332,7 @@ def set_speaker_role(
         changes={f"role of {person.name}": [old.value, role.value]},
     )
     if session.event.published:
-        enforce_gate(session.event)
+        signals.panels_changing.send(session.event)
 
 
 def move_speaker(session: Session, person: Person, direction: str, *, actor: User | str | None) -> None:
@@ -376,7 +376,7 @@ def publish(event: Event, *, actor: User | str | None, confirm_conflicts: bool =
             code="unconfirmed_conflicts",
             field="confirm_conflicts",
         )
-    enforce_gate(event, publishing=True)
+    signals.panels_changing.send(event, publishing=True)
     if event.published:
         return
     event.published = True
