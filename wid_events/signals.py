@@ -43,6 +43,18 @@ panels_changing = _signals.signal("panels-changing")
 #: Receivers return a list of messages (balance: incomplete panels).
 publish_check = _signals.signal("publish-check")
 
+#: Pending change notices of published sessions should go out once the unit of work commits.
+#: Sender: the event. Registration queues the job that mails the attendees concerned.
+change_notices_due = _signals.signal("change-notices-due")
+
+#: The public agenda asks for confirmed sign-ups per session. Sender: None. Keyword:
+#: ``session_ids``. Receivers return ``{session_id: count}``; the answers are merged.
+seat_counts = _signals.signal("seat-counts")
+
+#: A draft session is about to be deleted. Sender: the session. A receiver refuses by raising
+#: a :class:`~wid_events.errors.DomainError` (registration: attendees chose it).
+session_deleting = _signals.signal("session-deleting")
+
 
 def collect(signal, sender, **kwargs) -> list:
     """Send ``signal`` and flatten the receivers' list results (``None`` counts as empty)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from wid_events import balance, exports, jobday
+from wid_events import balance, exports, jobday, registration
 from wid_events.accounts import auth as accounts_auth
 from wid_events.accounts import cli as accounts_cli
 from wid_events.accounts import views as accounts_views
@@ -98,7 +98,13 @@ CLI_COMMANDS = (
 )
 
 #: Domains that connect receivers (signals, the login loaders) when the app starts, never at import time.
-DOMAIN_INIT = (accounts_auth.init_app, balance.init_app, jobday.init_app, exports.init_app)
+DOMAIN_INIT = (
+    accounts_auth.init_app,
+    balance.init_app,
+    registration.init_app,
+    jobday.init_app,
+    exports.init_app,
+)
 
 
 def register(app: Flask) -> None:

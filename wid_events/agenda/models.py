@@ -111,7 +111,7 @@ class SessionChange(db.Model):
     """A change of a published session's time, room or status ("changes since publication").
 
     Rows whose ``notified_at`` is empty are the pending queue of attendee notifications;
-    :func:`wid_events.agenda.notices.notify_changes` sends them batched, one email per attendee.
+    :func:`wid_events.registration.notices.notify_changes` sends them batched, one email per attendee.
     """
 
     __tablename__ = "session_changes"

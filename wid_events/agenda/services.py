@@ -4,7 +4,7 @@ Plain functions: they take models and an explicit ``actor``, raise domain errors
 leave committing to the caller. A change of a published session records a pending change
 notice; ``update_session(..., notify=True)`` (or the organiser's "send change notices")
 sends the pending notices once the caller's unit of work commits (see
-:mod:`wid_events.agenda.notices`).
+:mod:`wid_events.agenda.notices` and :mod:`wid_events.registration.notices`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -22,7 +21,6 @@ from wid_events.agenda import people
 from wid_events.agenda.conflicts import find_conflicts
 from wid_events.agenda.models import Session, SessionChange, SessionSpeaker
 from wid_events.agenda.notices import (  # noqa: F401 - re-exported: change notices live in .notices
-    notify_changes,
     pending_changes,
     queue_notifications,
 )
@@ -33,7 +31,6 @@ from wid_events.events.models import Event, Room, Track
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
 from wid_events.people.models import Person
-from wid_events.registration.models import RegistrationSession
 
 #: Fields an organiser may set on a session.
 SESSION_FIELDS = (
@@ -211,20 +208,7 @@ def delete_session(session: Session, *, actor: User | str | None) -> None:
                 title=session.title,
             )
         )
-    taken = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(RegistrationSession)
-        .where(RegistrationSession.session_id == session.id)
-    )
-    if taken:
-        raise Conflict(
-            ngettext(
-                "%(num)d registration chose “%(title)s”. Cancel the session instead of deleting it.",
-                "%(num)d registrations chose “%(title)s”. Cancel the session instead of deleting it.",
-                taken,
-                title=session.title,
-            )
-        )
+    signals.session_deleting.send(session)
     audit.record(
         "session.delete",
         actor=actor,
