@@ -55,6 +55,11 @@ seat_counts = _signals.signal("seat-counts")
 #: a :class:`~wid_events.errors.DomainError` (registration: attendees chose it).
 session_deleting = _signals.signal("session-deleting")
 
+#: An event was duplicated as a new draft (its rooms and tracks copied and flushed). Sender:
+#: the new event. Keywords: ``original`` (the event copied), ``shift`` (a ``timedelta``),
+#: ``rooms`` and ``tracks`` (``{old id: new Room/Track}``). The agenda copies the sessions.
+event_duplicated = _signals.signal("event-duplicated")
+
 
 def collect(signal, sender, **kwargs) -> list:
     """Send ``signal`` and flatten the receivers' list results (``None`` counts as empty)."""
