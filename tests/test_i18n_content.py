@@ -14,8 +14,8 @@ from tests.factories import login, make_organiser
 from tests.test_pkg_roundtrip import base_package
 from wid_events.errors import ValidationFailed
 from wid_events.events.models import Event
-from wid_events.events.package import export_event, import_package, validate_package
 from wid_events.extensions import db
+from wid_events.packages.package import export_event, import_package, validate_package
 
 DATA = Path(__file__).parent / "data" / "frab"
 
@@ -183,7 +183,7 @@ def test_organiser_edits_translations_side_by_side_and_sees_missing(client, tran
 def test_sessions_rooms_and_bios_are_translated_in_their_forms(client, translated):
     from wid_events.agenda.models import Session
     from wid_events.events.models import Room
-    from wid_events.speakers.models import Person
+    from wid_events.people.models import Person
 
     login(client, make_organiser(translated))
     sessions = client.get("/manage/events/pkg-test/sessions").get_data(as_text=True)

@@ -12,8 +12,8 @@ from tests.factories import login, make_event, make_organiser
 from tests.test_reg_form import form_data, get_form_key, token_of
 from wid_events.accounts.services import issue_token
 from wid_events.events.models import Event
-from wid_events.events.package import export_event, import_package, validate_package
 from wid_events.extensions import db
+from wid_events.packages.package import export_event, import_package, validate_package
 from wid_events.registration.models import Answer, Question, Registration
 
 

@@ -22,10 +22,10 @@ from wid_events.agenda.manage_views import bp, day_choices, run_gated
 from wid_events.agenda.models import Session
 from wid_events.core.actions import actor, owned_or_404, run_action
 from wid_events.core.content_forms import fill_translations, translations_from
-from wid_events.core.web import organiser_required
 from wid_events.enums import SessionType, SpeakerRole
+from wid_events.events.access import organiser_required
 from wid_events.events.models import Event
-from wid_events.speakers.models import Person
+from wid_events.people.models import Person
 
 #: The role preselected when adding someone to a session of this type.
 DEFAULT_ROLES = {

@@ -16,6 +16,7 @@ from wid_events.api.openapi import build_document
 from wid_events.core.web import error_response
 from wid_events.events.models import Event
 from wid_events.extensions import db
+from wid_events.jobday import services as jobday
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -71,7 +72,7 @@ def event_exhibitors(slug: str):
     event = _published_event(slug)
     if event is None:
         return _not_found(slug)
-    return jsonify(_jobday_list("public_exhibitors", event))
+    return jsonify(jobday.public_exhibitors(event))
 
 
 @bp.get("/events/<slug>/jobs")
@@ -84,22 +85,8 @@ def event_jobs(slug: str):
     event = _published_event(slug)
     if event is None:
         return _not_found(slug)
-    from wid_events.jobday import services as jobday
-
     filters = jobday.JobFilters.from_args(request.args)
     return jsonify(jobday.public_jobs(event, filters))
-
-
-def _jobday_list(name: str, event: Event) -> list:
-    """``wid_events.jobday.services.<name>(event)`` (a list of public dicts) when it exists, else ``[]``."""
-    import importlib
-    import importlib.util
-
-    if importlib.util.find_spec("wid_events.jobday.services") is None:
-        return []
-    services = importlib.import_module("wid_events.jobday.services")
-    func = getattr(services, name, None)
-    return list(func(event)) if callable(func) else []
 
 
 @bp.get("/openapi.json")

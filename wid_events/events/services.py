@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from wid_events import signals
 from wid_events.accounts.models import EventOrganiser, User
 from wid_events.accounts.permissions import require_admin
-from wid_events.agenda.models import Session
 from wid_events.audit import services as audit
 from wid_events.core.content import clean_translations
 from wid_events.enums import CONTENT_LANGUAGES, EventMode
@@ -302,9 +302,7 @@ def update_room(
 
 
 def delete_room(room: Room, *, actor: User | str | None) -> None:
-    used = list(
-        db.session.scalars(sa.select(Session).where(Session.room_id == room.id).order_by(Session.start))
-    )
+    used = [s for s in room.event.sessions if s.room_id == room.id]  # ordered by start
     if used:
         raise Conflict(
             ngettext(
@@ -364,9 +362,7 @@ def update_track(
 
 
 def delete_track(track: Track, *, actor: User | str | None) -> None:
-    used = list(
-        db.session.scalars(sa.select(Session).where(Session.track_id == track.id).order_by(Session.start))
-    )
+    used = [s for s in track.event.sessions if s.track_id == track.id]  # ordered by start
     if used:
         raise Conflict(
             ngettext(
@@ -425,22 +421,8 @@ def duplicate_event(
         tracks[track.id] = new_track = Track(event=new, key=track.key, name=track.name)
         db.session.add(new_track)
     db.session.flush()
-    for s in event.sessions:
-        db.session.add(
-            Session(
-                event=new,
-                key=s.key,
-                title=s.title,
-                type=s.type,
-                start=s.start + shift,
-                end=s.end + shift,
-                room=rooms.get(s.room_id),
-                track=tracks.get(s.track_id),
-                capacity=s.capacity,
-                requires_signup=s.requires_signup,
-                description=s.description,
-            )
-        )
+    # The session skeleton is copied by the agenda (signal ``event_duplicated``).
+    signals.event_duplicated.send(new, original=event, shift=shift, rooms=rooms, tracks=tracks)
     for role in event.organisers:
         db.session.add(
             EventOrganiser(

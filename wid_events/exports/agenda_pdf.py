@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 
 from flask import render_template
+from weasyprint import HTML
 
 from wid_events.events import look
 from wid_events.exports.badges import _FONT_STACK, RENDER_LOCK, _get_renderer
@@ -23,8 +24,6 @@ def agenda_days(event) -> list[tuple[dt.date, list]]:
 
 
 def render_agenda_pdf(event) -> bytes:
-    from weasyprint import HTML
-
     with locale_context():
         html = render_template(
             "exports/agenda_pdf.html",

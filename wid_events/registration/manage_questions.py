@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 
 from wid_events.core.actions import actor, owned_or_404, run_action
 from wid_events.core.content_forms import field_name
-from wid_events.core.web import organiser_required
 from wid_events.enums import CONTENT_LANGUAGES, EventMode
+from wid_events.events.access import organiser_required
 from wid_events.registration import services
 from wid_events.registration.forms import ConfirmForm
 from wid_events.registration.models import Question

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 
 from wid_events.agenda.models import Session
 from wid_events.core.actions import actor, run_action
-from wid_events.core.web import organiser_required
 from wid_events.enums import Attendance, RegistrationStatus
+from wid_events.events.access import organiser_required
 from wid_events.extensions import db
 from wid_events.registration import services
 from wid_events.registration.forms import ConfirmForm

@@ -20,10 +20,10 @@ from wid_events.core.content import clean_translations, current_language, locali
 from wid_events.enums import CONTENT_LANGUAGES, Attendance, QuestionType
 from wid_events.errors import Conflict, DomainError
 from wid_events.events.models import Event
-from wid_events.events.package_extras import BUILT_IN_FIELDS, CHOICE_TYPES, QUESTION_KEY_RE
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
 from wid_events.registration.models import Answer, Question, Registration
+from wid_events.registration.question_rules import BUILT_IN_FIELDS, CHOICE_TYPES, QUESTION_KEY_RE
 
 QUESTION_TEXTS = ("label", "help_text")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -1,4 +1,4 @@
-"""Writing an event as a "wid-event/1" package (see :mod:`wid_events.events.package`).
+"""Writing an event as a "wid-event/1" package (see :mod:`wid_events.packages.package`).
 
 PRIVACY: the package contains people's emails and self-declared gender. It is an
 organiser-only artefact (the ``flask events export`` command, organiser-only views):
@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from wid_events.enums import EventMode, Gender, SessionStatus, SessionType, SpeakerRole
 from wid_events.events.models import Event
-from wid_events.events.package_extras import export_question, window_iso
-from wid_events.events.package_format import FORMAT, local_iso
 from wid_events.extensions import db
+from wid_events.packages.package_extras import export_question, window_iso
+from wid_events.packages.package_format import FORMAT, local_iso
 from wid_events.registration.models import Question
 
 

@@ -8,13 +8,13 @@ Read by :mod:`~wid_events.events.package_validate`, applied by
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from flask_babel import gettext as _
 
 from wid_events.enums import CONTENT_LANGUAGES, Attendance, QuestionType
-from wid_events.events.package_format import MISSING, Reader, local_iso, show, type_name
+from wid_events.packages.package_format import MISSING, Reader, local_iso, show, type_name
+from wid_events.registration.question_rules import BUILT_IN_FIELDS, CHOICE_TYPES, QUESTION_KEY_RE
 
 #: Translatable fields of each kind of package object.
 EVENT_TEXTS = ("title", "description", "travel_info", "online_info")
@@ -35,31 +35,6 @@ QUESTION_FIELDS = (
     # extension
     "help_text",
 )
-QUESTION_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
-#: Registration fields (form, CSV, API) a question key may not shadow.
-BUILT_IN_FIELDS = frozenset(
-    {
-        "id",
-        "name",
-        "email",
-        "attendance",
-        "organisation",
-        "pronouns",
-        "sessions",
-        "access_needs",
-        "dietary",
-        "consent",
-        "csrf_token",
-        "website",
-        "form_key",
-        "status",
-        "checked_in",
-        "answers",
-        "locale",
-        "created_at",
-    }
-)
-CHOICE_TYPES = (QuestionType.CHOICE, QuestionType.MULTIPLE_CHOICE)
 
 
 def read_translations(r: Reader, fields: tuple[str, ...], *, option_count: int | None = None) -> Any:
