@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from tests.factories import make_organiser
-from tests.test_a11y_axe import check, demo, login, report  # noqa: F401 (demo is a fixture)
+from tests.test_a11y_axe import check, demo, login, report, upcoming_job_day  # noqa: F401 (fixtures)
 from wid_events.core.uow import unit_of_work
 from wid_events.events import look
 from wid_events.extensions import db
@@ -41,7 +41,7 @@ def _dress(event) -> None:
         )
         db.session.add_all(
             [
-                Question(event_id=event.id, key="country", label="Which country do you live in?", type="country", required=True, position=0),
+                Question(event_id=event.id, key="residence", label="Where do you live?", type="country", required=True, position=0),
                 Question(event_id=event.id, key="visa", label="Do you need a visa letter?", type="yes_no", required=True, attendance="in_person", position=1, help_text="We send it within a week."),
                 Question(event_id=event.id, key="programme", label="Which programme are you part of?", type="choice", options=["Women in Tech", "Newcomers"], position=2),
                 Question(event_id=event.id, key="topics", label="Topics", type="multiple_choice", options=["AI", "Data"], position=3),

@@ -145,7 +145,7 @@ def test_logo_and_colour_in_mail_badges_and_pdf(client, organised, outbox):
     assert r.status_code == 303
     mail = outbox()[-1]
     html = mail.get_body(preferencelist=("html",)).get_content()
-    assert "background:#1d4f91" in html
+    assert 'bgcolor="#1d4f91"' in html
     assert "/events/look/look/logo" in html
     event = reload(organised)
     doc = badge_export.badges_html(event, [badge_export.Badge(full_name="Amina", first_name="Amina")], "a6")

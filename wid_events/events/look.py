@@ -10,6 +10,7 @@ import base64
 import io
 import re
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from PIL import Image
 
@@ -99,8 +100,8 @@ def set_accent_colour(event: Event, value: str | None, *, actor) -> str | None:
 def _too_many_pixels(field: str) -> UploadRefused:
     return UploadRefused(
         _(
-            "This image has too many pixels (at most %(max)s million). Please upload a smaller image.",
-            max=MAX_IMAGE_PIXELS // 1_000_000,
+            "This image has too many pixels (limit: %(max)s). Please upload a smaller image.",
+            max=format_decimal(MAX_IMAGE_PIXELS),
         ),
         field=field,
         code="too_many_pixels",
