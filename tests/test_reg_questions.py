@@ -143,6 +143,8 @@ def test_answers_in_view_csv_api_export_and_gone_after_erasure(client):
         "topics": ["AI", "Data"],
         "arrival": "2030-09-10",
     }
+    mine = client.get(f"/registrations/{token}").get_data(as_text=True)
+    assert "Your answers" in mine and "Belgium" in mine and "AI; Data" in mine
     own = client.get(f"/registrations/{token}/data.json").get_json()
     assert {a["key"]: a["answer"] for a in own["answers"]}["topics"] == ["AI", "Data"]
 

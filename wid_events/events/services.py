@@ -406,6 +406,9 @@ def duplicate_event(
     elif event.edition is not None:
         copied["edition"] = event.edition + 1
     copied["registration_open"] = False
+    for window_end in ("registration_opens", "registration_closes"):
+        if copied.get(window_end) is not None:
+            copied[window_end] += shift  # the window keeps its place relative to the event
     values = _clean_event(copied, None)
     new = Event(**values, published=False)
     db.session.add(new)

@@ -233,6 +233,10 @@ def _manage_context(reg, token, sessions_form=None, attendance_form=None):
         "webcal_url": url_for("exports.personal_calendar", token=token, _external=True)
         .replace("https://", "webcal://")
         .replace("http://", "webcal://"),
+        "answers": [
+            (localized(a.question, "label"), questions.display_value(a.question, a.value))
+            for a in reg.answers
+        ],
         "title": _("Your registration: %(title)s", title=localized(event, "title")),
     }
 
