@@ -123,6 +123,64 @@ def answers_for(event: Event) -> dict[int, dict[str, Any]]:
 # --------------------------------------------------------------------------- answering
 
 
+def _not_an_option(value: str, label: str, field: str) -> DomainError:
+    return DomainError(
+        _("“%(value)s” is not one of the options of “%(label)s”.", value=value, label=label),
+        field=field,
+        code="invalid_choice",
+    )
+
+
+def _choice(question: Question, value: str, label: str, field: str) -> Any:
+    if value not in (question.options or []):
+        raise _not_an_option(value, label, field)
+    return value
+
+
+def _yes_no(question: Question, value: str, label: str, field: str) -> Any:
+    if value not in ("yes", "no"):
+        raise DomainError(_("Please answer “%(label)s” with yes or no.", label=label), field=field)
+    return value == "yes"
+
+
+def _country(question: Question, value: str, label: str, field: str) -> Any:
+    value = value.upper()
+    if value not in _country_codes():
+        raise DomainError(_("Please choose a country for “%(label)s”.", label=label), field=field)
+    return value
+
+
+def _date(question: Question, value: str, label: str, field: str) -> Any:
+    try:
+        if not _ISO_DATE.match(value):
+            raise ValueError
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(
+            _("Please give a date as YYYY-MM-DD for “%(label)s”.", label=label), field=field
+        ) from None
+    return value
+
+
+def _text(question: Question, value: str, label: str, field: str) -> Any:
+    limit = 300 if question.type == QuestionType.TEXT else 4000
+    if len(value) > limit:
+        raise DomainError(
+            _("The answer to “%(label)s” is too long (maximum: %(max)d).", label=label, max=limit),
+            field=field,
+        )
+    return value.replace("\r\n", "\n")
+
+
+#: How one answer of each single-value type is checked and stored.
+_SINGLE = {
+    QuestionType.CHOICE: _choice,
+    QuestionType.YES_NO: _yes_no,
+    QuestionType.COUNTRY: _country,
+    QuestionType.DATE: _date,
+}
+
+
 def _check_one(question: Question, raw: list[str], require: bool = True) -> Any:
     """The stored value of one answer, or a DomainError naming the question."""
     values = [v.strip() for v in raw if isinstance(v, str) and v.strip()]
@@ -134,55 +192,14 @@ def _check_one(question: Question, raw: list[str], require: bool = True) -> Any:
                 _("Please answer “%(label)s”.", label=label), field=field, code="answer_required"
             )
         return None
-    kind = question.type
-    if kind == QuestionType.MULTIPLE_CHOICE:
+    if question.type == QuestionType.MULTIPLE_CHOICE:
         bad = [v for v in values if v not in (question.options or [])]
         if bad:
-            raise DomainError(
-                _("“%(value)s” is not one of the options of “%(label)s”.", value=bad[0], label=label),
-                field=field,
-                code="invalid_choice",
-            )
+            raise _not_an_option(bad[0], label, field)
         return [o for o in question.options if o in values]
-    value = values[0]
     if len(values) > 1:
         raise DomainError(_("Please give one answer to “%(label)s”.", label=label), field=field)
-    if kind == QuestionType.CHOICE and value not in (question.options or []):
-        raise DomainError(
-            _("“%(value)s” is not one of the options of “%(label)s”.", value=value, label=label),
-            field=field,
-            code="invalid_choice",
-        )
-    if kind == QuestionType.YES_NO:
-        if value not in ("yes", "no"):
-            raise DomainError(_("Please answer “%(label)s” with yes or no.", label=label), field=field)
-        return value == "yes"
-    if kind == QuestionType.COUNTRY:
-        value = value.upper()
-        if value not in _country_codes():
-            raise DomainError(_("Please choose a country for “%(label)s”.", label=label), field=field)
-    if kind == QuestionType.DATE:
-        try:
-            if not _ISO_DATE.match(value):
-                raise ValueError
-            dt.date.fromisoformat(value)
-        except ValueError:
-            raise DomainError(
-                _("Please give a date as YYYY-MM-DD for “%(label)s”.", label=label), field=field
-            ) from None
-    if kind in (QuestionType.TEXT, QuestionType.TEXTAREA):
-        limit = 300 if kind == QuestionType.TEXT else 4000
-        if len(value) > limit:
-            raise DomainError(
-                _(
-                    "The answer to “%(label)s” is too long (maximum: %(max)d).",
-                    label=label,
-                    max=limit,
-                ),
-                field=field,
-            )
-        value = value.replace("\r\n", "\n")
-    return value
+    return _SINGLE.get(question.type, _text)(question, values[0], label, field)
 
 
 def check_answers(
