@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from wid_events import agenda, balance, exports, jobday, registration
+from wid_events import agenda, balance, exports, jobday, pool, registration
 from wid_events.accounts import auth as accounts_auth
 from wid_events.accounts import cli as accounts_cli
 from wid_events.accounts import views as accounts_views
@@ -38,6 +38,8 @@ from wid_events.jobday import manage_views as jobday_manage
 from wid_events.jobday import portal_views as jobday_portal
 from wid_events.jobday import views as jobday_views
 from wid_events.packages import cli as packages_cli
+from wid_events.pool import manage_views as pool_manage
+from wid_events.pool import views as pool_views
 from wid_events.registration import api_views as registration_api
 from wid_events.registration import cli as registration_cli
 from wid_events.registration import manage_views as registration_manage
@@ -74,6 +76,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     jobday_views.bp,
     jobday_manage.bp,
     jobday_portal.bp,
+    pool_views.bp,
+    pool_manage.bp,
     api_views.bp,
 )
 
@@ -109,6 +113,7 @@ DOMAIN_INIT = (
     registration.init_app,
     jobday.init_app,
     exports.init_app,
+    pool.init_app,
 )
 
 
