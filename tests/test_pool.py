@@ -108,7 +108,7 @@ def test_sign_up_sends_a_confirmation_link_stored_only_as_a_hash(app, client, ou
 
 
 def test_duplicate_sign_up_with_the_same_email_makes_no_second_entry(app, client, outbox):
-    m, path = confirmed_member(client, outbox)
+    _m, path = confirmed_member(client, outbox)
     response = sign_up(client, email="AMINA.DIALLO@example.org ", name="Someone Else", languages=["de"])
     assert response.status_code == 302 and "again=1" in response.location
     text = client.get(response.location).get_data(as_text=True)
@@ -151,7 +151,7 @@ def test_invalid_links_are_refused(app, client):
 
 
 def test_organisers_accept_or_decline_with_a_message(app, client, outbox):
-    m, path = confirmed_member(client, outbox)
+    m, _path = confirmed_member(client, outbox)
     stranger = client.application.test_client()
     assert stranger.get("/manage/pool").status_code in (302, 401)
     organiser = make_organiser(make_event())
@@ -161,7 +161,9 @@ def test_organisers_accept_or_decline_with_a_message(app, client, outbox):
     client.post(f"/manage/pool/{m.id}/decline", data={"message": "We only cover Wallonia this year."})
     assert member().status == PoolStatus.DECLINED
     assert "We only cover Wallonia this year." in outbox()[-1].get_content()
-    assert "We only cover Wallonia this year." in client.get(path_of(last_link(outbox))).get_data(as_text=True)
+    assert "We only cover Wallonia this year." in client.get(path_of(last_link(outbox))).get_data(
+        as_text=True
+    )
     client.post(f"/manage/pool/{m.id}/accept")
     assert member().status == PoolStatus.ACCEPTED and member().reviewed_by == organiser.email
     assert "accepted you into the speaker pool" in outbox()[-1].get_content()
@@ -225,7 +227,9 @@ def test_acceptance_join_confirm_accept_suggest_invite_withdraw(app, client, out
     organiser = make_organiser(event)
     public = client.application.test_client()
     # Proposes herself, confirms by email, is accepted by an organiser.
-    assert public.post("/speakers/join", data=form_data(), content_type="multipart/form-data").status_code == 302
+    assert (
+        public.post("/speakers/join", data=form_data(), content_type="multipart/form-data").status_code == 302
+    )
     path = path_of(last_link(outbox))
     public.post(path + "/confirm")
     login(client, organiser)
@@ -296,7 +300,9 @@ def test_invite_to_this_panel_sends_the_portal_invitation_and_is_not_repeated(ap
     url = f"/manage/events/{event.slug}/balance/panels/{panel.id}/pool-invitations"
     response = client.post(url, data={"member_id": str(m.id)})
     assert response.status_code == 302
-    person = db.session.scalar(sa.select(Person).where(Person.event_id == event.id, Person.name == "Amina Diallo"))
+    person = db.session.scalar(
+        sa.select(Person).where(Person.event_id == event.id, Person.name == "Amina Diallo")
+    )
     assert person.email == "amina.diallo@example.org"
     assert person.gender == Gender.UNDISCLOSED  # consent does not travel from the pool
     link = db.session.scalar(sa.select(SessionSpeaker).where(SessionSpeaker.person_id == person.id))
@@ -323,16 +329,30 @@ def test_forged_invitations_are_refused(app, client, outbox):
     m = accepted(client.application.test_client(), outbox)
     login(client, make_organiser(event))
     # Another event's panel through this event's URL; a talk; an unknown or unaccepted member.
-    client.post(f"/manage/events/{event.slug}/balance/panels/{other_panel.id}/pool-invitations", data={"member_id": m.id})
-    client.post(f"/manage/events/{event.slug}/balance/panels/{talk.id}/pool-invitations", data={"member_id": m.id})
+    client.post(
+        f"/manage/events/{event.slug}/balance/panels/{other_panel.id}/pool-invitations",
+        data={"member_id": m.id},
+    )
+    client.post(
+        f"/manage/events/{event.slug}/balance/panels/{talk.id}/pool-invitations", data={"member_id": m.id}
+    )
     panel = failing_panel(event)
-    client.post(f"/manage/events/{event.slug}/balance/panels/{panel.id}/pool-invitations", data={"member_id": "999999"})
+    client.post(
+        f"/manage/events/{event.slug}/balance/panels/{panel.id}/pool-invitations",
+        data={"member_id": "999999"},
+    )
     m.status = PoolStatus.DECLINED
     db.session.commit()
-    client.post(f"/manage/events/{event.slug}/balance/panels/{panel.id}/pool-invitations", data={"member_id": m.id})
+    client.post(
+        f"/manage/events/{event.slug}/balance/panels/{panel.id}/pool-invitations", data={"member_id": m.id}
+    )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PoolInvitation)) == 0
     assert db.session.scalar(sa.select(Person).where(Person.name == "Amina Diallo")) is None
     # Not an organiser of the other event: 403.
-    assert client.post(
-        f"/manage/events/{other.slug}/balance/panels/{other_panel.id}/pool-invitations", data={"member_id": m.id}
-    ).status_code == 403
+    assert (
+        client.post(
+            f"/manage/events/{other.slug}/balance/panels/{other_panel.id}/pool-invitations",
+            data={"member_id": m.id},
+        ).status_code
+        == 403
+    )
