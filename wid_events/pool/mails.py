@@ -21,8 +21,8 @@ from wid_events.enums import PoolStatus
 from wid_events.extensions import db
 from wid_events.mail import Mail
 from wid_events.pool.models import PoolMember
-from wid_events.speakers import services as speakers
 from wid_events.speakers.models import Person
+from wid_events.speakers.tokens import issue_token, portal_url
 
 
 def mint_link(member: PoolMember) -> str:
@@ -76,14 +76,14 @@ def panel_invitation_mail(person_id: int, session_id: int, issued_by: str, local
     if person is None or session is None or not person.email or session.event_id != person.event_id:
         return None
     with unit_of_work():
-        token, raw = speakers.issue_token(person, actor=issued_by)
+        token, raw = issue_token(person, actor=issued_by)
     with force_locale(locale):
         body = render_template(
             "pool/email/panel_invitation.txt",
             person=person,
             event=session.event,
             session=session,
-            link=external_url("speakers_portal.open_link", token=raw),
+            link=portal_url(raw),
             expires_at=token.expires_at,
         )
         subject = _(

@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from wid_events.core.actions import actor, run_action
-from wid_events.events.access import organiser_required
 from wid_events.enums import PoolStatus
 from wid_events.errors import NotFound
+from wid_events.events.access import organiser_required
 from wid_events.pool import services, suggestions
 from wid_events.pool.forms import ButtonForm, DeclineForm, InviteForm
 from wid_events.pool.topics import topic_label
