@@ -14,6 +14,7 @@ from wid_events.accounts import cli as accounts_cli
 from wid_events.accounts import views as accounts_views
 from wid_events.agenda import cli as agenda_cli
 from wid_events.agenda import manage_import as agenda_manage_import
+from wid_events.agenda import manage_moves as agenda_manage_moves
 from wid_events.agenda import manage_people as agenda_manage_people
 from wid_events.agenda import manage_sessions as agenda_manage_sessions
 from wid_events.agenda import manage_views as agenda_manage
@@ -86,6 +87,7 @@ ROUTE_MODULES = (
     site_views,
     site_manage,
     agenda_manage_sessions,
+    agenda_manage_moves,
     agenda_manage_people,
     agenda_manage_import,
     speakers_portal_materials,
