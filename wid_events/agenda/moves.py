@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from wid_events.accounts.models import User
 from wid_events.agenda import services
@@ -89,11 +90,12 @@ def _check_capacity(session: Session, room: Room | None) -> None:
     taken = _seats_taken(session)
     if taken > room.capacity:
         raise MoveRefused(
-            _(
-                "“%(room)s” seats %(seats)d, but %(taken)d people signed up for this session.",
+            ngettext(
+                "“%(room)s” seats %(seats)s, but %(num)d person signed up for this session.",
+                "“%(room)s” seats %(seats)s, but %(num)d people signed up for this session.",
+                taken,
                 room=room.name,
                 seats=room.capacity,
-                taken=taken,
             )
         )
 
