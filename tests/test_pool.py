@@ -16,8 +16,8 @@ from wid_events.audit.models import AuditLogEntry
 from wid_events.core.web import hash_token
 from wid_events.enums import Gender, InvitationStatus, PoolStatus, SessionType, SpeakerRole
 from wid_events.extensions import db
+from wid_events.people.models import Person
 from wid_events.pool.models import PoolInvitation, PoolMember
-from wid_events.speakers.models import Person
 from wid_events.storage import get_storage
 
 LINK_RE = re.compile(r"(https?://\S+/speakers/pool/[A-Za-z0-9_-]+)")

@@ -39,6 +39,7 @@ from wid_events.jobday import manage_views as jobday_manage
 from wid_events.jobday import portal_views as jobday_portal
 from wid_events.jobday import views as jobday_views
 from wid_events.packages import cli as packages_cli
+from wid_events.people import directory_views as people_directory
 from wid_events.pool import manage_views as pool_manage
 from wid_events.pool import views as pool_views
 from wid_events.registration import api_views as registration_api
@@ -78,6 +79,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     jobday_manage.bp,
     jobday_portal.bp,
     pool_views.bp,
+    people_directory.bp,
     pool_manage.bp,
     api_views.bp,
 )

@@ -20,8 +20,8 @@ from wid_events.core.web import hash_token
 from wid_events.enums import PoolStatus
 from wid_events.extensions import db
 from wid_events.mail import Mail
+from wid_events.people.models import Person
 from wid_events.pool.models import PoolMember
-from wid_events.speakers.models import Person
 from wid_events.speakers.tokens import issue_token, portal_url
 
 

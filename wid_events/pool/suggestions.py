@@ -31,10 +31,10 @@ from wid_events.errors import Conflict, NotFound
 from wid_events.events.models import Event
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
+from wid_events.people.models import Person
 from wid_events.pool import mails
 from wid_events.pool.models import PoolInvitation, PoolMember
 from wid_events.pool.topics import tag_matches, topic_label
-from wid_events.speakers.models import Person
 
 #: Invitations within this many days count as "recent" for the ranking.
 RECENT_DAYS = 365
