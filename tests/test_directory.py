@@ -45,6 +45,18 @@ def test_new_people_join_a_record_only_on_an_exact_email_match(app):
     assert db.session.get(Person, ada_b.id).gender == Gender.UNDISCLOSED
 
 
+def test_deleting_the_last_event_row_removes_the_record(app):
+    a, b = make_event(), make_event()
+    one, two = make_person(a, "Ada", email="ada@example.org"), make_person(b, "Ada", email="ada@example.org")
+    record_id = record_of(one).id
+    db.session.delete(db.session.get(Person, one.id))
+    db.session.commit()
+    assert db.session.get(DirectoryPerson, record_id) is not None
+    db.session.delete(db.session.get(Person, two.id))
+    db.session.commit()
+    assert db.session.get(DirectoryPerson, record_id) is None
+
+
 def test_directory_lists_events_and_roles_and_searches_any_script(app, client):
     a, b, hidden = make_event(), make_event(), make_event()
     make_person(a, "Олена Коваленко", email="olena@example.org", organisation="Київ Digital")

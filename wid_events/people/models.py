@@ -125,7 +125,10 @@ class Unavailability(db.Model):
 
 @sa.event.listens_for(sa.orm.Session, "before_flush")
 def _link_new_people_to_the_directory(session, _context, _instances) -> None:
-    """Every new Person gets a directory record: the one with the same email, or a new one."""
+    """Every new Person gets a directory record: the one with the same email, or a new one.
+    A record whose last event row is deleted goes too: the directory keeps no copy of someone
+    an event erased."""
+    _drop_orphaned_records(session)
     new = [
         obj
         for obj in session.new
@@ -150,6 +153,23 @@ def _link_new_people_to_the_directory(session, _context, _instances) -> None:
                 )
                 session.add(record)
             person.directory = record
+
+
+def _drop_orphaned_records(session) -> None:
+    gone = [obj for obj in session.deleted if isinstance(obj, Person) and obj.directory_id is not None]
+    if not gone:
+        return
+    gone_ids = [p.id for p in gone]
+    with session.no_autoflush:
+        for record_id in {p.directory_id for p in gone}:
+            left = session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Person)
+                .where(Person.directory_id == record_id, Person.id.not_in(gone_ids))
+            )
+            record = session.get(DirectoryPerson, record_id)
+            if not left and record is not None and record not in session.deleted:
+                session.delete(record)
 
 
 def directory_search_key(name: str | None, organisation: str | None) -> str:
