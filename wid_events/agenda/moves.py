@@ -12,20 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from wid_events import signals
 from wid_events.accounts.models import User
 from wid_events.agenda import services
 from wid_events.agenda.conflicts import find_conflicts
 from wid_events.agenda.models import Session
-from wid_events.balance.services import enforce_gate
-from wid_events.enums import RegistrationStatus
 from wid_events.errors import Conflict, DomainError, NotFound
 from wid_events.events.models import Event, Room
 from wid_events.extensions import db
-from wid_events.registration.models import RegistrationSession
 
 #: Moves snap to this many minutes (the keyboard's arrow step).
 MOVE_STEP = 15
@@ -74,14 +71,11 @@ def _keys(event: Event, session_id: int) -> set[tuple]:
 
 
 def _seats_taken(session: Session) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(RegistrationSession)
-        .where(
-            RegistrationSession.session_id == session.id,
-            RegistrationSession.status == RegistrationStatus.CONFIRMED,
-        )
-    )
+    """Confirmed sign-ups, asked of the registration area (a higher package) by signal."""
+    taken = 0
+    for _receiver, result in signals.seat_counts.send(None, session_ids=[session.id]):
+        taken += (result or {}).get(session.id, 0)
+    return taken
 
 
 def _check_capacity(session: Session, room: Room | None) -> None:
@@ -143,5 +137,5 @@ def move_session(
     if added:
         raise MoveRefused(_("Not moved: %(reason)s", reason=added[0].message))
     if event.published:
-        enforce_gate(event)
+        signals.panels_changing.send(event)
     return session

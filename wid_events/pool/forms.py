@@ -8,7 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from wid_events.balance.forms import GenderFieldsMixin
+from wid_events.people.forms import GenderFieldsMixin
 from wid_events.pool.topics import LANGUAGES, TOPICS
 
 #: The speaker portal's purpose sentence, for the organisation's pool instead of one event.
