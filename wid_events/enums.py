@@ -101,3 +101,14 @@ class QuestionType(enum.StrEnum):
 
 #: Languages event content can be written in (the UI languages).
 CONTENT_LANGUAGES = ("en", "fr", "nl", "de")
+
+
+class PoolStatus(enum.StrEnum):
+    """Where a speaker-pool entry stands (call for speakers)."""
+
+    #: Signed up; the email address is not confirmed yet (double opt-in).
+    UNCONFIRMED = "unconfirmed"
+    #: Email confirmed; waiting for an organiser's review.
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
