@@ -13,6 +13,8 @@ from wid_events.agenda.forms import PersonForm, UnavailabilityForm
 from wid_events.agenda.manage_views import bp, day_choices, run_gated
 from wid_events.balance.forms import PURPOSE
 from wid_events.core.actions import actor, owned_or_404, run_action
+from wid_events.core.collation import sorted_by_name
+from wid_events.core.search import like_pattern
 from wid_events.core.web import organiser_required
 from wid_events.events.models import Event
 from wid_events.extensions import db
@@ -23,9 +25,14 @@ from wid_events.speakers.models import Person, Unavailability
 @organiser_required
 def people(event: Event):
     query = request.args.get("q", "").strip()
-    items = people_services.search_people(event, query, limit=500) if query else list(event.people)
+    items = people_services.search_people(event, query, limit=500) if query else sorted_by_name(event.people)
     return render_template(
-        "agenda/manage_people.html", event=event, people=items, query=query, title=_("People")
+        "agenda/manage_people.html",
+        event=event,
+        people=items,
+        query=query,
+        unsearchable=bool(query) and like_pattern(query) is None,
+        title=_("People"),
     )
 
 

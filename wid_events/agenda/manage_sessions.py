@@ -15,6 +15,7 @@ from wid_events.agenda.forms import AddSpeakerForm, NewSpeakerForm, SessionForm,
 from wid_events.agenda.manage_views import bp, day_choices, run_gated
 from wid_events.agenda.models import Session
 from wid_events.core.actions import actor, owned_or_404, run_action
+from wid_events.core.search import like_pattern
 from wid_events.core.web import organiser_required
 from wid_events.enums import SessionType, SpeakerRole
 from wid_events.events.models import Event
@@ -161,6 +162,7 @@ def _render_session(event: Event, session: Session, form: SessionForm):
         form=form,
         session=session,
         query=query,
+        unsearchable=bool(query) and like_pattern(query) is None,
         found=[p for p in found if p.id not in on_session],
         add_form=AddSpeakerForm(formdata=None),
         new_speaker_form=new_speaker_form,

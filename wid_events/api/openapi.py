@@ -49,6 +49,15 @@ GENDER_COUNTS = {
 }
 
 SCHEMAS: dict = {
+    "PersonMatch": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "organisation": NULLABLE_STRING,
+        },
+        "required": ["id", "name", "organisation"],
+    },
     "Error": {
         "type": "object",
         "properties": {
@@ -455,6 +464,33 @@ PATHS: dict = {
             "security": ORGANISER,
             "responses": {
                 "200": _json(_ref("BalanceReport"), "The balance report."),
+                "401": UNAUTHORIZED,
+                "403": FORBIDDEN,
+                "404": _error("Unknown event."),
+            },
+        },
+    },
+    "/events/{slug}/people": {
+        "parameters": [SLUG],
+        "get": {
+            "operationId": "searchPeople",
+            "summary": "Search the event's people (organisers of the event)",
+            "description": "Matches the name or organisation, ignoring case, accents and "
+            "script-specific case: `emilie` finds “Émilie”, `олена` finds “Олена”. Without `q`, everyone.",
+            "tags": ["organiser"],
+            "security": ORGANISER,
+            "parameters": [
+                {
+                    "name": "q",
+                    "in": "query",
+                    "required": False,
+                    "description": "Text to look for in names and organisations.",
+                    "schema": {"type": "string"},
+                }
+            ],
+            "responses": {
+                "200": _json(_list("PersonMatch"), "Matching people, in alphabetical order."),
+                "400": _error("The query holds no letter or digit (`invalid_query`)."),
                 "401": UNAUTHORIZED,
                 "403": FORBIDDEN,
                 "404": _error("Unknown event."),
