@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from wid_events.agenda import people as people_services
 from wid_events.agenda.forms import PersonForm, UnavailabilityForm
 from wid_events.agenda.manage_views import bp, day_choices, run_gated
-from wid_events.balance.forms import PURPOSE
+from wid_events.balance.forms import PURPOSE, count_as_woman_answer, count_as_woman_value
 from wid_events.core.actions import actor, owned_or_404, run_action
 from wid_events.core.collation import sorted_by_name
 from wid_events.core.search import like_pattern
@@ -49,6 +49,7 @@ def _save_person(event: Event, form: PersonForm, person: Person | None) -> Perso
         form.gender_self_description.data,
         consent=form.gender_consent.data,
         actor=actor(),
+        count_as_woman=count_as_woman_value(form.count_as_woman.data),
     )
     return person
 
@@ -83,6 +84,7 @@ def person_edit(event: Event, person_id: int):
     form = PersonForm(obj=person) if request.method == "GET" else PersonForm()
     if request.method == "GET":
         form.gender.data = person.gender.value
+        form.count_as_woman.data = count_as_woman_answer(person.count_as_woman)
     if request.method == "POST" and form.validate_on_submit():
         if run_gated(event, _save_person, event, form, person, form=form):
             flash(_("Saved."), "success")

@@ -94,15 +94,20 @@ def set_gender(
     *,
     consent: bool,
     actor: User | str | None,
+    count_as_woman: bool | None = None,
 ) -> bool:
-    """An organiser records a gender the person told them. Needs their consent."""
+    """An organiser records a gender the person told them (and, for a self-described person,
+    their answer on how to count them). Needs their consent; the source is kept."""
     try:
         gender = Gender(gender or Gender.UNDISCLOSED)
     except ValueError:
         raise DomainError(_("Unknown gender value."), field="gender") from None
     unchanged = person.gender == gender and (
         gender != Gender.SELF_DESCRIBED
-        or (person.gender_self_description or "") == (self_description or "").strip()
+        or (
+            (person.gender_self_description or "") == (self_description or "").strip()
+            and person.count_as_woman == count_as_woman
+        )
     )
     if unchanged:
         return False
@@ -119,7 +124,12 @@ def set_gender(
             _("Enter the self-description, or choose another option."), field="gender_self_description"
         )
     changed = record_gender(
-        person, gender, self_description, source=GenderSource.ORGANISER_WITH_CONSENT, actor=actor
+        person,
+        gender,
+        self_description,
+        source=GenderSource.ORGANISER_WITH_CONSENT,
+        actor=actor,
+        count_as_woman=count_as_woman,
     )
     if changed and person.event.published:
         db.session.flush()

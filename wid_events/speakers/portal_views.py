@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from wid_events.agenda.models import Session
-from wid_events.balance.forms import PURPOSE
+from wid_events.balance.forms import PURPOSE, count_as_woman_answer, count_as_woman_value
 from wid_events.balance.services import record_gender
 from wid_events.core.web import error_response, event_or_404
 from wid_events.enums import GenderSource
@@ -244,6 +244,7 @@ def profile(person: Person):
         obj=person,
         gender=person.gender.value,
         gender_self_description=person.gender_self_description,
+        count_as_woman=count_as_woman_answer(person.count_as_woman),
         links=list(person.links or []),
     )
     status = 200
@@ -261,6 +262,7 @@ def profile(person: Person):
                 form.gender_self_description.data,
                 source=GenderSource.SELF_DECLARED,
                 actor=services.speaker_actor(person),
+                count_as_woman=count_as_woman_value(form.count_as_woman.data),
             )
         except DomainError as exc:
             db.session.rollback()
@@ -301,6 +303,7 @@ def upload_photo(person: Person):
         obj=person,
         gender=person.gender.value,
         gender_self_description=person.gender_self_description,
+        count_as_woman=count_as_woman_answer(person.count_as_woman),
         links=list(person.links or []),
         formdata=None,
     )

@@ -69,12 +69,22 @@ def render_part(part: rules.ReasonPart) -> str:
             "%(num)d non-binary people, counted towards the minimum under this event's policy",
             n,
         )
+    if code == "self_described_counted":
+        return ngettext(
+            "%(num)d self-described person asked to be counted as a woman",
+            "%(num)d self-described people asked to be counted as women",
+            n,
+        )
     if code == "self_described_not_counted":
         return ngettext(
-            "%(num)d person describes themselves in their own words and is not counted towards "
-            "the minimum (an exemption with a reason is the way to record a balanced panel)",
-            "%(num)d people describe themselves in their own words and are not counted towards "
-            "the minimum (an exemption with a reason is the way to record a balanced panel)",
+            "%(num)d self-described person asked not to be counted as a woman",
+            "%(num)d self-described people asked not to be counted as women",
+            n,
+        )
+    if code == "self_described_undecided":
+        return ngettext(
+            "%(num)d self-described person has not said how to be counted and could decide the verdict",
+            "%(num)d self-described people have not said how to be counted and could decide the verdict",
             n,
         )
     if code == "undisclosed_decide":
