@@ -14,6 +14,7 @@ from wid_events.agenda.conflicts import conflicts_by_session, find_conflicts
 from wid_events.agenda.forms import AddSpeakerForm, NewSpeakerForm, SessionForm, SpeakerRoleForm
 from wid_events.agenda.manage_views import bp, day_choices, run_gated
 from wid_events.agenda.models import Session
+from wid_events.balance.services import panel_results
 from wid_events.core.actions import actor, owned_or_404, run_action
 from wid_events.core.search import like_pattern
 from wid_events.core.web import organiser_required
@@ -154,6 +155,9 @@ def _render_session(event: Event, session: Session, form: SessionForm):
     found = people_services.search_people(event, query) if query else []
     on_session = {link.person_id for link in session.speakers}
     conflicts = conflicts_by_session(find_conflicts(event)).get(session.id, [])
+    verdict = None
+    if session.type == SessionType.PANEL and not session.is_cancelled:
+        verdict = next((r for r in panel_results(event) if r.session.id == session.id), None)
     new_speaker_form = NewSpeakerForm(formdata=None)
     new_speaker_form.role.data = DEFAULT_ROLES.get(session.type, SpeakerRole.SPEAKER).value
     return render_template(
@@ -168,6 +172,8 @@ def _render_session(event: Event, session: Session, form: SessionForm):
         new_speaker_form=new_speaker_form,
         role_form=SpeakerRoleForm(formdata=None),
         conflicts=conflicts,
+        verdict=verdict,
+        balance_url=url_for("balance_manage.report", slug=event.slug),
         title=session.title,
     ), (400 if form.errors else 200)
 

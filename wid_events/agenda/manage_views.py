@@ -22,7 +22,8 @@ from wid_events.agenda.conflicts import conflicts_by_session, find_conflicts
 from wid_events.agenda.forms import PublishForm
 from wid_events.agenda.layout import editor_grids
 from wid_events.agenda.models import SessionChange
-from wid_events.balance.services import BalanceGateError, publish_warnings
+from wid_events.balance import rules as balance_rules
+from wid_events.balance.services import BalanceGateError, panel_results
 from wid_events.core.actions import Outcome, actor, run_action, run_json_action, show_error
 from wid_events.core.web import organiser_required
 from wid_events.errors import DomainError
@@ -73,17 +74,32 @@ def run_gated(
 # --- agenda editor --------------------------------------------------------------------
 
 
+def blockers(event: Event) -> dict:
+    """Everything that stops or warns against publishing, in the order the page shows it:
+    failing panels (without an exemption), conflicts, then incomplete panels."""
+    results = panel_results(event)
+    return {
+        "failing": [r for r in results if r.blocks],
+        "conflicts": find_conflicts(event),
+        "incomplete": [r for r in results if r.verdict.verdict == balance_rules.INCOMPLETE],
+        "exempted": [r for r in results if r.exempted],
+    }
+
+
 @bp.get("/agenda")
 @organiser_required
 def editor(event: Event):
     conflicts = find_conflicts(event)
     by_session = conflicts_by_session(conflicts)
+    failing = {r.session.id: r for r in panel_results(event) if r.blocks}
     return render_template(
         "agenda/manage_editor.html",
         event=event,
         grids=editor_grids(event, set(by_session)),
         conflicts=conflicts,
         by_session=by_session,
+        failing=failing,
+        balance_url=url_for("balance_manage.report", slug=event.slug),
         title=_("Agenda editor"),
     )
 
@@ -95,7 +111,6 @@ def editor(event: Event):
 @organiser_required
 def publish(event: Event):
     form = PublishForm()
-    conflicts = find_conflicts(event)
     gate_error = None
     if form.validate_on_submit():
         # Not run_action: a gate refusal is shown in its own box (with the link to the balance
@@ -116,11 +131,10 @@ def publish(event: Event):
         "agenda/manage_publish.html",
         event=event,
         form=form,
-        conflicts=conflicts,
         gate_error=gate_error,
-        warnings=publish_warnings(event),
         balance_url=url_for("balance_manage.report", slug=event.slug),
         title=_("Publish"),
+        **blockers(event),
     ), status
 
 
