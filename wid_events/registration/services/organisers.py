@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from wid_events.agenda.models import Session
 from wid_events.audit import services as audit
 from wid_events.core.database import write_transaction
-from wid_events.enums import Attendance, RegistrationStatus
 from wid_events.errors import Conflict, NotFound
 from wid_events.events.models import Event
 from wid_events.extensions import db
@@ -25,6 +24,7 @@ from wid_events.registration.services.capacity import (
     WAITLISTED,
     waitlist_position,
 )
+from wid_events.registration.services.listing import Filters, filtered
 from wid_events.registration.services.mail import queue_registration_mail
 from wid_events.registration.services.waitlist import (
     place_choice,
@@ -41,21 +41,10 @@ def list_registrations(
     status: str | None = None,
     attendance: str | None = None,
     session_id: int | None = None,
+    q: str = "",
 ) -> list[Registration]:
-    stmt = sa.select(Registration).where(Registration.event_id == event.id)
-    if status:
-        stmt = stmt.where(Registration.status == RegistrationStatus(status))
-    if attendance:
-        stmt = stmt.where(Registration.attendance == Attendance(attendance))
-    if session_id:
-        stmt = stmt.where(
-            Registration.id.in_(
-                sa.select(RegistrationSession.registration_id).where(
-                    RegistrationSession.session_id == session_id,
-                    RegistrationSession.status.in_([CONFIRMED, WAITLISTED, PENDING]),
-                )
-            )
-        )
+    """Every matching registration, in registration order (the CSV, the API)."""
+    stmt = filtered(event, Filters(q=q, status=status, attendance=attendance, session_id=session_id))
     return list(db.session.scalars(stmt.order_by(Registration.created_at, Registration.id)))
 
 
