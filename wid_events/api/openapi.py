@@ -353,6 +353,11 @@ SCHEMAS: dict = {
         "properties": {
             "checked_in": {"type": "integer", "minimum": 0},
             "confirmed_in_person": {"type": "integer", "minimum": 0},
+            "checked_in_online": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Online attendees checked in anyway (not counted in `checked_in`).",
+            },
         },
         "required": ["checked_in", "confirmed_in_person"],
     },
