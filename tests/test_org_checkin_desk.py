@@ -58,3 +58,31 @@ def test_online_attendee_code_warns_and_counts_apart(client):
     assert stats == {"checked_in": 2, "confirmed_in_person": 3, "checked_in_online": 1}
     db.session.expire_all()
     assert db.session.get(Registration, online.id).checked_in_at is not None
+
+
+def test_event_overview_shows_registrations_waitlists_checkins_and_open_seats(client):
+    import datetime as dt
+
+    from tests.factories import make_session
+    from wid_events.enums import RegistrationStatus, SessionType
+
+    event = make_event(capacity_in_person=2, capacity_online=None)
+    workshop = make_session(
+        event,
+        "Workshop: CVs",
+        type=SessionType.WORKSHOP,
+        requires_signup=True,
+        capacity=10,
+        start=dt.datetime.combine(event.start_date, dt.time(14)),
+    )
+    a = make_registration(event, "A", sessions=[workshop])
+    make_registration(event, "B", sessions=[workshop])
+    make_registration(event, "C", status=RegistrationStatus.WAITLISTED)
+    make_registration(event, "D", attendance=Attendance.ONLINE)
+    a.checked_in_at = a.created_at
+    db.session.commit()
+    login(client, make_organiser(event))
+    html = client.get(f"/manage/events/{event.slug}/").get_data(as_text=True)
+    assert "2 of 2 confirmed" in html and "1 waitlisted" in html and "1 checked in" in html
+    assert "1 confirmed (no limit)" in html
+    assert "Workshop: CVs: 8 open seats" in html

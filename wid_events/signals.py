@@ -37,3 +37,9 @@ def collect(signal, sender, **kwargs) -> list:
         if result:
             found.extend(result)
     return found
+
+
+#: The organiser's event overview asks other areas for a summary box. Sender: the event.
+#: Receivers return a list of ``(template name, context dict)``; the overview includes each
+#: template with ``box`` set to its context.
+event_overview = _signals.signal("event-overview")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from wid_events import exports, jobday
+from wid_events import exports, jobday, registration
 from wid_events.accounts import cli as accounts_cli
 from wid_events.accounts import views as accounts_views
 from wid_events.agenda import cli as agenda_cli
@@ -91,7 +91,7 @@ CLI_COMMANDS = (
 )
 
 #: Domains that connect signal receivers when the app starts (never at import time).
-DOMAIN_INIT = (jobday.init_app, exports.init_app)
+DOMAIN_INIT = (jobday.init_app, exports.init_app, registration.init_app)
 
 
 def register(app: Flask) -> None:

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from wid_events import signals
 from wid_events.accounts import services as account_services
 from wid_events.accounts.models import EventOrganiser
 from wid_events.accounts.permissions import require_admin
@@ -133,7 +134,10 @@ def new_event():
 @organiser_required
 def event_home(event: Event):
     conflicts = find_conflicts(event)
-    return render_template("manage/event_home.html", event=event, conflicts=conflicts, title=event.title)
+    boxes = signals.collect(signals.event_overview, event)
+    return render_template(
+        "manage/event_home.html", event=event, conflicts=conflicts, boxes=boxes, title=event.title
+    )
 
 
 @bp.route("/events/<slug>/settings", methods=["GET", "POST"])
