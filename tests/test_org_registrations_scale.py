@@ -145,3 +145,46 @@ def test_cancel_asks_for_confirmation_and_bulk_cancel_too(client):
     assert {db.session.get(Registration, int(i)).status for i in ids} == {RegistrationStatus.REJECTED}
     nothing = client.post(f"{base}/bulk", data={"action": "cancel"}, follow_redirects=True)
     assert "Select at least one registration." in nothing.get_data(as_text=True)
+
+
+def test_xlsx_has_real_local_dates_and_names_as_text(client):
+    import io
+
+    from openpyxl import load_workbook
+
+    event = make_event(timezone="Europe/Brussels")
+    reg = make_registration(event, "-Anne =Marie", organisation='=HYPERLINK("x")', email="anne@example.org")
+    reg.created_at = dt.datetime(2030, 7, 1, 8, 30, tzinfo=dt.UTC)
+    make_registration(event, "Émilie Dubois")
+    make_registration(event, "Zoe Adams")
+    db.session.commit()
+    login(client, make_organiser(event))
+    response = client.get(f"/manage/events/{event.slug}/registrations.xlsx", query_string={"email": "1"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    names = [r[header.index("Name")] for r in rows[1:]]
+    assert names == ["-Anne =Marie", "Émilie Dubois", "Zoe Adams"]  # as typed, in collation order
+    first = dict(zip(header, rows[1], strict=True))
+    assert first["Organisation"] == '=HYPERLINK("x")'
+    assert first["Email"] == "anne@example.org"
+    assert first["Registered (Europe/Brussels)"] == dt.datetime(2030, 7, 1, 10, 30)  # CEST, a real date
+    cell = sheet.cell(row=2, column=1)
+    assert cell.data_type == "s"
+
+
+def test_csv_for_excel_uses_semicolons_and_local_time(client):
+    event = make_event(timezone="Europe/Brussels")
+    reg = make_registration(event, "Jan Peeters", organisation="KU Leuven, ICTS")
+    reg.created_at = dt.datetime(2030, 1, 15, 9, 0, tzinfo=dt.UTC)
+    db.session.commit()
+    login(client, make_organiser(event))
+    body = client.get(f"/manage/events/{event.slug}/registrations.csv", query_string={"excel": "1"}).data
+    text = body.decode("utf-8-sig")
+    header, row = text.splitlines()[:2]
+    assert header.startswith("id;name;organisation;")
+    assert "2030-01-15 10:00:00" in row and "KU Leuven, ICTS" in row
+    scripts = client.get(f"/manage/events/{event.slug}/registrations.csv").data.decode("utf-8-sig")
+    assert "2030-01-15T09:00:00" in scripts and scripts.startswith("id,name,")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import sqlalchemy as sa
@@ -146,11 +147,20 @@ def _csv_cell(value) -> str:
     return text
 
 
-def registrations_csv(event: Event, regs: list[Registration] | None = None, *, include_email=False) -> bytes:
-    """UTF-8 with a BOM (Excel), quoted by the csv module."""
+def registrations_csv(
+    event: Event, regs: list[Registration] | None = None, *, include_email=False, excel=False
+) -> bytes:
+    """UTF-8 with a BOM (Excel), quoted by the csv module.
+
+    For scripts: comma-separated, ``registered_at`` in UTC (ISO 8601). ``excel=True`` gives
+    what Excel with Belgian, French or German regional settings opens in columns: ``;`` as
+    the separator and ``registered_at`` as the event's local time ("YYYY-MM-DD HH:MM:SS").
+    """
     regs = list_registrations(event) if regs is None else regs
     out = io.StringIO()
-    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer = csv.writer(
+        out, delimiter=";" if excel else ",", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n"
+    )
     header = ["id", "name"]
     if include_email:
         header.append("email")
@@ -183,11 +193,20 @@ def registrations_csv(event: Event, regs: list[Registration] | None = None, *, i
             workshops,
             reg.access_needs,
             reg.dietary,
-            reg.created_at.isoformat(timespec="seconds") if reg.created_at else "",
+            _registered_at(event, reg, local=excel),
             "yes" if reg.checked_in_at else "",
         ]
         writer.writerow([_csv_cell(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _registered_at(event: Event, reg: Registration, *, local: bool) -> str:
+    if not reg.created_at:
+        return ""
+    if not local:
+        return reg.created_at.isoformat(timespec="seconds")
+    moment = reg.created_at if reg.created_at.tzinfo else reg.created_at.replace(tzinfo=dt.UTC)
+    return moment.astimezone(event.tz).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def session_attendees(session: Session) -> dict[str, list[Registration]]:
