@@ -22,13 +22,13 @@ from wid_events.core.crud import EventCrud
 from wid_events.core.web import organiser_required
 from wid_events.events import services
 from wid_events.events.forms import (
-    COMMON_TIMEZONES,
     DuplicateForm,
     EventSettingsForm,
     NewEventForm,
     OrganiserForm,
     RoomForm,
     TrackForm,
+    timezone_choices,
 )
 from wid_events.events.models import Event, Room, Track
 from wid_events.extensions import db
@@ -65,6 +65,11 @@ def manage_helpers():
 
 def _series_choices(form) -> None:
     form.series_id.choices = [("", _("No series"))] + [(str(s.id), s.title) for s in services.all_series()]
+
+
+def _timezone_choices(form) -> None:
+    default = current_app.config.get("DEFAULT_TIMEZONE", "Europe/Brussels")
+    form.timezone.choices = timezone_choices(default, form.timezone.data)
 
 
 def _series_id(form) -> int | None:
@@ -106,6 +111,7 @@ def new_event():
     require_admin(actor())
     form = NewEventForm()
     _series_choices(form)
+    _timezone_choices(form)
     if form.validate_on_submit():
         done = run_action(
             _with_series,
@@ -125,9 +131,9 @@ def new_event():
         if done:
             flash(_("Event created as a draft. Add rooms, people and sessions, then publish."), "success")
             return redirect(url_for("manage.event_home", slug=done.value.slug))
-    return render_template(
-        "manage/event_new.html", form=form, timezones=COMMON_TIMEZONES, title=_("New event")
-    ), (400 if form.errors else 200)
+    return render_template("manage/event_new.html", form=form, title=_("New event")), (
+        400 if form.errors else 200
+    )
 
 
 @bp.get("/events/<slug>/")
@@ -145,6 +151,7 @@ def event_home(event: Event):
 def settings(event: Event):
     form = EventSettingsForm(obj=event) if request.method == "GET" else EventSettingsForm()
     _series_choices(form)
+    _timezone_choices(form)
     if request.method == "GET":
         form.series_id.data = str(event.series_id) if event.series_id else ""
         form.mode.data = event.mode.value
@@ -171,9 +178,9 @@ def settings(event: Event):
                 "success",
             )
             return redirect(url_for("manage.settings", slug=event.slug))
-    return render_template(
-        "manage/event_settings.html", event=event, form=form, timezones=COMMON_TIMEZONES, title=_("Settings")
-    ), (400 if form.errors else 200)
+    return render_template("manage/event_settings.html", event=event, form=form, title=_("Settings")), (
+        400 if form.errors else 200
+    )
 
 
 # --- rooms and tracks: one generic list/edit/delete view each --------------------------
@@ -285,12 +292,14 @@ def duplicate(event: Event):
         if done:
             flash(
                 _(
-                    "Draft “%(title)s” created with the rooms, tracks and sessions (without speakers).",
+                    "Draft “%(title)s” created with the rooms, tracks, people and sessions with their "
+                    "speakers. The stream link was cleared and there are no registrations yet. Review "
+                    "the dates and the description now.",
                     title=done.value.title,
                 ),
                 "success",
             )
-            return redirect(url_for("manage.event_home", slug=done.value.slug))
+            return redirect(url_for("manage.settings", slug=done.value.slug))
     return render_template("manage/duplicate.html", event=event, form=form, title=_("Duplicate event")), (
         400 if form.errors else 200
     )

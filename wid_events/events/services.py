@@ -13,12 +13,14 @@ from flask_babel import ngettext
 
 from wid_events.accounts.models import EventOrganiser, User
 from wid_events.accounts.permissions import require_admin
-from wid_events.agenda.models import Session
+from wid_events.agenda.models import Session, SessionSpeaker
 from wid_events.audit import services as audit
+from wid_events.core.search import search_key
 from wid_events.enums import EventMode
 from wid_events.errors import Conflict, DomainError
 from wid_events.events.models import Event, Room, Series, Track
 from wid_events.extensions import db
+from wid_events.speakers.models import Person
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Slugs that would clash with fixed URLs.
@@ -62,8 +64,114 @@ def valid_timezone(name: str) -> bool:
     return True
 
 
+#: Letters that NFKD does not turn into ASCII: Cyrillic (a common Ukrainian/Russian romanisation),
+#: Greek and a few Latin ones.
+_TRANSLIT = str.maketrans(
+    {
+        **dict(
+            zip(
+                "абвгґдеєжзиіїйклмнопрстуфхцчшщъыьэюя",
+                [
+                    "a",
+                    "b",
+                    "v",
+                    "h",
+                    "g",
+                    "d",
+                    "e",
+                    "ie",
+                    "zh",
+                    "z",
+                    "y",
+                    "i",
+                    "i",
+                    "i",
+                    "k",
+                    "l",
+                    "m",
+                    "n",
+                    "o",
+                    "p",
+                    "r",
+                    "s",
+                    "t",
+                    "u",
+                    "f",
+                    "kh",
+                    "ts",
+                    "ch",
+                    "sh",
+                    "shch",
+                    "",
+                    "y",
+                    "",
+                    "e",
+                    "iu",
+                    "ia",
+                ],
+                strict=True,
+            )
+        ),
+        **dict(
+            zip(
+                "αβγδεζηθικλμνξοπρστυφχψω",
+                [
+                    "a",
+                    "v",
+                    "g",
+                    "d",
+                    "e",
+                    "z",
+                    "i",
+                    "th",
+                    "i",
+                    "k",
+                    "l",
+                    "m",
+                    "n",
+                    "x",
+                    "o",
+                    "p",
+                    "r",
+                    "s",
+                    "t",
+                    "y",
+                    "f",
+                    "ch",
+                    "ps",
+                    "o",
+                ],
+                strict=True,
+            )
+        ),
+        "ς": "s",
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+    }
+)
+
+
 def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")[:80]
+    """A URL name made from ``text``: transliterated to ASCII (accents dropped, Cyrillic and
+    Greek romanised), lower-case, single hyphens. Scripts without a romanisation here give ""."""
+    ascii_text = search_key(text).translate(_TRANSLIT)
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:80].strip("-")
+
+
+def free_slug(base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``… whichever no event uses yet."""
+    base = (base or "event")[:90].strip("-") or "event"
+    taken = set(db.session.scalars(sa.select(Event.slug).where(Event.slug.like(f"{base}%"))))
+    slug, n = base, 2
+    while slug in taken or slug in RESERVED_SLUGS:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
 
 
 def _normalised(fields: dict[str, Any]) -> dict[str, Any]:
@@ -89,7 +197,14 @@ def _clean_slug(value: str | None, event: Event | None) -> str:
         )
     clash = db.session.scalar(sa.select(Event.id).where(Event.slug == slug))
     if clash is not None and (event is None or clash != event.id):
-        raise DomainError(_("Another event already uses this address."), field="slug")
+        raise DomainError(
+            _(
+                "Another event already uses the address “%(slug)s”. Choose another one, e.g. “%(free)s”.",
+                slug=slug,
+                free=free_slug(slug),
+            ),
+            field="slug",
+        )
     return slug
 
 
@@ -166,6 +281,8 @@ def create_event(*, actor: User | str | None, **fields: Any) -> Event:
     """Site admins (or the CLI) create events. The creating admin becomes an organiser."""
     if isinstance(actor, User):
         require_admin(actor)
+    if not (fields.get("slug") or "").strip() and (fields.get("title") or "").strip():
+        fields = fields | {"slug": free_slug(slugify(fields["title"]))}
     values = _clean_event(fields, None)
     for required in ("slug", "title"):
         if not values.get(required):
@@ -331,6 +448,35 @@ def delete_track(track: Track, *, actor: User | str | None) -> None:
 # --- duplicating ----------------------------------------------------------------------
 
 
+#: Person fields a new edition keeps (not the photo file, which belongs to one event).
+PERSON_COPY_FIELDS = (
+    "key",
+    "name",
+    "email",
+    "organisation",
+    "job_title",
+    "bio",
+    "pronouns",
+    "links",
+    "topics",
+    "gender",
+    "gender_self_description",
+    "count_as_woman",
+    "gender_source",
+    "gender_recorded_at",
+)
+
+
+def _copy_people(event: Event, new: Event) -> dict[int, Person]:
+    """The event's people, copied into ``new``: ``{old person id: new person}``."""
+    copies = {}
+    for person in event.people:
+        copies[person.id] = Person(event=new, **{f: getattr(person, f) for f in PERSON_COPY_FIELDS})
+        db.session.add(copies[person.id])
+    db.session.flush()
+    return copies
+
+
 def duplicate_event(
     event: Event,
     *,
@@ -340,8 +486,10 @@ def duplicate_event(
     start_date: dt.date,
     edition: int | None = None,
 ) -> Event:
-    """A new DRAFT event with the same settings, rooms, tracks and session skeleton
-    (sessions without speakers), shifted to start on ``start_date``.
+    """A new DRAFT event with the same settings, rooms, tracks, people and sessions with their
+    speakers and roles, shifted to start on ``start_date``. The stream link is cleared and
+    registrations are not copied (nor registration opened): the organiser reviews the
+    dates and the description first.
     """
     shift = start_date - event.start_date
     copied = {
@@ -353,6 +501,7 @@ def duplicate_event(
     elif event.edition is not None:
         copied["edition"] = event.edition + 1
     copied["registration_open"] = False
+    copied["livestream_url"] = None  # each edition has its own stream
     values = _clean_event(copied, None)
     new = Event(**values, published=False)
     db.session.add(new)
@@ -368,6 +517,7 @@ def duplicate_event(
         tracks[track.id] = new_track = Track(event=new, key=track.key, name=track.name)
         db.session.add(new_track)
     db.session.flush()
+    people = _copy_people(event, new)
     for s in event.sessions:
         db.session.add(
             Session(
@@ -382,6 +532,10 @@ def duplicate_event(
                 capacity=s.capacity,
                 requires_signup=s.requires_signup,
                 description=s.description,
+                speakers=[
+                    SessionSpeaker(person=people[link.person_id], role=link.role, position=link.position)
+                    for link in s.speakers
+                ],
             )
         )
     for role in event.organisers:
@@ -400,6 +554,10 @@ def duplicate_event(
         actor=actor,
         event_id=new.id,
         obj=new,
-        changes={"copied_from": [None, event.slug], "sessions": [None, len(event.sessions)]},
+        changes={
+            "copied_from": [None, event.slug],
+            "sessions": [None, len(event.sessions)],
+            "people": [None, len(event.people)],
+        },
     )
     return new
