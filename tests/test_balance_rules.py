@@ -324,3 +324,18 @@ def test_a_self_described_answer_of_yes_never_does_worse_than_no(ms, policy):
         yes = [*ms[:i], Member(m.role, m.gender, count_as_woman=True), *ms[i + 1 :]]
         no = [*ms[:i], Member(m.role, m.gender, count_as_woman=False), *ms[i + 1 :]]
         assert order[panel_verdict(yes, policy).verdict] >= order[panel_verdict(no, policy).verdict]
+
+
+def test_moderator_statistics_count_panel_moderators_only():
+    sessions = [
+        rules.SessionData(
+            "panel", 1, (Member("moderator", "woman", person_id=1), Member("panelist", "man", person_id=2))
+        ),
+        rules.SessionData("workshop", 1, (Member("facilitator", "woman", person_id=3),)),
+        rules.SessionData(
+            "talk", 1, (Member("moderator", "man", person_id=4), Member("speaker", "man", person_id=5))
+        ),
+    ]
+    stats = rules.event_stats(sessions)
+    assert stats.overall["moderators"].total == 1
+    assert stats.overall["other"].total == 3

@@ -314,10 +314,10 @@ class Share:
 
 
 def group_of(session_type: str, member: Member) -> str:
-    if member.is_moderator:
-        return "moderators"
+    """The statistics group of a member: moderators are those who chair a *panel* (a workshop's
+    facilitator or a talk's host counts under "other", not as a moderator)."""
     if session_type == "panel":
-        return "panelists"
+        return "moderators" if member.is_moderator else "panelists"
     if session_type == "keynote":
         return "keynotes"
     return "other"
