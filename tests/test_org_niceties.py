@@ -53,3 +53,54 @@ def test_existing_slug_and_unknown_zone_get_clear_messages(client):
     assert unknown.status_code == 400
     assert "Choose a valid time zone, e.g. Europe/Brussels." in unknown.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 1
+
+
+def test_organiser_menu_on_registrations_badges_checkin_and_event_menu_on_register(client):
+    from tests.factories import make_organiser
+
+    event = make_event()
+    login(client, make_organiser(event))
+    for path in ("registrations", "badges", "checkin"):
+        html = client.get(f"/manage/events/{event.slug}/{path}").get_data(as_text=True)
+        assert f'aria-label="Organising {event.title}"' in html, path
+        assert 'aria-current="page"' in html, path
+    client.get("/logout")
+    html = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert 'aria-label="This event"' in html
+    assert f'href="/events/{event.slug}/register" aria-current="page"' in html
+
+
+def test_badge_form_defaults_to_in_person_attendees(client):
+    from tests.factories import make_organiser
+
+    event = make_event()
+    login(client, make_organiser(event))
+    html = client.get(f"/manage/events/{event.slug}/badges").get_data(as_text=True)
+    assert (
+        'value="in_person" checked' in html
+        or 'checked id="attendance-0" name="attendance" type="radio" value="in_person"' in html
+    )
+    assert "online attendees included" in html
+
+
+def test_create_admin_takes_a_name(runner, app):
+    from wid_events.accounts.models import User
+
+    result = runner.invoke(
+        args=[
+            "users",
+            "create-admin",
+            "orga@example.org",
+            "--password",
+            "pw-12345678",
+            "--name",
+            "Émilie Dubois",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User).where(User.email == "orga@example.org"))
+    assert user.name == "Émilie Dubois" and user.is_admin
+    again = runner.invoke(args=["users", "create-admin", "orga@example.org", "--password", "pw-87654321"])
+    assert again.exit_code == 0
+    db.session.expire_all()
+    assert db.session.get(User, user.id).name == "Émilie Dubois"  # a reset keeps the name

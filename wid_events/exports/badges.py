@@ -33,6 +33,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from wid_events import signals
+from wid_events.core.collation import collation_key
 from wid_events.enums import BadgeRole, InvitationStatus, RegistrationStatus
 from wid_events.exports.ics import locale_context
 from wid_events.extensions import db
@@ -183,7 +184,7 @@ def collect_badges(
 
     if roles:
         badges = [b for b in badges if str(b.role) in roles]
-    badges.sort(key=lambda b: (b.full_name.casefold(), str(b.role)))
+    badges.sort(key=lambda b: (collation_key(b.full_name), str(b.role)))
     return badges
 
 
