@@ -80,7 +80,7 @@ def test_badge_form_defaults_to_in_person_attendees(client):
         'value="in_person" checked' in html
         or 'checked id="attendance-0" name="attendance" type="radio" value="in_person"' in html
     )
-    assert "online attendees included" in html
+    assert "Everyone confirmed" in html  # the option to include online attendees
 
 
 def test_create_admin_takes_a_name(runner, app):

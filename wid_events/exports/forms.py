@@ -22,8 +22,8 @@ ROLE_CHOICES = [
 ]
 
 ATTENDANCE_CHOICES = [
-    ("in_person", _l("In-person attendees (they wear a badge)")),
-    ("", _l("Everyone confirmed, online attendees included")),
+    ("in_person", _l("In-person attendees only")),
+    ("", _l("Everyone confirmed")),
     ("online", _l("Online attendees only")),
 ]
 
