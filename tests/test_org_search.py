@@ -119,3 +119,42 @@ def test_api_people_search(client):
     db.session.commit()
     forbidden = client.get(url, headers={"Authorization": f"Bearer {other_token}"})
     assert forbidden.status_code == 403
+
+
+def test_public_speakers_sort_by_collation(client):
+    from wid_events.enums import SpeakerRole
+
+    event = make_event()
+    people = [
+        make_person(event, name) for name in ("Sara El Amrani", "Émilie Dubois", "Zoe Adams", "Anna Berg")
+    ]
+    make_session(event, "Talk", speakers=[(p, SpeakerRole.SPEAKER) for p in people])
+    html = client.get(f"/events/{event.slug}/speakers").get_data(as_text=True)
+    positions = [html.index(name) for name in ("Anna Berg", "Émilie Dubois", "Sara El Amrani", "Zoe Adams")]
+    assert positions == sorted(positions)
+
+
+def test_speaker_portal_asks_how_to_be_counted(client):
+    from wid_events.enums import GenderSource
+    from wid_events.speakers import services as speaker_services
+
+    event = make_event()
+    person = make_person(event, "Kim Nguyen", email="kim@example.org")
+    _token, token = speaker_services.issue_token(person, actor="test")
+    db.session.commit()
+    client.get(f"/speaker/{token}")
+    page = client.get("/speaker/profile").get_data(as_text=True)
+    assert "For the “No Women No Panel” count, count me as a woman" in page
+    response = client.post(
+        "/speaker/profile",
+        data={
+            "name": "Kim Nguyen",
+            "gender": "self_described",
+            "gender_self_description": "genderqueer",
+            "count_as_woman": "yes",
+        },
+    )
+    assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+    db.session.expire_all()
+    stored = db.session.get(Person, person.id)
+    assert stored.count_as_woman is True and stored.gender_source == GenderSource.SELF_DECLARED

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from wid_events.agenda.models import Session
 from wid_events.audit import services as audit
+from wid_events.core.collation import sorted_by_name
 from wid_events.core.database import write_transaction
 from wid_events.errors import Conflict, NotFound
 from wid_events.events.models import Event
@@ -220,7 +221,7 @@ def session_attendees(session: Session) -> dict[str, list[Registration]]:
         )
         .order_by(RegistrationSession.waitlisted_at, Registration.name, Registration.id)
     ).all()
-    confirmed = sorted((r for c, r in rows if c.status == CONFIRMED), key=lambda r: (r.name.casefold(), r.id))
+    confirmed = sorted_by_name(sorted((r for c, r in rows if c.status == CONFIRMED), key=lambda r: r.id))
     waitlisted = [r for c, r in rows if c.status == WAITLISTED]
     return {"confirmed": confirmed, "waitlisted": waitlisted}
 
