@@ -24,7 +24,7 @@ from wid_events.audit.models import AuditLogEntry
 from wid_events.enums import Gender, SessionType, SpeakerRole
 from wid_events.events.models import Event, Room
 from wid_events.extensions import db
-from wid_events.speakers.models import Person, Unavailability
+from wid_events.people.models import Person, Unavailability
 
 
 def at(event, hour, minute=0):

@@ -9,7 +9,7 @@ from wid_events.accounts.services import issue_token
 from wid_events.agenda.people import search_people
 from wid_events.core.collation import sorted_by_name
 from wid_events.extensions import db
-from wid_events.speakers.models import Person
+from wid_events.people.models import Person
 
 
 def _people(event):

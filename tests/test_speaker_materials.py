@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import io
 import os
 from pathlib import Path
@@ -405,8 +406,6 @@ def test_material_of_another_event_is_not_reachable_through_this_slug(app, clien
 def test_oversized_upload_to_a_real_server_gets_the_413_page_not_a_reset(
     app, live_server, _live_app, monkeypatch
 ):
-    import http.client
-
     event = make_event()
     person = make_person(event, "Ada", email="ada@example.org")
     session = make_session(event, "Talk", speakers=[(person, SpeakerRole.SPEAKER)])

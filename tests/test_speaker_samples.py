@@ -6,7 +6,9 @@ import io
 import zipfile
 
 import pytest
+from flask import g
 from flask.testing import FlaskClient
+from PIL import ExifTags, Image
 
 from wid_events.storage import LocalStorage, StorageError
 from wid_events.uploads import Kind, content_disposition, detect_kind, sanitise_filename
@@ -20,8 +22,6 @@ class IsolatedClient(FlaskClient):
     another client's request. Each request here starts and ends without that cache."""
 
     def open(self, *args, **kwargs):
-        from flask import g
-
         g.pop("_login_user", None)
         try:
             return super().open(*args, **kwargs)
@@ -140,8 +140,6 @@ def make_odt() -> bytes:
 
 
 def make_jpeg_with_gps(size=(1600, 1200)) -> bytes:
-    from PIL import ExifTags, Image
-
     im = Image.new("RGB", size, (120, 40, 160))
     exif = Image.Exif()
     exif[ExifTags.Base.Make] = "TestCam"
@@ -157,8 +155,6 @@ def make_jpeg_with_gps(size=(1600, 1200)) -> bytes:
 
 
 def make_png(size=(40, 30)) -> bytes:
-    from PIL import Image
-
     buf = io.BytesIO()
     Image.new("RGBA", size, (0, 128, 0, 200)).save(buf, "PNG")
     return buf.getvalue()

@@ -12,7 +12,9 @@ from tests.test_speaker_portal import sign_in
 from tests.test_speaker_samples import isolated_client, make_pdf
 from wid_events.enums import MaterialVisibility, SpeakerRole
 from wid_events.extensions import db
-from wid_events.speakers.models import Material, Unavailability
+from wid_events.people.models import Unavailability
+from wid_events.speakers import services
+from wid_events.speakers.models import Material
 
 SCRIPT = "<script>alert('xss')</script>"
 IMG = '<img src=x onerror="alert(1)">'
@@ -123,8 +125,6 @@ def test_hostile_text_is_inert_on_every_page(app, client):
     js = db.session.query(Material).filter(Material.url.isnot(None)).one()
     assert client.get(f"/events/{event.slug}/materials/{js.id}").status_code == 404
     # A revoked link's page shows the (hostile) event title as text only.
-    from wid_events.speakers import services
-
     _token, raw = services.issue_token(person, actor="test")
     db.session.commit()
     services.revoke_links(person, actor="test")

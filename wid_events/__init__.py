@@ -13,6 +13,7 @@ from flask import Flask
 MODEL_MODULES = (
     "accounts",
     "events",
+    "people",
     "agenda",
     "speakers",
     "registration",

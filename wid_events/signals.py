@@ -21,6 +21,11 @@ registration_released = _signals.signal("registration-released")
 #: list of :class:`~wid_events.exports.badges.Badge`; the sheet concatenates them.
 badges_collect = _signals.signal("badges-collect")
 
+#: An attendee's own calendar asks other areas for extra items. Sender: the registration.
+#: Receivers return a list of ``icalendar.Event`` (Job Day: booked interviews, built with
+#: :func:`wid_events.exports.ics.interview_vevent`); they are added after the sessions.
+personal_calendar_collect = _signals.signal("personal-calendar-collect")
+
 #: Something the public sees of an event changed (agenda, people, rooms, publishing…).
 #: Sender: the event. Keyword: ``what`` (a short label for logs).
 agenda_changed = _signals.signal("agenda-changed")
@@ -28,6 +33,34 @@ agenda_changed = _signals.signal("agenda-changed")
 #: A registration email asks for the event's calendar to attach. Sender: the event. Receivers
 #: return the ``.ics`` file as bytes (or ``None``); the first answer is attached.
 calendar_for_registration = _signals.signal("calendar-for-registration")
+
+#: The panels of an event are about to change, or its agenda is being published. Sender: the
+#: event. Keyword: ``publishing`` (bool). A receiver refuses by raising
+#: :class:`~wid_events.errors.BalanceGateError` (balance: the No Women No Panel gate).
+panels_changing = _signals.signal("panels-changing")
+
+#: The organiser's agenda pages (publish page, agenda editor, session editor) ask for the
+#: panels' No Women No Panel verdicts. Sender: the event. Receivers return a list of results
+#: with ``session``, ``reason``, ``blocks`` (fails without an exemption), ``exempted`` and
+#: ``verdict.verdict`` ("pass", "fail" or "incomplete") (balance: ``PanelResult``).
+panel_verdicts = _signals.signal("panel-verdicts")
+
+#: Pending change notices of published sessions should go out once the unit of work commits.
+#: Sender: the event. Registration queues the job that mails the attendees concerned.
+change_notices_due = _signals.signal("change-notices-due")
+
+#: The public agenda asks for confirmed sign-ups per session. Sender: None. Keyword:
+#: ``session_ids``. Receivers return ``{session_id: count}``; the answers are merged.
+seat_counts = _signals.signal("seat-counts")
+
+#: A draft session is about to be deleted. Sender: the session. A receiver refuses by raising
+#: a :class:`~wid_events.errors.DomainError` (registration: attendees chose it).
+session_deleting = _signals.signal("session-deleting")
+
+#: An event was duplicated as a new draft (its rooms and tracks copied and flushed). Sender:
+#: the new event. Keywords: ``original`` (the event copied), ``shift`` (a ``timedelta``),
+#: ``rooms`` and ``tracks`` (``{old id: new Room/Track}``). The agenda copies the sessions.
+event_duplicated = _signals.signal("event-duplicated")
 
 
 def collect(signal, sender, **kwargs) -> list:
@@ -37,9 +70,3 @@ def collect(signal, sender, **kwargs) -> list:
         if result:
             found.extend(result)
     return found
-
-
-#: The organiser's event overview asks other areas for a summary box. Sender: the event.
-#: Receivers return a list of ``(template name, context dict)``; the overview includes each
-#: template with ``box`` set to its context.
-event_overview = _signals.signal("event-overview")

@@ -31,7 +31,7 @@ from wid_events.errors import DomainError
 from wid_events.events import services as event_services
 from wid_events.events.models import Event
 from wid_events.extensions import db
-from wid_events.speakers.models import Person
+from wid_events.people.models import Person
 
 COLUMNS = [
     "day",

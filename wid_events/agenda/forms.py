@@ -16,8 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from wid_events.balance.forms import OrganiserGenderFieldsMixin
 from wid_events.enums import SessionStatus, SessionType, SpeakerRole
+from wid_events.people.forms import OrganiserGenderFieldsMixin
 
 
 def strip(value):

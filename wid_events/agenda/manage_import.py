@@ -15,8 +15,8 @@ from wid_events.agenda import csv_import
 from wid_events.agenda.forms import ImportConfirmForm, ImportUploadForm
 from wid_events.agenda.manage_views import bp, run_gated
 from wid_events.core.actions import actor
-from wid_events.core.web import organiser_required
 from wid_events.errors import DomainError
+from wid_events.events.access import organiser_required
 from wid_events.events.models import Event
 
 

@@ -8,19 +8,19 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from wid_events import signals
 from wid_events.agenda import people as people_services
 from wid_events.agenda import services
 from wid_events.agenda.conflicts import conflicts_by_session, find_conflicts
 from wid_events.agenda.forms import AddSpeakerForm, NewSpeakerForm, SessionForm, SpeakerRoleForm
 from wid_events.agenda.manage_views import bp, day_choices, run_gated
 from wid_events.agenda.models import Session
-from wid_events.balance.services import panel_results
 from wid_events.core.actions import actor, owned_or_404, run_action
 from wid_events.core.search import like_pattern
-from wid_events.core.web import organiser_required
 from wid_events.enums import SessionType, SpeakerRole
+from wid_events.events.access import organiser_required
 from wid_events.events.models import Event
-from wid_events.speakers.models import Person
+from wid_events.people.models import Person
 
 #: The role preselected when adding someone to a session of this type.
 DEFAULT_ROLES = {
@@ -157,7 +157,8 @@ def _render_session(event: Event, session: Session, form: SessionForm):
     conflicts = conflicts_by_session(find_conflicts(event)).get(session.id, [])
     verdict = None
     if session.type == SessionType.PANEL and not session.is_cancelled:
-        verdict = next((r for r in panel_results(event) if r.session.id == session.id), None)
+        verdicts = signals.collect(signals.panel_verdicts, event)
+        verdict = next((r for r in verdicts if r.session.id == session.id), None)
     new_speaker_form = NewSpeakerForm(formdata=None)
     new_speaker_form.role.data = DEFAULT_ROLES.get(session.type, SpeakerRole.SPEAKER).value
     return render_template(

@@ -17,16 +17,15 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask import session as flask_session
 from flask_babel import gettext as _
 
+from wid_events import signals
 from wid_events.agenda import services
 from wid_events.agenda.conflicts import conflicts_by_session, find_conflicts
 from wid_events.agenda.forms import PublishForm
 from wid_events.agenda.layout import editor_grids
 from wid_events.agenda.models import SessionChange
-from wid_events.balance import rules as balance_rules
-from wid_events.balance.services import BalanceGateError, panel_results
 from wid_events.core.actions import Outcome, actor, run_action, run_json_action, show_error
-from wid_events.core.web import organiser_required
-from wid_events.errors import DomainError
+from wid_events.errors import BalanceGateError, DomainError
+from wid_events.events.access import organiser_required
 from wid_events.events.models import Event
 from wid_events.extensions import db
 
@@ -77,11 +76,11 @@ def run_gated(
 def blockers(event: Event) -> dict:
     """Everything that stops or warns against publishing, in the order the page shows it:
     failing panels (without an exemption), conflicts, then incomplete panels."""
-    results = panel_results(event)
+    results = signals.collect(signals.panel_verdicts, event)
     return {
         "failing": [r for r in results if r.blocks],
         "conflicts": find_conflicts(event),
-        "incomplete": [r for r in results if r.verdict.verdict == balance_rules.INCOMPLETE],
+        "incomplete": [r for r in results if r.verdict.verdict == "incomplete"],
         "exempted": [r for r in results if r.exempted],
     }
 
@@ -91,7 +90,7 @@ def blockers(event: Event) -> dict:
 def editor(event: Event):
     conflicts = find_conflicts(event)
     by_session = conflicts_by_session(conflicts)
-    failing = {r.session.id: r for r in panel_results(event) if r.blocks}
+    failing = {r.session.id: r for r in signals.collect(signals.panel_verdicts, event) if r.blocks}
     return render_template(
         "agenda/manage_editor.html",
         event=event,

@@ -15,7 +15,7 @@ from wid_events.models_base import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
     from wid_events.events.models import Event, Room, Track
-    from wid_events.speakers.models import Person
+    from wid_events.people.models import Person
 
 
 def new_key() -> str:
@@ -111,7 +111,7 @@ class SessionChange(db.Model):
     """A change of a published session's time, room or status ("changes since publication").
 
     Rows whose ``notified_at`` is empty are the pending queue of attendee notifications;
-    :func:`wid_events.agenda.notices.notify_changes` sends them batched, one email per attendee.
+    :func:`wid_events.registration.notices.notify_changes` sends them batched, one email per attendee.
     """
 
     __tablename__ = "session_changes"

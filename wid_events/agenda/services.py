@@ -4,7 +4,7 @@ Plain functions: they take models and an explicit ``actor``, raise domain errors
 leave committing to the caller. A change of a published session records a pending change
 notice; ``update_session(..., notify=True)`` (or the organiser's "send change notices")
 sends the pending notices once the caller's unit of work commits (see
-:mod:`wid_events.agenda.notices`).
+:mod:`wid_events.agenda.notices` and :mod:`wid_events.registration.notices`).
 """
 
 from __future__ import annotations
@@ -12,28 +12,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from wid_events import signals
 from wid_events.accounts.models import User
 from wid_events.agenda import people
 from wid_events.agenda.conflicts import find_conflicts
 from wid_events.agenda.models import Session, SessionChange, SessionSpeaker
 from wid_events.agenda.notices import (  # noqa: F401 - re-exported: change notices live in .notices
-    notify_changes,
     pending_changes,
     queue_notifications,
 )
 from wid_events.audit import services as audit
-from wid_events.balance.services import enforce_gate
 from wid_events.enums import SessionStatus, SessionType, SpeakerRole
 from wid_events.errors import Conflict, DomainError, NotFound
 from wid_events.events.models import Event, Room, Track
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
-from wid_events.registration.models import RegistrationSession
-from wid_events.speakers.models import Person
+from wid_events.people.models import Person
 
 #: Fields an organiser may set on a session.
 SESSION_FIELDS = (
@@ -133,7 +130,7 @@ def create_session(event: Event, *, actor: User | str | None, **fields: Any) -> 
         changes={k: [None, v] for k, v in values.items() if v not in (None, "")},
     )
     if event.published:
-        enforce_gate(event)
+        signals.panels_changing.send(event)
     return session
 
 
@@ -194,7 +191,7 @@ def update_session(
         )
     if event.published and ("type" in changes or "status" in changes):
         db.session.flush()
-        enforce_gate(event)
+        signals.panels_changing.send(event)
     if notify and event.published:
         queue_notifications(event)
     return changes
@@ -211,20 +208,7 @@ def delete_session(session: Session, *, actor: User | str | None) -> None:
                 title=session.title,
             )
         )
-    taken = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(RegistrationSession)
-        .where(RegistrationSession.session_id == session.id)
-    )
-    if taken:
-        raise Conflict(
-            ngettext(
-                "%(num)d registration chose “%(title)s”. Cancel the session instead of deleting it.",
-                "%(num)d registrations chose “%(title)s”. Cancel the session instead of deleting it.",
-                taken,
-                title=session.title,
-            )
-        )
+    signals.session_deleting.send(session)
     audit.record(
         "session.delete",
         actor=actor,
@@ -276,7 +260,7 @@ def add_speaker(
         changes={"speaker": [None, f"{person.name} ({role.value})"]},
     )
     if session.event.published:
-        enforce_gate(session.event)
+        signals.panels_changing.send(session.event)
     return link
 
 
@@ -308,7 +292,7 @@ def remove_speaker(session: Session, person: Person, *, actor: User | str | None
         changes={"speaker": [f"{person.name} ({link.role.value})", None]},
     )
     if session.event.published:
-        enforce_gate(session.event)
+        signals.panels_changing.send(session.event)
 
 
 def set_speaker_role(
@@ -332,7 +316,7 @@ def set_speaker_role(
         changes={f"role of {person.name}": [old.value, role.value]},
     )
     if session.event.published:
-        enforce_gate(session.event)
+        signals.panels_changing.send(session.event)
 
 
 def move_speaker(session: Session, person: Person, direction: str, *, actor: User | str | None) -> None:
@@ -376,7 +360,7 @@ def publish(event: Event, *, actor: User | str | None, confirm_conflicts: bool =
             code="unconfirmed_conflicts",
             field="confirm_conflicts",
         )
-    enforce_gate(event, publishing=True)
+    signals.panels_changing.send(event, publishing=True)
     if event.published:
         return
     event.published = True

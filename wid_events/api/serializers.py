@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import request
 
 from wid_events.agenda import queries
 from wid_events.agenda.models import Session
+from wid_events.core.urls import external_url
 from wid_events.events.models import Event
-from wid_events.speakers.models import Person
+from wid_events.people.models import Person
 from wid_events.speakers.views import public_photo_url
 
 
@@ -25,8 +26,8 @@ def event_summary(event: Event) -> dict:
             else None
         ),
         "registration_open": event.registration_open,
-        "url": url_for("events.event_page", slug=event.slug, _external=True),
-        "api_url": url_for("api.event_detail", slug=event.slug, _external=True),
+        "url": external_url("events.event_page", slug=event.slug),
+        "api_url": external_url("api.event_detail", slug=event.slug),
     }
 
 
@@ -45,11 +46,11 @@ def event_detail(event: Event) -> dict:
             "rooms": [{"key": r.key, "name": r.name, "capacity": r.capacity} for r in event.rooms],
             "tracks": [{"key": t.key, "name": t.name} for t in event.tracks],
             "links": {
-                "sessions": url_for("api.event_sessions", slug=event.slug, _external=True),
-                "speakers": url_for("api.event_speakers", slug=event.slug, _external=True),
-                "exhibitors": url_for("api.event_exhibitors", slug=event.slug, _external=True),
-                "jobs": url_for("api.event_jobs", slug=event.slug, _external=True),
-                "agenda": url_for("agenda.agenda", slug=event.slug, _external=True),
+                "sessions": external_url("api.event_sessions", slug=event.slug),
+                "speakers": external_url("api.event_speakers", slug=event.slug),
+                "exhibitors": external_url("api.event_exhibitors", slug=event.slug),
+                "jobs": external_url("api.event_jobs", slug=event.slug),
+                "agenda": external_url("agenda.agenda", slug=event.slug),
             },
         }
     )
@@ -75,7 +76,7 @@ def session(event: Event, s: Session) -> dict:
         "speakers": [
             {"id": link.person.id, "name": link.person.name, "role": link.role.value} for link in s.speakers
         ],
-        "url": url_for("agenda.session_page", slug=event.slug, session_id=s.id, _external=True),
+        "url": external_url("agenda.session_page", slug=event.slug, session_id=s.id),
     }
 
 
@@ -93,7 +94,7 @@ def speaker(event: Event, person: Person) -> dict:
         "sessions": [
             {"id": link.session.id, "role": link.role.value} for link in queries.speaker_sessions(person)
         ],
-        "url": url_for("speakers.speaker_page", slug=event.slug, person_id=person.id, _external=True),
+        "url": external_url("speakers.speaker_page", slug=event.slug, person_id=person.id),
     }
 
 

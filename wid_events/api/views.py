@@ -15,9 +15,11 @@ from wid_events.agenda.people import api_people
 from wid_events.api import serializers
 from wid_events.api.openapi import build_document
 from wid_events.core.search import like_pattern
-from wid_events.core.web import api_organiser_required, error_response
+from wid_events.core.web import error_response
+from wid_events.events.access import api_organiser_required
 from wid_events.events.models import Event
 from wid_events.extensions import db
+from wid_events.jobday import services as jobday
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -73,7 +75,7 @@ def event_exhibitors(slug: str):
     event = _published_event(slug)
     if event is None:
         return _not_found(slug)
-    return jsonify(_jobday_list("public_exhibitors", event))
+    return jsonify(jobday.public_exhibitors(event))
 
 
 @bp.get("/events/<slug>/jobs")
@@ -86,8 +88,6 @@ def event_jobs(slug: str):
     event = _published_event(slug)
     if event is None:
         return _not_found(slug)
-    from wid_events.jobday import services as jobday
-
     filters = jobday.JobFilters.from_args(request.args)
     return jsonify(jobday.public_jobs(event, filters))
 
@@ -105,18 +105,6 @@ def event_people(event: Event):
     response = jsonify(api_people(event, query))
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-def _jobday_list(name: str, event: Event) -> list:
-    """``wid_events.jobday.services.<name>(event)`` (a list of public dicts) when it exists, else ``[]``."""
-    import importlib
-    import importlib.util
-
-    if importlib.util.find_spec("wid_events.jobday.services") is None:
-        return []
-    services = importlib.import_module("wid_events.jobday.services")
-    func = getattr(services, name, None)
-    return list(func(event)) if callable(func) else []
 
 
 @bp.get("/openapi.json")

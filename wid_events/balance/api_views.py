@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from wid_events.balance import services
-from wid_events.core.web import api_organiser_required
+from wid_events.events.access import api_organiser_required
 
 bp = Blueprint("balance_api", __name__, url_prefix="/api/v1")
 

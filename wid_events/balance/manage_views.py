@@ -10,7 +10,7 @@ from wid_events.balance import rules, services, svg
 from wid_events.balance.forms import AddPanelistForm, ExemptionForm, RevokeExemptionForm
 from wid_events.balance.models import BalanceExemption
 from wid_events.core.actions import actor, run_action
-from wid_events.core.web import organiser_required
+from wid_events.events.access import organiser_required
 
 bp = Blueprint("balance_manage", __name__, url_prefix="/manage/events/<slug>")
 

@@ -11,13 +11,14 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from rq import Queue, Worker
 
 from wid_events.jobs import QUEUE_NAME
 
 
-def _connection():
-    from redis import Redis
-
+def _connection() -> Redis:
     url = current_app.config.get("REDIS_URL")
     if not url:
         click.echo(
@@ -47,9 +48,6 @@ QUEUE_OPTION = click.option(
 @with_appcontext
 def worker(queue_name: str, burst: bool, name: str | None, with_scheduler: bool) -> None:
     """Run an RQ worker on the "wid_events" queue until stopped (SIGTERM finishes the current job)."""
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from rq import Queue, Worker
-
     conn = _connection()
     try:
         conn.ping()
@@ -65,8 +63,6 @@ def worker(queue_name: str, burst: bool, name: str | None, with_scheduler: bool)
 @with_appcontext
 def info(queue_name: str) -> None:
     """Show how many jobs wait, run and failed on the "wid_events" queue."""
-    from rq import Queue
-
     queue = Queue(queue_name, connection=_connection())
     click.echo(f"queue {queue_name}: {queue.count} queued")
     click.echo(f"started: {queue.started_job_registry.count}")

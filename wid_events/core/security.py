@@ -16,6 +16,8 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from wid_events.core.web import error_response
+
 #: Shortest acceptable production ``SECRET_KEY`` (characters); 32 hex characters = 128 bits.
 MIN_SECRET_KEY_LENGTH = 32
 
@@ -141,8 +143,6 @@ def check_secret_key(app: Flask) -> None:
 
 def _too_many_requests(exc: TooManyRequests):
     """A friendly 429 (HTML or JSON) instead of the limiter's terse "10 per 1 minute"."""
-    from wid_events.core.web import error_response
-
     message = str(_l("Too many attempts in a short time. Please wait a minute, then try again."))
     response = error_response(429, message, "rate_limited")
     retry_after = getattr(exc, "retry_after", None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from wid_events.core.health import check_health
@@ -34,6 +34,4 @@ def set_language():
 
 @bp.get("/accessibility")
 def accessibility():
-    from flask import render_template
-
     return render_template("core/accessibility.html", title=_("Accessibility statement"))

@@ -1,22 +1,23 @@
-"""Request-side glue shared by all blueprints: errors, auth loaders, template helpers."""
+"""Request-side glue shared by all blueprints: errors, locale, token hashing, template helpers.
+
+The decorators that load an event and check the organiser role are in
+:mod:`wid_events.events.access`; the login loaders in :mod:`wid_events.accounts.auth`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
-from collections.abc import Callable
 
-import sqlalchemy as sa
-from flask import Flask, abort, current_app, g, has_request_context, jsonify, render_template, request
-from flask_babel import format_date, format_datetime, format_time
+from flask import Flask, current_app, has_request_context, jsonify, render_template, request
+from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from wid_events.core.text import safe_markdown, safe_url
 from wid_events.errors import DomainError
-from wid_events.extensions import db, login_manager
+from wid_events.extensions import db
 
 ERROR_TITLES = {
     400: _l("Bad request"),
@@ -100,75 +101,8 @@ def local_date(value: dt.date | None, fmt: str = "medium") -> str:
     return format_date(value, fmt)
 
 
-def event_or_404(slug: str):
-    from wid_events.events.models import Event
-
-    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
-    if event is None:
-        abort(404)
-    return event
-
-
-def organiser_required(view: Callable) -> Callable:
-    """For ``/manage/events/<slug>/…`` views: log in, load the event, check the role for it.
-
-    The view receives ``event`` instead of ``slug``.
-    """
-    from wid_events.accounts.permissions import is_organiser
-
-    @functools.wraps(view)
-    def wrapper(*args, slug: str, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        event = event_or_404(slug)
-        if not is_organiser(current_user._get_current_object(), event):
-            abort(403)
-        g.event = event
-        return view(*args, event=event, **kwargs)
-
-    return wrapper
-
-
-def api_organiser_required(view: Callable) -> Callable:
-    """For organiser API views: a valid bearer token of an organiser of that event."""
-    from wid_events.accounts.permissions import is_organiser
-
-    @functools.wraps(view)
-    def wrapper(*args, slug: str, **kwargs):
-        if not current_user.is_authenticated:
-            return error_response(401, "A valid bearer token is required.", "unauthorized")
-        event = event_or_404(slug)
-        if not is_organiser(current_user._get_current_object(), event):
-            return error_response(403, "You are not an organiser of this event.", "forbidden")
-        g.event = event
-        return view(*args, event=event, **kwargs)
-
-    return wrapper
-
-
 def init_app(app: Flask) -> None:
-    from wid_events.accounts.models import ApiToken, User
-
-    login_manager.login_view = "accounts.login"
-    login_manager.login_message = _l("Please log in to see this page.")
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
-
-    @login_manager.request_loader
-    def load_user_from_bearer(req):
-        header = req.headers.get("Authorization", "")
-        if not header.startswith("Bearer "):
-            return None
-        token = db.session.scalar(
-            sa.select(ApiToken).where(
-                ApiToken.token_hash == hash_token(header[7:].strip()), ApiToken.revoked_at.is_(None)
-            )
-        )
-        if token is None or not token.user.is_active:
-            return None
-        return token.user
+    """Error handlers and template helpers. The login loaders are :mod:`wid_events.accounts.auth`'s."""
 
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):
@@ -207,6 +141,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals():
-        from flask_babel import get_locale
-
         return {"current_locale": str(get_locale() or "en"), "languages": app.config["LANGUAGES"]}

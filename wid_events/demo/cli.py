@@ -7,9 +7,9 @@ import sys
 import click
 
 from wid_events.core.database import write_transaction
+from wid_events.core.uow import unit_of_work
 from wid_events.demo import data, services
 from wid_events.errors import ValidationFailed
-from wid_events.extensions import db
 
 
 @click.group("demo", help="Demo data.")
@@ -25,12 +25,9 @@ def load() -> None:
     nothing. It creates no user: use ``flask users create-admin EMAIL`` for an administrator.
     """
     try:
-        with write_transaction():
-            created = services.load_demo(actor="demo")
-            slugs = [e.slug for e in created]
-            db.session.commit()
-    except ValidationFailed as exc:  # a broken demo package is a bug: say where
-        db.session.rollback()
+        with unit_of_work(), write_transaction():
+            slugs = [e.slug for e in services.load_demo(actor="demo")]
+    except ValidationFailed as exc:  # a broken demo package is a bug: say where (rolled back)
         for problem in exc.problems:
             click.echo(problem, err=True)
         sys.exit(2)

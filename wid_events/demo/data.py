@@ -1,4 +1,4 @@
-"""The demo events, as event packages ("wid-event/1", see events/package.py).
+"""The demo events, as event packages ("wid-event/1", see packages/package.py).
 
 Built from the public pages in ``shared/seeds/``: titles, descriptions, dates, venue and
 "how to get there" come from the seeds. Every speaker is INVENTED (fictional names and
@@ -419,8 +419,13 @@ JOBDAY_DESCRIPTION = """An inclusive job fair for girls and women in the digital
 Meet employers that are committed to inclusive recruitment, hear from women who built a career in ICT and STEM — including women who did not start with a STEM degree — and get practical coaching: how to adapt the description of your past career to a specific digital profile, and how to perform well in a job interview. Extra attention goes to women who face discrimination on several grounds."""  # noqa: E501
 
 
+#: The Job Day's date (ISO). Read when :func:`packages` builds the demo, so tests that need an
+#: upcoming event can move it relative to today instead of depending on the calendar.
+JOBDAY_DATE = "2027-03-11"
+
+
 def women_in_digital_job_day() -> dict[str, Any]:
-    day = "2027-03-11"
+    day = JOBDAY_DATE
     people = [
         _person("nadia-el-amrani", "Nadia El Amrani", "woman", "Brussels Data Collective", "Data engineer"),
         _person(

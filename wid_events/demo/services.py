@@ -6,8 +6,9 @@ import sqlalchemy as sa
 
 from wid_events.demo import data
 from wid_events.events.models import Event, Series
-from wid_events.events.package import event_by_slug, import_package
 from wid_events.extensions import db
+from wid_events.jobday.services import load_demo_exhibitors
+from wid_events.packages.package import event_by_slug, import_package
 
 
 def _series(title: str, description: str) -> Series:
@@ -41,7 +42,5 @@ def load_demo(*, actor: object = "demo") -> list[Event]:
 
 def _load_jobday(event: Event, *, actor: object) -> None:
     """The Job Day step: fictional exhibitors, their offers and interview slots."""
-    from wid_events.jobday.services import load_demo_exhibitors
-
     db.session.flush()
     load_demo_exhibitors(event, data.JOBDAY_EXHIBITORS, actor=actor)

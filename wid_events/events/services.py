@@ -11,16 +11,15 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from wid_events import signals
 from wid_events.accounts.models import EventOrganiser, User
 from wid_events.accounts.permissions import require_admin
-from wid_events.agenda.models import Session, SessionSpeaker
 from wid_events.audit import services as audit
 from wid_events.core.search import search_key
 from wid_events.enums import EventMode
 from wid_events.errors import Conflict, DomainError
 from wid_events.events.models import Event, Room, Series, Track
 from wid_events.extensions import db
-from wid_events.speakers.models import Person
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Slugs that would clash with fixed URLs.
@@ -377,9 +376,7 @@ def update_room(
 
 
 def delete_room(room: Room, *, actor: User | str | None) -> None:
-    used = list(
-        db.session.scalars(sa.select(Session).where(Session.room_id == room.id).order_by(Session.start))
-    )
+    used = [s for s in room.event.sessions if s.room_id == room.id]  # ordered by start
     if used:
         raise Conflict(
             ngettext(
@@ -424,9 +421,7 @@ def update_track(track: Track, *, actor: User | str | None, name: str) -> dict:
 
 
 def delete_track(track: Track, *, actor: User | str | None) -> None:
-    used = list(
-        db.session.scalars(sa.select(Session).where(Session.track_id == track.id).order_by(Session.start))
-    )
+    used = [s for s in track.event.sessions if s.track_id == track.id]  # ordered by start
     if used:
         raise Conflict(
             ngettext(
@@ -446,35 +441,6 @@ def delete_track(track: Track, *, actor: User | str | None) -> None:
 
 
 # --- duplicating ----------------------------------------------------------------------
-
-
-#: Person fields a new edition keeps (not the photo file, which belongs to one event).
-PERSON_COPY_FIELDS = (
-    "key",
-    "name",
-    "email",
-    "organisation",
-    "job_title",
-    "bio",
-    "pronouns",
-    "links",
-    "topics",
-    "gender",
-    "gender_self_description",
-    "count_as_woman",
-    "gender_source",
-    "gender_recorded_at",
-)
-
-
-def _copy_people(event: Event, new: Event) -> dict[int, Person]:
-    """The event's people, copied into ``new``: ``{old person id: new person}``."""
-    copies = {}
-    for person in event.people:
-        copies[person.id] = Person(event=new, **{f: getattr(person, f) for f in PERSON_COPY_FIELDS})
-        db.session.add(copies[person.id])
-    db.session.flush()
-    return copies
 
 
 def duplicate_event(
@@ -517,27 +483,9 @@ def duplicate_event(
         tracks[track.id] = new_track = Track(event=new, key=track.key, name=track.name)
         db.session.add(new_track)
     db.session.flush()
-    people = _copy_people(event, new)
-    for s in event.sessions:
-        db.session.add(
-            Session(
-                event=new,
-                key=s.key,
-                title=s.title,
-                type=s.type,
-                start=s.start + shift,
-                end=s.end + shift,
-                room=rooms.get(s.room_id),
-                track=tracks.get(s.track_id),
-                capacity=s.capacity,
-                requires_signup=s.requires_signup,
-                description=s.description,
-                speakers=[
-                    SessionSpeaker(person=people[link.person_id], role=link.role, position=link.position)
-                    for link in s.speakers
-                ],
-            )
-        )
+    # The people, and the sessions with their speakers, are copied by the agenda (signal
+    # ``event_duplicated``).
+    signals.event_duplicated.send(new, original=event, shift=shift, rooms=rooms, tracks=tracks)
     for role in event.organisers:
         db.session.add(
             EventOrganiser(

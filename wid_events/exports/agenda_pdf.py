@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 
 from flask import render_template
+from weasyprint import HTML
 
 from wid_events.exports.badges import _FONT_STACK, RENDER_LOCK, _get_renderer
 from wid_events.exports.ics import event_url, locale_context, public_speakers, role_label, type_label
@@ -22,8 +23,6 @@ def agenda_days(event) -> list[tuple[dt.date, list]]:
 
 
 def render_agenda_pdf(event) -> bytes:
-    from weasyprint import HTML
-
     with locale_context():
         html = render_template(
             "exports/agenda_pdf.html",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
-from flask_login import current_user
 
-from wid_events.core.web import api_organiser_required, error_response
+from wid_events.core.actions import actor, run_json_action
+from wid_events.core.web import error_response
+from wid_events.events.access import api_organiser_required
 from wid_events.exports import services
 from wid_events.extensions import csrf
 
@@ -31,7 +32,7 @@ def _checkin(event):
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("code"), str) or not body["code"].strip():
         return error_response(400, 'Send a JSON body {"code": "<badge QR content>"}.', "bad_request")
-    result = services.check_in(event, code=body["code"], actor=current_user._get_current_object())
+    result = run_json_action(services.check_in, event, code=body["code"], actor=actor())
     return jsonify(result.as_json()), 200
 
 

@@ -31,12 +31,19 @@ import sqlalchemy as sa
 from babel.dates import format_interval
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from wid_events import signals
+from wid_events.accounts.models import EventOrganiser, User
+from wid_events.agenda.models import Session, SessionSpeaker
 from wid_events.core.collation import collation_key
 from wid_events.enums import BadgeRole, InvitationStatus, RegistrationStatus
+from wid_events.errors import DomainError
 from wid_events.exports.ics import locale_context
 from wid_events.extensions import db
+from wid_events.people.models import Person
+from wid_events.registration.models import Registration
 
 LAYOUTS = ("a6", "a4-4up", "a4-8up")
 #: Badges per page, for each layout.
@@ -97,9 +104,6 @@ def badge_for_registration(registration, role: BadgeRole = BadgeRole.ATTENDEE) -
 
 
 def _speakers(event) -> list:
-    from wid_events.agenda.models import Session, SessionSpeaker
-    from wid_events.speakers.models import Person
-
     return list(
         db.session.scalars(
             sa.select(Person)
@@ -126,9 +130,6 @@ def collect_badges(
     attendance: str | None = None,
 ) -> list[Badge]:
     """The badges to print for ``event``, sorted by name (see the module docstring)."""
-    from wid_events.accounts.models import EventOrganiser, User
-    from wid_events.registration.models import Registration
-
     roles = {str(r) for r in roles} if roles else None
     speakers = _speakers(event)
     speaker_emails = {p.email.strip().lower(): p for p in speakers if p.email}
@@ -335,9 +336,6 @@ class _Renderer:
     """Shared WeasyPrint objects: one FontConfiguration, stylesheets parsed once per layout."""
 
     def __init__(self):
-        from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
-
         self.fonts = FontConfiguration()
         self.css = {
             layout: [CSS(string=_BASE_CSS + _LAYOUT_CSS[layout], font_config=self.fonts)]
@@ -345,8 +343,6 @@ class _Renderer:
         }
 
     def document(self, html_text: str, layout: str):
-        from weasyprint import HTML
-
         return HTML(string=html_text).render(stylesheets=self.css[layout], font_config=self.fonts)
 
 
@@ -370,8 +366,6 @@ def render_badges(
 ) -> bytes:
     """One PDF with every badge. ``progress(n)`` is called with the count done per chunk."""
     if layout not in LAYOUTS:
-        from wid_events.errors import DomainError
-
         raise DomainError(_("Unknown badge layout: %(layout)s", layout=layout), field="layout")
     with locale_context(), RENDER_LOCK:
         return _render(event, badges, layout, progress, chunk)

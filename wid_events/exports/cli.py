@@ -9,6 +9,7 @@ import click
 import sqlalchemy as sa
 
 from wid_events.events.models import Event
+from wid_events.exports import badges, ics
 from wid_events.extensions import db
 
 
@@ -30,8 +31,6 @@ def calendar_group():
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def calendar_export(slug: str, output: Path):
     """Write the event's calendar (the same as /events/SLUG/calendar.ics)."""
-    from wid_events.exports import ics
-
     event = _event_or_exit(slug)
     output.write_bytes(ics.event_calendar(event))
     click.echo(f"Wrote {len(event.sessions)} sessions to {output}")
@@ -55,8 +54,6 @@ def badges_group():
 )
 def badges_render(slug: str, output: Path, layout: str, roles: tuple[str, ...]):
     """Print badges for all confirmed registrations and speakers into one PDF."""
-    from wid_events.exports import badges
-
     event = _event_or_exit(slug)
     items = badges.collect_badges(event, roles=set(roles) or None)
     if not items:

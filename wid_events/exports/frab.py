@@ -37,6 +37,7 @@ from wid_events.exports.ics import (
     public_url,
     session_url,
 )
+from wid_events.speakers.services import event_materials, is_public, public_materials
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 GENERATOR = {"name": "wid_events", "version": "1"}
@@ -76,21 +77,8 @@ def _no_room_name(event) -> str:
     return _("Online") if event.mode == EventMode.ONLINE else _("Main venue")
 
 
-def _public_materials(session) -> list:
-    """The speaker area's public materials of a session (empty if that area is absent)."""
-    try:
-        from wid_events.speakers.services import public_materials
-    except ImportError:
-        return []
-    return public_materials(session)
-
-
 def _public_materials_by_session(event) -> dict[int, list]:
     """Every session's public materials, in two queries for the whole event (no N+1)."""
-    try:
-        from wid_events.speakers.services import event_materials, is_public
-    except ImportError:
-        return {}
     out: dict[int, list] = {}
     for material in sorted(event_materials(event), key=lambda m: (m.created_at, m.id)):
         if is_public(material):
@@ -101,7 +89,7 @@ def _public_materials_by_session(event) -> dict[int, list]:
 def _materials(session, materials: list | None = None) -> list[dict]:
     """``attachments``: links to the public materials (the site's download URL, or the link)."""
     out = []
-    for material in _public_materials(session) if materials is None else materials:
+    for material in public_materials(session) if materials is None else materials:
         if getattr(material, "url", None):
             url = material.url
         else:

@@ -15,7 +15,9 @@ Decisions (documented for the lead and other areas):
   left out until the attendee gets the seat (the subscribed feed then picks them up). A pending,
   waitlisted, cancelled or rejected registration gets an empty (valid) calendar. Online attendees
   get the livestream as an RFC 7986 ``CONFERENCE`` property and in ``DESCRIPTION``; in-person
-  attendees never do.
+  attendees never do. Other areas add items through
+  :data:`wid_events.signals.personal_calendar_collect` (Job Day: booked interviews, see
+  :func:`interview_vevent`).
 * Until the agenda is published, event and personal calendars hold one all-day item for the
   whole event (so the confirmation-email attachment is still useful).
 """
@@ -26,11 +28,18 @@ import contextlib
 import datetime as dt
 
 import icalendar
-from flask import current_app, has_request_context, request
+import sqlalchemy as sa
+from flask import current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
+from wid_events import signals
+from wid_events.agenda.models import Session, SessionSpeaker
+from wid_events.core.urls import base_url
 from wid_events.enums import Attendance, InvitationStatus, RegistrationStatus, SessionType, SpeakerRole
+from wid_events.extensions import db
 
 PRODID = "-//wid_events//Inclusive events//EN"
 
@@ -49,13 +58,7 @@ def locale_context(locale: str | None = None):
 
 def public_url(path: str) -> str:
     """An absolute URL for ``path`` on this site (request host, else SERVER_NAME)."""
-    if has_request_context():
-        root = request.url_root.rstrip("/")
-    else:
-        server = current_app.config.get("SERVER_NAME") or "localhost:5000"
-        scheme = current_app.config.get("PREFERRED_URL_SCHEME", "http")
-        root = f"{scheme}://{server}"
-    return root + path
+    return base_url() + path
 
 
 def event_url(event) -> str:
@@ -112,13 +115,6 @@ def load_event_sessions(event) -> list:
 
     Also fills ``event.sessions`` itself, so later reads of it cost nothing.
     """
-    import sqlalchemy as sa
-    from sqlalchemy.orm import joinedload, selectinload
-    from sqlalchemy.orm.attributes import set_committed_value
-
-    from wid_events.agenda.models import Session, SessionSpeaker
-    from wid_events.extensions import db
-
     stmt = (
         sa.select(Session)
         .where(Session.event_id == event.id)
@@ -286,18 +282,9 @@ def personal_calendar(registration) -> bytes:
         else:
             for session in personal_sessions(registration):
                 cal.add_component(session_vevent(session, livestream_url=livestream))
-        for booking in personal_interviews(registration):
-            cal.add_component(interview_vevent(booking))
+        for item in signals.collect(signals.personal_calendar_collect, registration):
+            cal.add_component(item)
         return _to_bytes(cal)
-
-
-def personal_interviews(registration) -> list:
-    """The attendee's booked Job Day interviews (the jobday area), or [] without that area."""
-    try:
-        from wid_events.jobday.services import personal_interviews as jobday_interviews
-    except ImportError:  # pragma: no cover - the Job Day area is optional
-        return []
-    return jobday_interviews(registration)
 
 
 def interview_vevent(booking) -> icalendar.Event:

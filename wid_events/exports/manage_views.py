@@ -16,21 +16,17 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from wid_events.core.web import organiser_required
+from wid_events.core.actions import actor, owned_or_404, run_action
 from wid_events.errors import DomainError
-from wid_events.exports import badges, services
+from wid_events.events.access import organiser_required
+from wid_events.exports import badge_jobs, badges, services
 from wid_events.exports.forms import BadgeForm, ButtonForm, CheckinCodeForm
 from wid_events.exports.models import BadgeJob, BadgeJobState
 from wid_events.extensions import db
 from wid_events.registration.models import Registration
 
 bp = Blueprint("exports_manage", __name__, url_prefix="/manage/events/<slug>")
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _roles_arg() -> set[str] | None:
@@ -41,22 +37,28 @@ def _roles_arg() -> set[str] | None:
 # --- badges ----------------------------------------------------------------------------
 
 
-@bp.get("/badges")
-@organiser_required
-def badges_form(event):
-    form = BadgeForm(formdata=None)
+def _badges_page(event, form: BadgeForm, status: int = 200):
     jobs = db.session.scalars(
         sa.select(BadgeJob).where(BadgeJob.event_id == event.id).order_by(BadgeJob.id.desc()).limit(10)
     ).all()
-    return render_template(
-        "exports/badges.html",
-        title=_("Badges"),
-        event=event,
-        form=form,
-        jobs=jobs,
-        count=len(badges.collect_badges(event)),
-        threshold=services.BACKGROUND_THRESHOLD,
+    return (
+        render_template(
+            "exports/badges.html",
+            title=_("Badges"),
+            event=event,
+            form=form,
+            jobs=jobs,
+            count=len(badges.collect_badges(event)),
+            threshold=services.BACKGROUND_THRESHOLD,
+        ),
+        status,
     )
+
+
+@bp.get("/badges")
+@organiser_required
+def badges_form(event):
+    return _badges_page(event, BadgeForm(formdata=None))
 
 
 @bp.post("/badges")
@@ -64,29 +66,23 @@ def badges_form(event):
 def badges_submit(event):
     form = BadgeForm()
     if not form.validate():
-        jobs = db.session.scalars(
-            sa.select(BadgeJob).where(BadgeJob.event_id == event.id).order_by(BadgeJob.id.desc()).limit(10)
-        ).all()
-        return (
-            render_template(
-                "exports/badges.html",
-                title=_("Badges"),
-                event=event,
-                form=form,
-                jobs=jobs,
-                count=len(badges.collect_badges(event)),
-                threshold=services.BACKGROUND_THRESHOLD,
-            ),
-            422,
-        )
+        return _badges_page(event, form, 422)
     roles = set(form.roles.data or []) or None
     attendance = form.attendance.data or None
     count = len(badges.collect_badges(event, roles=roles, attendance=attendance))
     if count > services.BACKGROUND_THRESHOLD:
-        job = services.start_badge_job(
-            event, layout=form.layout.data, roles=roles, attendance=attendance, actor=_actor()
+        started = run_action(
+            services.start_badge_job,
+            event,
+            layout=form.layout.data,
+            roles=roles,
+            attendance=attendance,
+            actor=actor(),
+            form=form,
         )
-        return redirect(url_for(".badge_job", slug=event.slug, job_id=job.id), 303)
+        if not started:
+            return _badges_page(event, form, 422)
+        return redirect(url_for(".badge_job", slug=event.slug, job_id=started.value.id), 303)
     params = {"layout": form.layout.data, "role": sorted(roles or [])}
     if attendance:
         params["attendance"] = attendance
@@ -125,24 +121,17 @@ def badges_pdf(event):
     return resp
 
 
-def _job_or_404(event, job_id: int) -> BadgeJob:
-    job = db.session.get(BadgeJob, job_id)
-    if job is None or job.event_id != event.id:
-        abort(404)
-    return job
-
-
 @bp.get("/badges/jobs/<int:job_id>")
 @organiser_required
 def badge_job(event, job_id: int):
-    job = _job_or_404(event, job_id)
+    job = owned_or_404(BadgeJob, job_id, event)
     return render_template("exports/badge_job.html", title=_("Badge batch"), event=event, job=job)
 
 
 @bp.get("/badges/jobs/<int:job_id>.json")
 @organiser_required
 def badge_job_json(event, job_id: int):
-    job = _job_or_404(event, job_id)
+    job = owned_or_404(BadgeJob, job_id, event)
     return jsonify(
         {
             "id": job.id,
@@ -161,8 +150,8 @@ def badge_job_json(event, job_id: int):
 @bp.get("/badges/jobs/<int:job_id>/download")
 @organiser_required
 def badge_job_download(event, job_id: int):
-    job = _job_or_404(event, job_id)
-    path = services.badge_job_file(job) if job.state == BadgeJobState.DONE else None
+    job = owned_or_404(BadgeJob, job_id, event)
+    path = badge_jobs.badge_job_file(job) if job.state == BadgeJobState.DONE else None
     if path is None:
         abort(404)
     return send_file(
@@ -219,13 +208,10 @@ def checkin_code(event):
     form = CheckinCodeForm()
     if not form.validate():
         return _checkin_page(event, form=form, status=422)
-    try:
-        outcome = services.check_in(event, code=form.code.data, actor=_actor())
-    except DomainError as exc:
-        db.session.rollback()
-        form.code.errors = [exc.message]
-        return _checkin_page(event, form=form, problem=exc.message, status=exc.status)
-    return _after_checkin(event, outcome)
+    done = run_action(services.check_in, event, code=form.code.data, actor=actor(), form=form)
+    if not done:  # the refusal is on the code field (and in the desk's problem box)
+        return _checkin_page(event, form=form, problem=done.error.message, status=done.error.status)
+    return _after_checkin(event, done.value)
 
 
 @bp.post("/checkin/<int:registration_id>")
@@ -235,12 +221,10 @@ def checkin_registration(event, registration_id: int):
     if not form.validate():
         flash(_("The form expired. Please try again."), "error")
         return redirect(url_for(".checkin", slug=event.slug))
-    try:
-        outcome = services.check_in(event, registration_id=registration_id, actor=_actor())
-    except DomainError as exc:
-        db.session.rollback()
-        return _checkin_page(event, problem=exc.message, status=exc.status)
-    return _after_checkin(event, outcome, q=request.form.get("q", ""))
+    done = run_action(services.check_in, event, registration_id=registration_id, actor=actor())
+    if not done:  # run_action flashed the refusal
+        return _checkin_page(event, status=done.error.status)
+    return _after_checkin(event, done.value, q=request.form.get("q", ""))
 
 
 def _after_checkin(event, outcome, q: str = ""):
@@ -257,8 +241,10 @@ def _after_checkin(event, outcome, q: str = ""):
 def checkin_undo(event, registration_id: int):
     form = ButtonForm()
     if form.validate():
-        reg = services.undo_check_in(event, registration_id, actor=_actor())
-        flash(_("Check-in of %(name)s undone.", name=reg.name), "success")
+        owned_or_404(Registration, registration_id, event)
+        done = run_action(services.undo_check_in, event, registration_id, actor=actor())
+        if done:
+            flash(_("Check-in of %(name)s undone.", name=done.value.name), "success")
     return redirect(url_for(".checkin", slug=event.slug, q=request.form.get("q", "") or None), 303)
 
 

@@ -1,19 +1,26 @@
-"""Check-in and badge-batch services. No request state: views, the API, the CLI and jobs use them."""
+"""Check-in and badge-batch services. No request state: views, the API, the CLI and jobs use them.
+
+Services never commit: the caller's unit of work does (``run_action`` in views,
+``run_json_action`` in the API). A badge batch is started here and rendered by
+:mod:`wid_events.exports.badge_jobs` once the batch row is committed.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 
+from wid_events.audit import services as audit
 from wid_events.core.database import write_transaction
 from wid_events.core.search import like_pattern
+from wid_events.core.uow import after_commit
 from wid_events.enums import Attendance, RegistrationStatus
 from wid_events.errors import Conflict, DomainError, NotFound
+from wid_events.exports import badge_jobs, badges
+from wid_events.exports.models import BadgeJob
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
 from wid_events.registration.models import Registration
@@ -66,7 +73,7 @@ def registration_by_code(event, code: str) -> Registration:
         sa.select(Registration).where(Registration.event_id == event.id, Registration.checkin_code == code)
     )
     if registration is None:
-        raise NotFound(_("No registration of this event has this code."), code="unknown_code")
+        raise NotFound(_("No registration of this event has this code."), code="unknown_code", field="code")
     return registration
 
 
@@ -78,8 +85,9 @@ def check_in(
     The write is a conditional ``UPDATE … WHERE checked_in_at IS NULL``: of two scanners
     racing on the same badge exactly one sets the time, the other sees
     ``already_checked_in``. Unknown codes (or another event's) raise :class:`NotFound`;
-    registrations that are not confirmed raise :class:`Conflict` (HTTP 409).
-    Commits.
+    registrations that are not confirmed raise :class:`Conflict` (HTTP 409). A refusal of a
+    typed or scanned ``code`` names the ``code`` field. The caller commits (soon: the write
+    lock is held until then).
     """
     if registration_id is not None:
         registration = db.session.get(Registration, registration_id)
@@ -88,7 +96,8 @@ def check_in(
     else:
         registration = registration_by_code(event, code or "")
     if registration.status != RegistrationStatus.CONFIRMED:
-        raise Conflict(_status_message(registration.status), code="not_confirmed")
+        field = "code" if registration_id is None else None
+        raise Conflict(_status_message(registration.status), code="not_confirmed", field=field)
     registration_id = registration.id
     # SQLite: BEGIN IMMEDIATE waits for the write lock instead of failing on a stale snapshot.
     with write_transaction():
@@ -101,8 +110,6 @@ def check_in(
         first = result.rowcount == 1
         db.session.refresh(registration)
         if first:
-            from wid_events.audit import services as audit
-
             audit.record(
                 "registration.checked_in",
                 actor=actor,
@@ -110,12 +117,11 @@ def check_in(
                 obj=registration,
                 changes={"checked_in_at": [None, registration.checked_in_at.isoformat()]},
             )
-        db.session.commit()
     return CheckinResult(registration, already_checked_in=not first)
 
 
 def undo_check_in(event, registration_id: int, *, actor=None) -> Registration:
-    """Clear a check-in made by mistake."""
+    """Clear a check-in made by mistake. The caller commits."""
     with write_transaction():
         return _undo(event, registration_id, actor)
 
@@ -125,8 +131,6 @@ def _undo(event, registration_id: int, actor) -> Registration:
     if registration is None or registration.event_id != event.id:
         raise NotFound(_("No such registration for this event."))
     if registration.checked_in_at is not None:
-        from wid_events.audit import services as audit
-
         old = registration.checked_in_at.isoformat()
         registration.checked_in_at = None
         audit.record(
@@ -136,7 +140,6 @@ def _undo(event, registration_id: int, actor) -> Registration:
             obj=registration,
             changes={"checked_in_at": [old, None]},
         )
-    db.session.commit()
     return registration
 
 
@@ -234,17 +237,8 @@ def email_domain(email: str | None) -> str:
 # --- badge batches ---------------------------------------------------------------------
 
 
-def badge_folder() -> Path:
-    folder = Path(current_app.instance_path) / "badges"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def start_badge_job(event, *, layout: str, roles: set[str] | None, attendance: str | None = None, actor=None):
-    """Create a :class:`BadgeJob` and run it in the background (RQ, or a thread)."""
-    from wid_events.exports import badges
-    from wid_events.exports.models import BadgeJob
-
+    """Add a :class:`BadgeJob`; it is rendered in the background once the caller commits."""
     if layout not in badges.LAYOUTS:
         raise DomainError(_("Unknown badge layout."), field="layout")
     total = len(badges.collect_badges(event, roles=roles, attendance=attendance))
@@ -257,79 +251,6 @@ def start_badge_job(event, *, layout: str, roles: set[str] | None, attendance: s
         created_by_id=getattr(actor, "id", None),
     )
     db.session.add(job)
-    db.session.commit()
-    _dispatch(job.id)
+    db.session.flush()
+    after_commit(badge_jobs.runner(), job.id)
     return job
-
-
-def _dispatch(job_id: int) -> None:
-    """RQ when REDIS_URL is set (via the jobs seam); otherwise a daemon thread with an app context."""
-    if current_app.config.get("REDIS_URL") and not current_app.config.get("JOBS_INLINE"):
-        from wid_events.jobs import enqueue
-
-        enqueue(run_badge_job, job_id)
-        return
-    if current_app.config.get("JOBS_INLINE") or current_app.config.get("BADGE_JOBS_INLINE"):
-        run_badge_job(job_id)
-        return
-    import threading
-
-    app = current_app._get_current_object()
-
-    def target():
-        with app.app_context():
-            run_badge_job(job_id)
-            db.session.remove()
-
-    threading.Thread(target=target, name=f"badge-job-{job_id}", daemon=True).start()
-
-
-def run_badge_job(job_id: int) -> None:
-    """Render a BadgeJob's PDF into ``instance/badges/``, updating its progress as it goes."""
-    from wid_events.events.models import Event
-    from wid_events.exports import badges
-    from wid_events.exports.models import BadgeJob, BadgeJobState
-
-    job = db.session.get(BadgeJob, job_id)
-    if job is None:
-        return
-    event = db.session.get(Event, job.event_id)
-    job.state = BadgeJobState.RUNNING
-    db.session.commit()
-    try:
-        roles = set(job.roles.split(",")) if job.roles else None
-        items = badges.collect_badges(event, roles=roles, attendance=job.attendance or None)
-        job.total = len(items)
-        db.session.commit()
-        done = 0
-
-        def progress(n: int) -> None:
-            nonlocal done
-            done += n
-            db.session.execute(sa.update(BadgeJob).where(BadgeJob.id == job_id).values(done=done))
-            db.session.commit()
-
-        pdf = badges.render_badges(event, items, layout=job.layout, progress=progress)
-        path = badge_folder() / f"badges-{job.id}-{job.token}.pdf"
-        path.write_bytes(pdf)
-        job = db.session.get(BadgeJob, job_id)
-        job.file_name = path.name
-        job.done = job.total
-        job.state = BadgeJobState.DONE
-        job.finished_at = utcnow()
-        db.session.commit()
-    except Exception as exc:  # the job must record its failure for the page
-        db.session.rollback()
-        current_app.logger.exception("Badge job %s failed", job_id)
-        job = db.session.get(BadgeJob, job_id)
-        job.state = BadgeJobState.FAILED
-        job.error = str(exc)[:500]
-        job.finished_at = utcnow()
-        db.session.commit()
-
-
-def badge_job_file(job) -> Path | None:
-    if not job.file_name:
-        return None
-    path = badge_folder() / job.file_name
-    return path if path.exists() else None

@@ -6,8 +6,9 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort
 
 from wid_events.agenda.models import Session
-from wid_events.core.web import event_or_404
+from wid_events.events.access import event_or_404
 from wid_events.exports import frab, ics
+from wid_events.exports.agenda_pdf import render_agenda_pdf
 from wid_events.extensions import db
 from wid_events.registration import services as registration_services
 
@@ -80,8 +81,6 @@ def schedule_json(slug: str):
 
 @bp.get("/events/<slug>/agenda.pdf")
 def agenda_pdf(slug: str):
-    from wid_events.exports.agenda_pdf import render_agenda_pdf
-
     event = published_event_or_404(slug)
     resp = Response(render_agenda_pdf(event), mimetype="application/pdf")
     resp.headers["Content-Disposition"] = f'inline; filename="{event.slug}-agenda.pdf"'

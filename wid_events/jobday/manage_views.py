@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from wid_events.core.actions import actor, run_action
-from wid_events.core.web import organiser_required
+from wid_events.events.access import organiser_required
 from wid_events.jobday import services
 from wid_events.jobday.forms import ConfirmForm, ExhibitorForm, FloorPlanForm, SettingsForm
 from wid_events.jobday.models import COMMITMENTS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from wid_events.core.web import api_organiser_required
+from wid_events.events.access import api_organiser_required
 from wid_events.extensions import csrf
 from wid_events.registration import services
 

@@ -9,8 +9,8 @@ from flask_babel import ngettext
 from wid_events.agenda.models import Session
 from wid_events.core.actions import actor, run_action
 from wid_events.core.collation import sorted_by_name
-from wid_events.core.web import organiser_required
 from wid_events.enums import RegistrationStatus
+from wid_events.events.access import organiser_required
 from wid_events.extensions import db
 from wid_events.registration import services
 from wid_events.registration.forms import ConfirmForm

@@ -1,4 +1,4 @@
-"""The registrations box of the organiser's event overview (``signals.event_overview``)."""
+"""The registrations box of the organiser's event overview (``site.manage_views.event_home``)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def _checked_in(event: Event) -> dict[str, int]:
     return {mode.value: found.get(mode.value, 0) for mode in Attendance}
 
 
-def overview_box(event: Event, **_kwargs) -> list[tuple[str, dict]]:
+def overview_box(event: Event) -> list[tuple[str, dict]]:
     """Registrations per mode, waitlists, check-ins and open seats per workshop."""
     seats = counts(event)
     workshops = [

@@ -11,9 +11,9 @@ from flask_babel import lazy_gettext as _l
 
 from wid_events.core.actions import run_action
 from wid_events.core.uow import unit_of_work
-from wid_events.core.web import event_or_404
 from wid_events.enums import Attendance, EventMode, RegistrationStatus
 from wid_events.errors import DomainError
+from wid_events.events.access import event_or_404
 from wid_events.extensions import limiter
 from wid_events.registration import services
 from wid_events.registration.forms import (

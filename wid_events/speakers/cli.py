@@ -1,27 +1,27 @@
-"""``flask speakers invite SLUG EMAIL``: email (and print) a speaker's personal portal link."""
+"""``flask speakers invite SLUG EMAIL``: email (and print) a speaker's personal portal link.
+
+Links are absolute URLs built from ``SERVER_NAME`` and ``PREFERRED_URL_SCHEME``
+(:func:`wid_events.core.urls.external_url`).
+
+The command prints the very link it mails, and only the link's hash is stored, so it cannot
+queue the mail the way the web pages do (the job would have to carry the token). It works as its
+own job instead: it mints the link and renders the mail in one unit of work, and sends the mail
+in the foreground only after that commit.
+"""
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 import sqlalchemy as sa
-from flask import current_app
 
+from wid_events.core.uow import unit_of_work
 from wid_events.errors import DomainError
 from wid_events.events.models import Event
 from wid_events.extensions import db
+from wid_events.mail import send_now
 from wid_events.speakers import services
-
-
-def _base_url() -> str:
-    """Where links point when run outside a request: ``SERVER_NAME`` or the local dev server."""
-    cfg = current_app.config
-    scheme = cfg.get("PREFERRED_URL_SCHEME") or "http"
-    if cfg.get("SERVER_NAME"):
-        return f"{scheme}://{cfg['SERVER_NAME']}{cfg.get('APPLICATION_ROOT') or '/'}"
-    return f"{scheme}://127.0.0.1:{os.environ.get('PORT', '5000')}/"
 
 
 @click.group("speakers", help="Speaker portal: personal links.")
@@ -39,18 +39,13 @@ def invite(slug: str, email: str) -> None:
         click.echo(f"error: no event with the slug {slug!r}", err=True)
         sys.exit(2)
     try:
-        person = services.find_person_by_email(event, email)
+        with unit_of_work():
+            person = services.find_person_by_email(event, email)
+            mail, link = services.invite_in_foreground(person, actor="cli")
     except DomainError as exc:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(2)
-    with current_app.test_request_context("/", base_url=_base_url()):
-        try:
-            link = services.invite(person, actor="cli")
-        except DomainError as exc:
-            db.session.rollback()
-            click.echo(f"error: {exc.message}", err=True)
-            sys.exit(2)
-        db.session.commit()
+    send_now(mail)
     click.echo(link)
 
 

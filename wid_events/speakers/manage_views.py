@@ -5,26 +5,19 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from wid_events.agenda.models import Session
-from wid_events.core.web import local_date, local_time, organiser_required
-from wid_events.errors import DomainError, NotFound
-from wid_events.extensions import db
+from wid_events.core.actions import actor, owned_or_404, run_action
+from wid_events.core.web import local_date, local_time
+from wid_events.errors import NotFound
+from wid_events.events.access import organiser_required
+from wid_events.people.models import Person
 from wid_events.speakers import services
 from wid_events.speakers.forms import OrganiserMaterialForm
-from wid_events.speakers.models import Person
 from wid_events.uploads import DOCUMENT_KINDS, kinds_label
 
 bp = Blueprint("speakers_manage", __name__, url_prefix="/manage/events/<slug>")
-
-
-def _person_of(event, person_id: int) -> Person:
-    person = db.session.get(Person, person_id)
-    if person is None or person.event_id != event.id:
-        abort(404)
-    return person
 
 
 @bp.get("/speaker-links")
@@ -42,15 +35,10 @@ def invitations(event):
 @bp.post("/speaker-links/<int:person_id>/send")
 @organiser_required
 def send_link(event, person_id: int):
-    person = _person_of(event, person_id)
+    person = owned_or_404(Person, person_id, event)
     had_link = services.link_status(person) is not None
-    try:
-        services.invite(person, actor=current_user._get_current_object())
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    if not run_action(services.invite, person, actor=actor()):
         return redirect(url_for(".invitations", slug=event.slug))
-    db.session.commit()
     if had_link:
         flash(
             _("A new link has been emailed to %(name)s; the previous one no longer works.", name=person.name),
@@ -64,8 +52,10 @@ def send_link(event, person_id: int):
 @bp.post("/speaker-links/send-all")
 @organiser_required
 def send_all(event):
-    invited, skipped = services.invite_uninvited(event, actor=current_user._get_current_object())
-    db.session.commit()
+    done = run_action(services.invite_uninvited, event, actor=actor())
+    if not done:
+        return redirect(url_for(".invitations", slug=event.slug))
+    invited, skipped = done.value
     flash(
         ngettext(
             "%(num)d invitation has been emailed.", "%(num)d invitations have been emailed.", len(invited)
@@ -80,10 +70,11 @@ def send_all(event):
 @bp.post("/speaker-links/<int:person_id>/revoke")
 @organiser_required
 def revoke_link(event, person_id: int):
-    person = _person_of(event, person_id)
-    n = services.revoke_links(person, actor=current_user._get_current_object())
-    db.session.commit()
-    if n:
+    person = owned_or_404(Person, person_id, event)
+    done = run_action(services.revoke_links, person, actor=actor())
+    if not done:
+        return redirect(url_for(".invitations", slug=event.slug))
+    if done.value:
         flash(_("The link of %(name)s has been revoked.", name=person.name), "success")
     else:
         flash(_("%(name)s had no active link.", name=person.name), "success")
@@ -127,23 +118,20 @@ def upload(event):
     form = _upload_form(event, submitted=True)
     if not form.validate_on_submit():
         return _materials_page(event, form, 422)
-    session = db.session.get(Session, form.session_id.data)
-    if session is None or session.event_id != event.id:
-        abort(404)
-    try:
-        material = services.add_file_material(
-            session,
-            form.file.data,
-            title=form.title.data or "",
-            visibility=form.visibility.data,
-            person=None,
-            actor=current_user._get_current_object(),
-        )
-    except DomainError as exc:
-        db.session.rollback()
-        form.file.errors = [exc.message]
-        return _materials_page(event, form, exc.status)
-    db.session.commit()
+    session = owned_or_404(Session, form.session_id.data, event)
+    done = run_action(
+        services.add_file_material,
+        session,
+        form.file.data,
+        title=form.title.data or "",
+        visibility=form.visibility.data,
+        person=None,
+        actor=actor(),
+        form=form,
+    )
+    if not done:
+        return _materials_page(event, form, done.error.status)
+    material = done.value
     flash(
         _("“%(title)s” has been added to “%(session)s”.", title=material.title, session=session.title),
         "success",
@@ -159,8 +147,8 @@ def set_hidden(event, material_id: int):
     except NotFound:
         abort(404)
     hidden = request.form.get("hidden") == "1"
-    services.set_hidden(material, hidden, actor=current_user._get_current_object())
-    db.session.commit()
+    if not run_action(services.set_hidden, material, hidden, actor=actor()):
+        return redirect(url_for(".materials", slug=event.slug))
     if hidden:
         flash(_("“%(title)s” is now hidden from the public.", title=material.title), "success")
     else:
@@ -174,8 +162,10 @@ def set_hidden(event, material_id: int):
 @bp.post("/materials/remind")
 @organiser_required
 def remind(event):
-    sent, skipped = services.remind_missing_slides(event, actor=current_user._get_current_object())
-    db.session.commit()
+    done = run_action(services.remind_missing_slides, event, actor=actor())
+    if not done:
+        return redirect(url_for(".materials", slug=event.slug))
+    sent, skipped = done.value
     flash(
         ngettext(
             "A reminder has been emailed to %(num)d speaker.",

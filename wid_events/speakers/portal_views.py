@@ -23,28 +23,22 @@ from flask import (
 )
 from flask import session as flask_session
 from flask_babel import gettext as _
-from flask_login import current_user
+from wtforms.fields import Label
 
 from wid_events.agenda.models import Session
-from wid_events.balance.forms import PURPOSE, count_as_woman_answer, count_as_woman_value
-from wid_events.balance.services import record_gender
-from wid_events.core.web import error_response, event_or_404
+from wid_events.core.actions import run_action, run_json_action
+from wid_events.core.web import error_response
 from wid_events.enums import GenderSource
-from wid_events.errors import DomainError, NotFound, PermissionDenied
-from wid_events.extensions import db, limiter
+from wid_events.errors import NotFound
+from wid_events.extensions import limiter
+from wid_events.people.forms import PURPOSE, count_as_woman_answer, count_as_woman_value
+from wid_events.people.gender import record_gender
+from wid_events.people.models import Person
 from wid_events.speakers import services
-from wid_events.speakers.forms import (
-    AvailabilityForm,
-    FileMaterialForm,
-    LinkMaterialForm,
-    PhotoForm,
-    ProfileForm,
-    VersionForm,
-    VisibilityForm,
-)
-from wid_events.speakers.models import Material, MaterialVersion, Person
+from wid_events.speakers.forms import AvailabilityForm, PhotoForm, ProfileForm
+from wid_events.speakers.models import Material
 from wid_events.storage import StorageError, get_storage
-from wid_events.uploads import DOCUMENT_KINDS, Kind, content_disposition, human_size, kinds_label
+from wid_events.uploads import Kind, human_size
 
 bp = Blueprint("speakers_portal", __name__)
 
@@ -167,31 +161,19 @@ def _too_large(exc):
 @bp.get("/speaker/<token>")
 @limiter.limit("30/minute")
 def open_link(token: str):
+    # run_json_action commits once and lets a refusal through (after rollback), so this view
+    # can answer with its own page about the link.
     try:
-        link = services.open_link(token)
-    except services.LinkExpired as exc:
-        event = _event_of_token(token)
-        return _link_problem(403, exc.message, event=event, expired=True)
-    except services.LinkRevoked as exc:
-        event = _event_of_token(token)
+        link = run_json_action(services.open_link, token)
+    except (services.LinkExpired, services.LinkRevoked) as exc:
+        event = services.event_of_token(token)
         return _link_problem(403, exc.message, event=event, expired=True)
     except NotFound as exc:
         return _link_problem(404, exc.message)
-    db.session.commit()
     flask_session[PERSON_KEY] = link.person_id
     flask_session[TOKEN_KEY] = link.id
     # Redirect so the token leaves the address bar, history and Referer headers.
     return redirect(url_for(".home"))
-
-
-def _event_of_token(token: str):
-    import sqlalchemy as sa
-
-    from wid_events.core.web import hash_token
-    from wid_events.speakers.models import SpeakerToken
-
-    row = db.session.scalar(sa.select(SpeakerToken).where(SpeakerToken.token_hash == hash_token(token)))
-    return row.person.event if row is not None else None
 
 
 @bp.post("/speaker/logout")
@@ -226,8 +208,8 @@ def answer(person: Person, session_id: int):
     choice = request.form.get("answer")
     if choice not in ("accept", "decline"):
         abort(400)
-    link = services.answer_invitation(person, session_id, choice == "accept")
-    db.session.commit()
+    # A refusal (not a speaker of this session) is an error page, as before.
+    link = run_json_action(services.answer_invitation, person, session_id, choice == "accept")
     if choice == "accept":
         flash(_("Thank you: you accepted “%(title)s”.", title=link.session.title), "success")
     else:
@@ -237,76 +219,18 @@ def answer(person: Person, session_id: int):
     return redirect(url_for(".home"))
 
 
-@bp.route("/speaker/profile", methods=["GET", "POST"])
-@speaker_required
-def profile(person: Person):
-    form = ProfileForm(
+def _profile_form(person: Person, **kwargs) -> ProfileForm:
+    return ProfileForm(
         obj=person,
         gender=person.gender.value,
         gender_self_description=person.gender_self_description,
         count_as_woman=count_as_woman_answer(person.count_as_woman),
         links=list(person.links or []),
+        **kwargs,
     )
-    status = 200
-    if form.validate_on_submit():
-        values = {
-            name: getattr(form, name).data
-            for name in ("name", "organisation", "job_title", "bio", "pronouns")
-        }
-        values["links"] = [{"label": row.form.label.data, "url": row.form.url.data} for row in form.links]
-        try:
-            services.update_profile(person, values, actor=services.speaker_actor(person))
-            record_gender(
-                person,
-                form.gender.data,
-                form.gender_self_description.data,
-                source=GenderSource.SELF_DECLARED,
-                actor=services.speaker_actor(person),
-                count_as_woman=count_as_woman_value(form.count_as_woman.data),
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            _attach_error(form, exc)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("Your profile has been saved."), "success")
-            return redirect(url_for(".profile"))
-    elif request.method == "POST":
-        status = 422
-    return render_template(
-        "speakers/portal_profile.html",
-        title=_("Your profile"),
-        person=person,
-        event=person.event,
-        form=_number_link_rows(form),
-        photo_form=PhotoForm(),
-        purpose=PURPOSE,
-    ), status
 
 
-@bp.post("/speaker/photo")
-@speaker_required
-def upload_photo(person: Person):
-    photo_form = PhotoForm()
-    if photo_form.validate_on_submit():
-        try:
-            services.set_photo(person, photo_form.photo.data, actor=services.speaker_actor(person))
-        except DomainError as exc:
-            db.session.rollback()
-            photo_form.photo.errors = [exc.message]
-        else:
-            db.session.commit()
-            flash(_("Your photo has been saved."), "success")
-            return redirect(url_for(".profile"))
-    form = ProfileForm(
-        obj=person,
-        gender=person.gender.value,
-        gender_self_description=person.gender_self_description,
-        count_as_woman=count_as_woman_answer(person.count_as_woman),
-        links=list(person.links or []),
-        formdata=None,
-    )
+def _profile_page(person: Person, form: ProfileForm, photo_form: PhotoForm, status: int):
     return render_template(
         "speakers/portal_profile.html",
         title=_("Your profile"),
@@ -315,15 +239,71 @@ def upload_photo(person: Person):
         form=_number_link_rows(form),
         photo_form=photo_form,
         purpose=PURPOSE,
-    ), 422
+    ), status
+
+
+def _save_profile(person: Person, values: dict, gender: tuple[str, str | None, bool | None]) -> None:
+    """The profile form's one action: the public fields and the self-declared gender (with a
+    self-described person's own answer on how No Women No Panel counts them)."""
+    actor = services.speaker_actor(person)
+    services.update_profile(person, values, actor=actor)
+    declared, description, count_as_woman = gender
+    record_gender(
+        person,
+        declared,
+        description,
+        source=GenderSource.SELF_DECLARED,
+        actor=actor,
+        count_as_woman=count_as_woman,
+    )
+
+
+@bp.route("/speaker/profile", methods=["GET", "POST"])
+@speaker_required
+def profile(person: Person):
+    form = _profile_form(person)
+    status = 200
+    if form.validate_on_submit():
+        values = {
+            name: getattr(form, name).data
+            for name in ("name", "organisation", "job_title", "bio", "pronouns")
+        }
+        values["links"] = [{"label": row.form.label.data, "url": row.form.url.data} for row in form.links]
+        gender = (
+            form.gender.data,
+            form.gender_self_description.data,
+            count_as_woman_value(form.count_as_woman.data),
+        )
+        if run_action(_save_profile, person, values, gender, form=form):
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for(".profile"))
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    return _profile_page(person, form, PhotoForm(), status)
+
+
+@bp.post("/speaker/photo")
+@speaker_required
+def upload_photo(person: Person):
+    photo_form = PhotoForm()
+    if photo_form.validate_on_submit() and run_action(
+        services.set_photo,
+        person,
+        photo_form.photo.data,
+        actor=services.speaker_actor(person),
+        form=photo_form,
+    ):
+        flash(_("Your photo has been saved."), "success")
+        return redirect(url_for(".profile"))
+    return _profile_page(person, _profile_form(person, formdata=None), photo_form, 422)
 
 
 @bp.post("/speaker/photo/remove")
 @speaker_required
 def remove_photo(person: Person):
-    services.remove_photo(person, actor=services.speaker_actor(person))
-    db.session.commit()
-    flash(_("Your photo has been removed."), "success")
+    if run_action(services.remove_photo, person, actor=services.speaker_actor(person)):
+        flash(_("Your photo has been removed."), "success")
     return redirect(url_for(".profile"))
 
 
@@ -333,22 +313,18 @@ def availability(person: Person):
     form = AvailabilityForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            services.add_unavailability(
-                person,
-                form.start.data,
-                form.end.data,
-                form.note.data or "",
-                actor=services.speaker_actor(person),
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            _attach_error(form, exc)
-            status = 422
-        else:
-            db.session.commit()
+        if run_action(
+            services.add_unavailability,
+            person,
+            form.start.data,
+            form.end.data,
+            form.note.data or "",
+            actor=services.speaker_actor(person),
+            form=form,
+        ):
             flash(_("The period has been added."), "success")
             return redirect(url_for(".availability"))
+        status = 422
     elif request.method == "POST":
         status = 422
     return render_template(
@@ -363,165 +339,18 @@ def availability(person: Person):
 @bp.post("/speaker/availability/<int:item_id>/delete")
 @speaker_required
 def delete_availability(person: Person, item_id: int):
-    services.remove_unavailability(person, item_id, actor=services.speaker_actor(person))
-    db.session.commit()
+    # An unknown period is a 404 page, as before.
+    run_json_action(services.remove_unavailability, person, item_id, actor=services.speaker_actor(person))
     flash(_("The period has been removed."), "success")
     return redirect(url_for(".availability"))
 
 
-# --- materials ------------------------------------------------------------------------------
-
-
-def _materials_page(
-    person: Person, session: Session, *, file_form=None, link_form=None, version_forms=None, status: int = 200
-):
-    materials = services.session_materials(session)
-    version_forms = version_forms or {}
-    return render_template(
-        "speakers/portal_materials.html",
-        title=_("Materials: %(title)s", title=session.title),
-        person=person,
-        event=person.event,
-        session=session,
-        materials=materials,
-        file_form=file_form or FileMaterialForm(prefix="f", formdata=None),
-        link_form=link_form or LinkMaterialForm(prefix="l", formdata=None),
-        version_forms={
-            m.id: version_forms.get(m.id) or VersionForm(prefix=f"v{m.id}", formdata=None) for m in materials
-        },
-        visibility_forms={
-            m.id: VisibilityForm(prefix=f"vis{m.id}", formdata=None, visibility=m.visibility.value)
-            for m in materials
-        },
-        max_mb=current_app.config["MAX_UPLOAD_MB"],
-        accepted=kinds_label(DOCUMENT_KINDS),
-        is_public=services.is_public,
-    ), status
-
-
-def _own_session_or_403(person: Person, session_id: int) -> Session:
-    try:
-        return services.require_own_session(person, session_id)
-    except PermissionDenied:
-        abort(403, _("You can only manage materials of your own sessions."))
-    except NotFound:
-        abort(404)
-
-
-def _own_material(person: Person, material_id: int) -> Material:
-    material = db.session.get(Material, material_id)
-    if material is None:
-        abort(404)
-    _own_session_or_403(person, material.session_id)
-    return material
-
-
-@bp.get("/speaker/sessions/<int:session_id>/materials")
-@speaker_required
-def materials(person: Person, session_id: int):
-    session = _own_session_or_403(person, session_id)
-    return _materials_page(person, session)
-
-
-@bp.post("/speaker/sessions/<int:session_id>/materials/file")
-@speaker_required
-def add_file(person: Person, session_id: int):
-    session = _own_session_or_403(person, session_id)
-    form = FileMaterialForm(prefix="f")
-    if form.validate_on_submit():
-        try:
-            services.add_file_material(
-                session,
-                form.file.data,
-                title=form.title.data or "",
-                visibility=form.visibility.data,
-                person=person,
-                actor=services.speaker_actor(person),
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            form.file.errors = [exc.message]
-            return _materials_page(person, session, file_form=form, status=exc.status)
-        db.session.commit()
-        flash(_("Your file has been uploaded."), "success")
-        return redirect(url_for(".materials", session_id=session.id))
-    return _materials_page(person, session, file_form=form, status=422)
-
-
-@bp.post("/speaker/sessions/<int:session_id>/materials/link")
-@speaker_required
-def add_link(person: Person, session_id: int):
-    session = _own_session_or_403(person, session_id)
-    form = LinkMaterialForm(prefix="l")
-    if form.validate_on_submit():
-        try:
-            services.add_link_material(
-                session,
-                form.url.data,
-                title=form.title.data or "",
-                visibility=form.visibility.data,
-                person=person,
-                actor=services.speaker_actor(person),
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            form.url.errors = [exc.message]
-            return _materials_page(person, session, link_form=form, status=422)
-        db.session.commit()
-        flash(_("Your link has been added."), "success")
-        return redirect(url_for(".materials", session_id=session.id))
-    return _materials_page(person, session, link_form=form, status=422)
-
-
-@bp.post("/speaker/materials/<int:material_id>/version")
-@speaker_required
-def add_version(person: Person, material_id: int):
-    material = _own_material(person, material_id)
-    form = VersionForm(prefix=f"v{material.id}")
-    if form.validate_on_submit():
-        try:
-            services.add_version(material, form.file.data, actor=services.speaker_actor(person))
-        except DomainError as exc:
-            db.session.rollback()
-            form.file.errors = [exc.message]
-            return _materials_page(
-                person, material.session, version_forms={material.id: form}, status=exc.status
-            )
-        db.session.commit()
-        flash(_("The new version has been uploaded."), "success")
-        return redirect(url_for(".materials", session_id=material.session_id))
-    return _materials_page(person, material.session, version_forms={material.id: form}, status=422)
-
-
-@bp.post("/speaker/materials/<int:material_id>/visibility")
-@speaker_required
-def change_visibility(person: Person, material_id: int):
-    material = _own_material(person, material_id)
-    form = VisibilityForm(prefix=f"vis{material.id}")
-    if not form.validate_on_submit():
-        abort(400, _("Please choose who can see it."))
-    services.set_visibility(material, form.visibility.data, actor=services.speaker_actor(person))
-    db.session.commit()
-    flash(_("Saved."), "success")
-    return redirect(url_for(".materials", session_id=material.session_id))
-
-
 def _number_link_rows(form: ProfileForm) -> ProfileForm:
     """Give each link row's fields a distinct accessible name ("Link 2: address")."""
-    from wtforms.fields import Label
-
     for n, row in enumerate(form.links, start=1):
         row.form.label.label = Label(row.form.label.id, _("Link %(n)s: text", n=n))
         row.form.url.label = Label(row.form.url.id, _("Link %(n)s: address (https://…)", n=n))
     return form
-
-
-def _attach_error(form, exc: DomainError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is None:
-        flash(exc.message, "error")
-        return
-    field.errors = [*list(field.errors or []), exc.message]
 
 
 # --- public files ---------------------------------------------------------------------------
@@ -547,86 +376,6 @@ def photo(name: str):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
-
-
-def _download(material: Material, version: MaterialVersion, *, public: bool):
-    try:
-        fh = get_storage().open(version.storage_key)
-    except StorageError:
-        abort(404)
-    response = send_file(
-        fh,
-        mimetype=version.content_type,
-        as_attachment=True,
-        download_name=version.filename,
-        conditional=False,
-        etag=False,
-    )
-    response.headers["Content-Disposition"] = content_disposition(version.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "public, max-age=60" if public else "private, no-store"
-    response.set_etag(version.sha256)
-    response.content_length = version.size
-    return response
-
-
-def _material_for_download(slug: str, material_id: int) -> Material:
-    event = event_or_404(slug)
-    try:
-        material = services.get_material(material_id, event)
-    except NotFound:
-        abort(404)
-    user = current_user._get_current_object() if current_user.is_authenticated else None
-    if not services.may_download(material, user=user, speaker=current_speaker()):
-        abort(404)
-    return material
-
-
-@bp.get("/events/<slug>/materials/<int:material_id>")
-def download(slug: str, material_id: int):
-    """The newest version of a material (or a redirect for a link)."""
-    material = _material_for_download(slug, material_id)
-    if material.is_link:
-        if not services.is_http_url(material.url or ""):
-            abort(404)
-        return redirect(material.url)
-    return _download(material, services.get_version(material), public=services.is_public(material))
-
-
-@bp.get("/events/<slug>/materials/<int:material_id>/v<int:number>")
-def download_version(slug: str, material_id: int, number: int):
-    """An older version: organisers and the session's speakers only."""
-    material = _material_for_download(slug, material_id)
-    user = current_user._get_current_object() if current_user.is_authenticated else None
-    from wid_events.accounts.permissions import is_organiser
-
-    speaker = current_speaker()
-    allowed = (user is not None and is_organiser(user, material.session.event)) or (
-        speaker is not None and any(link.person_id == speaker.id for link in material.session.speakers)
-    )
-    if not allowed:
-        abort(404)
-    try:
-        version = services.get_version(material, number)
-    except NotFound:
-        abort(404)
-    return _download(material, version, public=False)
-
-
-@bp.get("/events/<slug>/sessions/<int:session_id>/materials")
-def session_materials_page(slug: str, session_id: int):
-    """A public page with a session's visible materials (the same partial as the session page)."""
-    event = event_or_404(slug)
-    session = db.session.get(Session, session_id)
-    if session is None or session.event_id != event.id or not event.published:
-        abort(404)
-    return render_template(
-        "speakers/portal_session_materials_public.html",
-        title=_("Materials: %(title)s", title=session.title),
-        event=event,
-        session=session,
-    )
 
 
 __all__ = ["bp", "current_speaker"]

@@ -21,7 +21,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, url_for
 
 from wid_events.core.actions import actor, owned_or_404, run_action
-from wid_events.core.web import organiser_required
+from wid_events.events.access import organiser_required
 
 
 class EventCrud:

@@ -7,7 +7,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
 from wid_events.audit.models import AuditLogEntry
-from wid_events.core.web import organiser_required
+from wid_events.events.access import organiser_required
 from wid_events.events.models import Event
 from wid_events.extensions import db
 
