@@ -13,8 +13,8 @@ from tests.factories import login, make_event, make_organiser, make_person
 from tests.test_pkg_roundtrip import base_package, cli_import
 from wid_events.enums import Gender, GenderSource
 from wid_events.events.models import Event
-from wid_events.packages.package import export_event
 from wid_events.extensions import db
+from wid_events.packages.package import export_event
 from wid_events.people.models import Person
 
 
