@@ -386,13 +386,19 @@ def delete_room(room: Room, *, actor: User | str | None) -> None:
                 "another room first.",
                 len(used),
                 room=room.name,
-                titles=", ".join(f"“{s.title}”" for s in used),
+                titles=_titles(used),
             )
         )
-    audit.record(
-        "room.delete", actor=actor, event_id=room.event_id, obj=room, changes={"name": [room.name, None]}
-    )
-    db.session.delete(room)
+    _delete_named(room, "room.delete", actor)
+
+
+def _titles(sessions) -> str:
+    return ", ".join(f"“{s.title}”" for s in sessions)
+
+
+def _delete_named(obj: Room | Track, action: str, actor: User | str | None) -> None:
+    audit.record(action, actor=actor, event_id=obj.event_id, obj=obj, changes={"name": [obj.name, None]})
+    db.session.delete(obj)
 
 
 # --- tracks ---------------------------------------------------------------------------
@@ -431,13 +437,10 @@ def delete_track(track: Track, *, actor: User | str | None) -> None:
                 "their track first.",
                 len(used),
                 track=track.name,
-                titles=", ".join(f"“{s.title}”" for s in used),
+                titles=_titles(used),
             )
         )
-    audit.record(
-        "track.delete", actor=actor, event_id=track.event_id, obj=track, changes={"name": [track.name, None]}
-    )
-    db.session.delete(track)
+    _delete_named(track, "track.delete", actor)
 
 
 # --- duplicating ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -36,6 +36,11 @@ def public_event_or_404(slug: str) -> tuple[Event, bool]:
     if not viewer_organises(event):
         abort(404)
     return event, True
+
+
+def render_public(template: str, event: Event, draft: bool, *, section: str, title: str, **context):
+    """Render one of an event's public pages with what every such page needs (menu, draft banner)."""
+    return render_template(template, title=title, event=event, draft=draft, section=section, **context)
 
 
 @bp.app_template_global()

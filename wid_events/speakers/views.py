@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, current_app
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from wid_events.agenda import queries
-from wid_events.errors import NotFound
-from wid_events.events.views import public_event_or_404
+from wid_events.events.views import public_event_or_404, render_public
 
 bp = Blueprint("speakers", __name__)
 
@@ -36,30 +35,19 @@ def public_photo_url(person) -> str | None:
 @bp.get("/events/<slug>/speakers")
 def speaker_list(slug: str):
     event, draft = public_event_or_404(slug)
-    return render_template(
-        "speakers/public_list.html",
-        title=_("Speakers: %(event)s", event=event.title),
-        event=event,
-        draft=draft,
-        speakers=queries.public_speakers(event),
-        section="speakers",
+    title = _("Speakers: %(event)s", event=event.title)
+    speakers = queries.public_speakers(event)
+    return render_public(
+        "speakers/public_list.html", event, draft, section="speakers", title=title, speakers=speakers
     )
 
 
 @bp.get("/events/<slug>/speakers/<int:person_id>")
 def speaker_page(slug: str, person_id: int):
     event, draft = public_event_or_404(slug)
-    try:
-        person = queries.public_speaker(event, person_id)
-    except NotFound:
-        abort(404)
-    return render_template(
-        "speakers/public_profile.html",
-        title=person.name,
-        event=event,
-        draft=draft,
-        person=person,
-        links=queries.public_links(person),
-        appearances=queries.speaker_sessions(person),
-        section="speakers",
+    person = queries.public_speaker(event, person_id)  # NotFound → the app's 404 page
+    links, appearances = queries.public_links(person), queries.speaker_sessions(person)
+    context = {"person": person, "links": links, "appearances": appearances}
+    return render_public(
+        "speakers/public_profile.html", event, draft, section="speakers", title=person.name, **context
     )
