@@ -69,6 +69,25 @@ def render_part(part: rules.ReasonPart) -> str:
             "%(num)d non-binary people, counted towards the minimum under this event's policy",
             n,
         )
+    if code.startswith("self_described_"):
+        return _self_described_part(code, n)
+    if code == "undisclosed_decide":
+        return ngettext(
+            "%(num)d person has not disclosed their gender and could decide the verdict",
+            "%(num)d people have not disclosed their gender and could decide the verdict",
+            n,
+        )
+    if code == "undisclosed_cannot_save":
+        return ngettext(
+            "%(num)d person has not disclosed their gender, too few to reach the minimum",
+            "%(num)d people have not disclosed their gender, too few to reach the minimum",
+            n,
+        )
+    return code
+
+
+def _self_described_part(code: str, n: int) -> str:
+    """The clauses about self-described people, by their answer to "count me as a woman"."""
     if code == "self_described_counted":
         return ngettext(
             "%(num)d self-described person asked to be counted as a woman",
@@ -85,18 +104,6 @@ def render_part(part: rules.ReasonPart) -> str:
         return ngettext(
             "%(num)d self-described person has not said how to be counted and could decide the verdict",
             "%(num)d self-described people have not said how to be counted and could decide the verdict",
-            n,
-        )
-    if code == "undisclosed_decide":
-        return ngettext(
-            "%(num)d person has not disclosed their gender and could decide the verdict",
-            "%(num)d people have not disclosed their gender and could decide the verdict",
-            n,
-        )
-    if code == "undisclosed_cannot_save":
-        return ngettext(
-            "%(num)d person has not disclosed their gender, too few to reach the minimum",
-            "%(num)d people have not disclosed their gender, too few to reach the minimum",
             n,
         )
     return code
