@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from tests.factories import login, make_event, make_user
 from wid_events.events.models import Event
-from wid_events.events.services import free_slug, slugify
+from wid_events.events.slugs import free_slug, slugify
 from wid_events.extensions import db
 
 

@@ -15,15 +15,13 @@ from wid_events import signals
 from wid_events.accounts.models import EventOrganiser, User
 from wid_events.accounts.permissions import require_admin
 from wid_events.audit import services as audit
-from wid_events.core.search import search_key
 from wid_events.enums import EventMode
 from wid_events.errors import Conflict, DomainError
 from wid_events.events.models import Event, Room, Series, Track
+from wid_events.events.slugs import RESERVED_SLUGS, free_slug, slugify
 from wid_events.extensions import db
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-#: Slugs that would clash with fixed URLs.
-RESERVED_SLUGS = {"new", "manage", "api", "static"}
 
 EVENT_FIELDS = (
     "slug",
@@ -61,116 +59,6 @@ def valid_timezone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
-
-
-#: Letters that NFKD does not turn into ASCII: Cyrillic (a common Ukrainian/Russian romanisation),
-#: Greek and a few Latin ones.
-_TRANSLIT = str.maketrans(
-    {
-        **dict(
-            zip(
-                "абвгґдеєжзиіїйклмнопрстуфхцчшщъыьэюя",
-                [
-                    "a",
-                    "b",
-                    "v",
-                    "h",
-                    "g",
-                    "d",
-                    "e",
-                    "ie",
-                    "zh",
-                    "z",
-                    "y",
-                    "i",
-                    "i",
-                    "i",
-                    "k",
-                    "l",
-                    "m",
-                    "n",
-                    "o",
-                    "p",
-                    "r",
-                    "s",
-                    "t",
-                    "u",
-                    "f",
-                    "kh",
-                    "ts",
-                    "ch",
-                    "sh",
-                    "shch",
-                    "",
-                    "y",
-                    "",
-                    "e",
-                    "iu",
-                    "ia",
-                ],
-                strict=True,
-            )
-        ),
-        **dict(
-            zip(
-                "αβγδεζηθικλμνξοπρστυφχψω",
-                [
-                    "a",
-                    "v",
-                    "g",
-                    "d",
-                    "e",
-                    "z",
-                    "i",
-                    "th",
-                    "i",
-                    "k",
-                    "l",
-                    "m",
-                    "n",
-                    "x",
-                    "o",
-                    "p",
-                    "r",
-                    "s",
-                    "t",
-                    "y",
-                    "f",
-                    "ch",
-                    "ps",
-                    "o",
-                ],
-                strict=True,
-            )
-        ),
-        "ς": "s",
-        "ø": "o",
-        "æ": "ae",
-        "œ": "oe",
-        "ł": "l",
-        "đ": "d",
-        "ð": "d",
-        "þ": "th",
-        "ı": "i",
-    }
-)
-
-
-def slugify(text: str) -> str:
-    """A URL name made from ``text``: transliterated to ASCII (accents dropped, Cyrillic and
-    Greek romanised), lower-case, single hyphens. Scripts without a romanisation here give ""."""
-    ascii_text = search_key(text).translate(_TRANSLIT)
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:80].strip("-")
-
-
-def free_slug(base: str) -> str:
-    """``base``, or ``base-2``, ``base-3``… whichever no event uses yet."""
-    base = (base or "event")[:90].strip("-") or "event"
-    taken = set(db.session.scalars(sa.select(Event.slug).where(Event.slug.like(f"{base}%"))))
-    slug, n = base, 2
-    while slug in taken or slug in RESERVED_SLUGS:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _normalised(fields: dict[str, Any]) -> dict[str, Any]:
