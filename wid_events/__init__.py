@@ -21,6 +21,7 @@ MODEL_MODULES = (
     "exports",
     "audit",
     "jobday",
+    "pool",
 )
 
 

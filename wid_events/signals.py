@@ -62,6 +62,11 @@ session_deleting = _signals.signal("session-deleting")
 #: ``rooms`` and ``tracks`` (``{old id: new Room/Track}``). The agenda copies the sessions.
 event_duplicated = _signals.signal("event-duplicated")
 
+#: The balance report asks other areas who could join a failing or incomplete panel. Sender:
+#: the event. Keyword: ``session`` (the panel). Receivers return a list of suggestions with at
+#: least ``matched_topics``; the speaker pool answers with its members.
+panel_suggestions = _signals.signal("panel-suggestions")
+
 
 def collect(signal, sender, **kwargs) -> list:
     """Send ``signal`` and flatten the receivers' list results (``None`` counts as empty)."""

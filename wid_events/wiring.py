@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from wid_events import agenda, balance, exports, jobday, registration
+from wid_events import agenda, balance, exports, jobday, pool, registration
 from wid_events.accounts import auth as accounts_auth
 from wid_events.accounts import cli as accounts_cli
 from wid_events.accounts import views as accounts_views
 from wid_events.agenda import cli as agenda_cli
 from wid_events.agenda import manage_import as agenda_manage_import
+from wid_events.agenda import manage_moves as agenda_manage_moves
 from wid_events.agenda import manage_people as agenda_manage_people
 from wid_events.agenda import manage_sessions as agenda_manage_sessions
 from wid_events.agenda import manage_views as agenda_manage
@@ -38,6 +39,9 @@ from wid_events.jobday import manage_views as jobday_manage
 from wid_events.jobday import portal_views as jobday_portal
 from wid_events.jobday import views as jobday_views
 from wid_events.packages import cli as packages_cli
+from wid_events.people import directory_views as people_directory
+from wid_events.pool import manage_views as pool_manage
+from wid_events.pool import views as pool_views
 from wid_events.registration import api_views as registration_api
 from wid_events.registration import cli as registration_cli
 from wid_events.registration import manage_views as registration_manage
@@ -74,6 +78,9 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     jobday_views.bp,
     jobday_manage.bp,
     jobday_portal.bp,
+    pool_views.bp,
+    people_directory.bp,
+    pool_manage.bp,
     api_views.bp,
 )
 
@@ -82,6 +89,7 @@ ROUTE_MODULES = (
     site_views,
     site_manage,
     agenda_manage_sessions,
+    agenda_manage_moves,
     agenda_manage_people,
     agenda_manage_import,
     speakers_portal_materials,
@@ -109,6 +117,7 @@ DOMAIN_INIT = (
     registration.init_app,
     jobday.init_app,
     exports.init_app,
+    pool.init_app,
 )
 
 

@@ -6,7 +6,7 @@ so "emilie" finds "Émilie" and "олена" finds "Олена" on SQLite and Po
 Existing rows are backfilled here.
 
 Revision ID: a14c0de5ea4c
-Revises: 3bc2dab8d1aa
+Revises: 5d1e7c2a9f30
 Create Date: 2026-12-01 22:45:00
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 from wid_events.core.search import search_key
 
 revision = "a14c0de5ea4c"
-down_revision = "3bc2dab8d1aa"
+down_revision = "5d1e7c2a9f30"
 branch_labels = None
 depends_on = None
 

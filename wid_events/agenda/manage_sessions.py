@@ -54,6 +54,15 @@ def _fill_from_session(form: SessionForm, session: Session) -> None:
     form.track_id.data = str(session.track_id or "")
     form.type.data = session.type.value
     form.status.data = session.status.value
+    form.version.data = str(session.version)
+
+
+def _version(form: SessionForm) -> int | None:
+    """The version the editor was opened at (absent from older forms: no check)."""
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return None
 
 
 def _fill_from_query(form: SessionForm, event: Event) -> None:
@@ -82,6 +91,7 @@ def _session_fields(form: SessionForm) -> dict:
         "requires_signup": form.requires_signup.data,
         "description": form.description.data or "",
         "status": form.status.data,
+        "tags": form.tags.data or "",
     }
 
 
@@ -129,6 +139,7 @@ def session_edit(event: Event, session_id: int):
             session,
             actor=actor(),
             notify=notify,
+            expected_version=_version(form),
             form=form,
             rename=FORM_FIELDS,
             **_session_fields(form),

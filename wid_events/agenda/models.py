@@ -52,6 +52,11 @@ class Session(db.Model):
     status: Mapped[SessionStatus] = mapped_column(enum_type(SessionStatus), default=SessionStatus.CONFIRMED)
     #: iCalendar SEQUENCE: bumped when time, room or status change after publication.
     sequence: Mapped[int] = mapped_column(default=0)
+    #: Topic tags, comma-separated (matched against the speaker pool's topics).
+    tags: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    #: Optimistic concurrency: bumped by every organiser edit; a save from an older version is
+    #: refused ("this session changed since you opened the editor"), never silently overwritten.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -76,6 +81,10 @@ class Session(db.Model):
     def uid(self) -> str:
         """Stable across exports and an export/import round trip (slug and key are kept)."""
         return f"{self.key}.{self.event.slug}@wid-events"
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t.strip() for t in (self.tags or "").split(",") if t.strip()]
 
     @property
     def is_cancelled(self) -> bool:

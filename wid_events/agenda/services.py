@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -44,6 +45,7 @@ SESSION_FIELDS = (
     "requires_signup",
     "description",
     "status",
+    "tags",
 )
 #: Changes of these fields after publication bump SEQUENCE and notify attendees.
 TRACKED_FIELDS = ("start", "end", "room_id", "status")
@@ -105,6 +107,12 @@ def _clean_values(out: dict[str, Any]) -> None:
     if "description" in out:
         # Browsers submit textareas with CRLF line ends; store LF so an unchanged form is no change.
         out["description"] = (out["description"] or "").replace("\r\n", "\n").strip()
+    if "tags" in out:
+        seen: dict[str, str] = {}
+        for raw in (out["tags"] or "").split(","):
+            tag = " ".join(raw.split())[:40]
+            seen.setdefault(tag.casefold(), tag)
+        out["tags"] = ", ".join(t for t in seen.values() if t)[:500]
 
 
 def _check_times(start: dt.datetime, end: dt.datetime) -> None:
@@ -150,8 +158,42 @@ def _display(field_name: str, value: Any) -> Any:
     return value
 
 
+class StaleSession(Conflict):
+    """A save made from an older version of the session than the stored one."""
+
+    code = "stale"
+
+
+def claim_version(session: Session, expected: int | None) -> None:
+    """Optimistic concurrency: move ``session`` from version ``expected`` to the next one.
+
+    One conditional UPDATE, so of two organisers saving the same version only the first wins;
+    the second gets :class:`StaleSession` and their form keeps what they typed.
+    ``expected=None`` (CLI, imports) skips the check but still bumps the version.
+    """
+    query = sa.update(Session).where(Session.id == session.id)
+    if expected is not None:
+        query = query.where(Session.version == int(expected))
+    result = db.session.execute(
+        query.values(version=Session.version + 1).execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise StaleSession(
+            _(
+                "This session changed since you opened the editor. "
+                "Reload it to see the changes, then apply yours again."
+            )
+        )
+    db.session.refresh(session, ["version"])
+
+
 def update_session(
-    session: Session, *, actor: User | str | None, notify: bool = False, **fields: Any
+    session: Session,
+    *,
+    actor: User | str | None,
+    notify: bool = False,
+    expected_version: int | None = None,
+    **fields: Any,
 ) -> dict[str, list]:
     """Apply changes; returns ``{field: [from, to]}``.
 
@@ -165,7 +207,10 @@ def update_session(
     values = _normalise(event, fields)
     changes = audit.diff(session, values)
     if not changes:
+        if expected_version is not None and int(expected_version) != session.version:
+            claim_version(session, expected_version)  # raises: someone else saved meanwhile
         return {}
+    claim_version(session, expected_version)
     _check_times(values.get("start", session.start), values.get("end", session.end))
     for key, (_old, new) in changes.items():
         setattr(session, key, new)
