@@ -95,6 +95,8 @@ def export_event(event: Event) -> dict:
                 "gender_self_description": p.gender_self_description,
                 "translations": dict(p.translations or {}),
             }
+            # The person's own answer on how they are counted: self-described people only.
+            | ({"count_as_woman": p.count_as_woman} if p.gender == Gender.SELF_DESCRIBED else {})
             for p in sorted(event.people, key=lambda p: p.id)
         ],
         "sessions": [

@@ -70,6 +70,7 @@ PERSON_FIELDS = (
     "bio",
     "gender_self_description",
     "translations",
+    "count_as_woman",
 )
 SESSION_FIELDS = (
     "key",
