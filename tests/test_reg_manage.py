@@ -14,7 +14,7 @@ from tests.test_reg_form import form_data, get_form_key, workshops
 from wid_events.accounts.services import issue_token
 from wid_events.audit.models import AuditLogEntry
 from wid_events.core.uow import commit
-from wid_events.enums import RegistrationStatus
+from wid_events.enums import RegistrationStatus, SessionAttendance
 from wid_events.extensions import db
 from wid_events.registration import services
 from wid_events.registration.models import Registration
@@ -160,6 +160,7 @@ def test_requires_approval_pending_then_approve_or_waitlist(client, outbox):
 def test_organiser_list_filters_counts_and_forbidden_for_others(client):
     event = make_event(capacity_in_person=2)
     a, b, _c = workshops(event, capacity=1)
+    b.attendance = SessionAttendance.HYBRID  # open to online attendees too
     reg_via_service(event, "Alice", "alice@example.org", session_ids=[a.id])
     reg_via_service(event, "Bob", "bob@example.org", attendance="online", session_ids=[b.id])
     reg_via_service(event, "Chloé", "chloe@example.org", session_ids=[a.id])

@@ -17,6 +17,11 @@ _signals = Namespace()
 #: Sender: the :class:`~wid_events.registration.models.Registration`. Keyword: ``actor``.
 registration_released = _signals.signal("registration-released")
 
+#: Who can attend a session may have changed (its ``attendance`` or sign-up setting). Sender:
+#: the :class:`~wid_events.agenda.models.Session`. Keyword: ``actor``. The registration area
+#: releases the seats that no longer fit (online attendees in an in-person-only session).
+session_attendance_changed = _signals.signal("session-attendance-changed")
+
 #: The badge sheet asks other areas for extra badges. Sender: the event. Receivers return a
 #: list of :class:`~wid_events.exports.badges.Badge`; the sheet concatenates them.
 badges_collect = _signals.signal("badges-collect")

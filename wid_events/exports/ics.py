@@ -14,10 +14,11 @@ Decisions (documented for the lead and other areas):
   need a sign-up) and the workshops whose choice is *confirmed*; waitlisted workshop choices are
   left out until the attendee gets the seat (the subscribed feed then picks them up). A pending,
   waitlisted, cancelled or rejected registration gets an empty (valid) calendar. Online attendees
-  get the livestream as an RFC 7986 ``CONFERENCE`` property and in ``DESCRIPTION``; in-person
-  attendees never do. Other areas add items through
-  :data:`wid_events.signals.personal_calendar_collect` (Job Day: booked interviews, see
-  :func:`interview_vevent`).
+  get the livestream as an RFC 7986 ``CONFERENCE`` property and in ``DESCRIPTION``, in the
+  sessions that are online or hybrid (never in an in-person-only one); in-person attendees never
+  do. In hybrid events each session's ``DESCRIPTION`` names its attendance mode. Other areas add
+  items through :data:`wid_events.signals.personal_calendar_collect` (Job Day: booked
+  interviews, see :func:`interview_vevent`).
 * Until the agenda is published, event and personal calendars hold one all-day item for the
   whole event (so the confirmation-email attachment is still useful).
 """
@@ -38,7 +39,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 from wid_events import signals
 from wid_events.agenda.models import Session, SessionSpeaker
 from wid_events.core.urls import base_url
-from wid_events.enums import Attendance, InvitationStatus, RegistrationStatus, SessionType, SpeakerRole
+from wid_events.enums import (
+    Attendance,
+    EventMode,
+    InvitationStatus,
+    RegistrationStatus,
+    SessionAttendance,
+    SessionType,
+    SpeakerRole,
+)
 from wid_events.extensions import db
 
 PRODID = "-//wid_events//Inclusive events//EN"
@@ -89,6 +98,19 @@ def role_label(value: SpeakerRole) -> str:
         SpeakerRole.SPEAKER: _("speaker"),
         SpeakerRole.FACILITATOR: _("facilitator"),
     }.get(value, str(value))
+
+
+def attendance_label(value: SessionAttendance) -> str:
+    return {
+        SessionAttendance.IN_PERSON: _("In person only"),
+        SessionAttendance.ONLINE: _("Online only"),
+        SessionAttendance.HYBRID: _("In person and online"),
+    }.get(value, str(value))
+
+
+def shows_attendance(session) -> bool:
+    """Name the session's attendance mode in hybrid events, or when set against the event's mode."""
+    return session.event.mode == EventMode.HYBRID or session.attendance is not None
 
 
 def public_speakers(session) -> list:
@@ -176,6 +198,9 @@ def session_vevent(session, *, livestream_url: str | None = None) -> icalendar.E
     ev.add("url", url)
 
     lines: list[str] = []
+    if shows_attendance(session):
+        lines.append(_("Attendance: %(mode)s", mode=attendance_label(session.attendance_mode)))
+        lines.append("")
     if session.description:
         lines.append(session.description.strip())
         lines.append("")
@@ -281,7 +306,8 @@ def personal_calendar(registration) -> bytes:
                 cal.add_component(_event_overview(event))
         else:
             for session in personal_sessions(registration):
-                cal.add_component(session_vevent(session, livestream_url=livestream))
+                streamed = session.attendance_mode != SessionAttendance.IN_PERSON
+                cal.add_component(session_vevent(session, livestream_url=livestream if streamed else None))
         for item in signals.collect(signals.personal_calendar_collect, registration):
             cal.add_component(item)
         return _to_bytes(cal)
