@@ -35,8 +35,9 @@ personal_calendar_collect = _signals.signal("personal-calendar-collect")
 #: Sender: the event. Keyword: ``what`` (a short label for logs).
 agenda_changed = _signals.signal("agenda-changed")
 
-#: A registration email asks for the event's calendar to attach. Sender: the event. Receivers
-#: return the ``.ics`` file as bytes (or ``None``); the first answer is attached.
+#: A registration email asks for the attendee's personal calendar to attach. Sender: the
+#: registration. Keyword: ``cancel`` (True for a ``METHOD:CANCEL`` of the same entries).
+#: Receivers return the ``.ics`` file as bytes (or ``None``); the first answer is attached.
 calendar_for_registration = _signals.signal("calendar-for-registration")
 
 #: The panels of an event are about to change, or its agenda is being published. Sender: the

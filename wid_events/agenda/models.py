@@ -39,6 +39,24 @@ def default_attendance(mode: EventMode | str, *, requires_signup: bool) -> Sessi
     return SessionAttendance.HYBRID
 
 
+def plenary_ids(sessions: list[Session]) -> set[int]:
+    """The sessions for everyone: keynotes, and sessions without sign-up that nothing else runs
+    in parallel with (openings, plenary panels, breaks). Parallel talks are left out: each
+    attendee picks among those (stars), so they do not belong in everyone's personal agenda."""
+    live = sorted((s for s in sessions if not s.is_cancelled), key=lambda s: (s.start, s.end))
+    parallel: set[int] = set()
+    for i, a in enumerate(live):
+        for b in live[i + 1 :]:
+            if b.start >= a.end:
+                break
+            parallel.update((a.id, b.id))
+    return {
+        s.id
+        for s in sessions
+        if not s.requires_signup and (s.type == SessionType.KEYNOTE or s.id not in parallel)
+    }
+
+
 class Session(db.Model):
     """One agenda item. Times are wall-clock times in the event's timezone.
 

@@ -37,7 +37,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from wid_events import signals
-from wid_events.agenda.models import Session, SessionSpeaker
+from wid_events.agenda.models import Session, SessionSpeaker, plenary_ids
 from wid_events.core.urls import base_url
 from wid_events.enums import (
     Attendance,
@@ -49,6 +49,7 @@ from wid_events.enums import (
     SpeakerRole,
 )
 from wid_events.extensions import db
+from wid_events.registration.services.stars import starred_ids
 
 PRODID = "-//wid_events//Inclusive events//EN"
 
@@ -283,14 +284,24 @@ def session_calendar(session) -> bytes:
         return _to_bytes(cal)
 
 
-def personal_sessions(registration) -> list:
-    """The sessions in an attendee's own agenda (see the module docstring)."""
-    if registration.status != RegistrationStatus.CONFIRMED:
+def personal_sessions(registration, *, held_before: bool = False) -> list:
+    """The sessions in an attendee's own agenda (see the module docstring): the plenary
+    sessions, their confirmed workshops and their starred sessions.
+
+    ``held_before``: for a cancellation, every session the agenda may have held (any choice,
+    whatever its status now), so the cancellation names the same UIDs as the confirmation.
+    """
+    if registration.status != RegistrationStatus.CONFIRMED and not held_before:
         return []
     chosen = {
-        choice.session_id for choice in registration.choices if choice.status == RegistrationStatus.CONFIRMED
+        choice.session_id
+        for choice in registration.choices
+        if held_before or choice.status == RegistrationStatus.CONFIRMED
     }
-    return [s for s in registration.event.sessions if not s.requires_signup or s.id in chosen]
+    mine = chosen | starred_ids(registration)
+    sessions = load_event_sessions(registration.event)
+    everyone = plenary_ids(sessions)
+    return [s for s in sessions if s.id in everyone or s.id in mine]
 
 
 def personal_calendar(registration) -> bytes:
@@ -311,6 +322,33 @@ def personal_calendar(registration) -> bytes:
         for item in signals.collect(signals.personal_calendar_collect, registration):
             cal.add_component(item)
         return _to_bytes(cal)
+
+
+def cancellation_calendar(registration) -> bytes:
+    """``METHOD:CANCEL`` for everything the attendee's confirmation calendar may have held, with
+    the same UIDs (and a higher SEQUENCE), so calendar clients remove the entries."""
+    event = registration.event
+    with force_locale(registration.locale or "en"):
+        cal = _new_calendar(event, _("%(title)s – my agenda", title=event.title))
+        del cal["method"]
+        cal.add("method", "CANCEL")
+        if not event.published:
+            items = [_event_overview(event)]
+        else:
+            items = [session_vevent(s) for s in personal_sessions(registration, held_before=True)]
+        for item in items:
+            item.pop("status", None)
+            item.add("status", "CANCELLED")
+            sequence = int(item.pop("sequence", 0))
+            item.add("sequence", sequence + 1)
+            cal.add_component(item)
+        return _to_bytes(cal)
+
+
+def registration_calendar(registration, *, cancel: bool = False) -> bytes:
+    """The :data:`~wid_events.signals.calendar_for_registration` receiver: the attendee's own
+    calendar for a confirmation mail, or its cancellation."""
+    return cancellation_calendar(registration) if cancel else personal_calendar(registration)
 
 
 def interview_vevent(booking) -> icalendar.Event:
