@@ -56,11 +56,9 @@ def html_from_text(body: str, heading: str | None = None, accent: str = "#4b2e83
     styles only and no remote image (mail clients block them, and they track readers)."""
     accent = accent if _COLOUR_RE.match(accent or "") else "#4b2e83"
     paragraphs = []
+    link = r'<a href="\1" style="color:' + accent + r'">\1</a>'
     for block in re.split(r"\n\s*\n", body.strip()):
-        lines = [
-            _URL_RE.sub(r'<a href="\1" style="color:%s">\1</a>' % accent, html.escape(line, quote=False))
-            for line in block.splitlines()
-        ]
+        lines = [_URL_RE.sub(link, html.escape(line, quote=False)) for line in block.splitlines()]
         paragraphs.append('<p style="margin:0 0 1em">' + "<br>\n".join(lines) + "</p>")
     title = (
         f'<h1 style="margin:0 0 1em;padding:.6em .8em;font-size:1.2em;color:#fff;background:{accent}">'
@@ -89,7 +87,7 @@ def _address(value: str, name: str | None = None) -> Address | str:
 
 
 def _attachment_type(mimetype: str) -> tuple[str, str, dict[str, str]]:
-    """``text/calendar; method=CANCEL`` → (``text``, ``calendar``, {"method": "CANCEL", "charset": "utf-8"})."""
+    """``text/calendar; method=CANCEL`` → maintype, subtype and parameters (``charset=utf-8`` for text)."""
     kind, *rest = [part.strip() for part in mimetype.split(";")]
     maintype, _, subtype = kind.partition("/")
     params = dict(p.split("=", 1) for p in rest if "=" in p)
