@@ -6,6 +6,7 @@ import re
 
 import icalendar
 import sqlalchemy as sa
+from wid_events.events.package import import_package
 
 from bench.generate_event import generate
 from tests.factories import login, make_event, make_organiser, make_session
@@ -14,7 +15,6 @@ from tests.test_reg_manage import reg_via_service
 from wid_events.agenda.models import Session
 from wid_events.core.uow import commit
 from wid_events.enums import SessionType
-from wid_events.events.package import import_package
 from wid_events.extensions import db
 from wid_events.registration import services
 from wid_events.registration.models import SessionStar

@@ -26,6 +26,9 @@ def upgrade():
         batch_op.add_column(sa.Column('contact_email', sa.String(length=254), nullable=True))
         batch_op.add_column(sa.Column('speaker_link_days', sa.Integer(), server_default='30', nullable=False))
 
+    with op.batch_alter_table('jobday_exhibitors', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('notify_bookings', sa.Boolean(), server_default=sa.false(), nullable=False))
+
     op.create_table('session_stars',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('registration_id', sa.Integer(), nullable=False),
@@ -46,6 +49,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_session_stars_session_id'))
         batch_op.drop_index(batch_op.f('ix_session_stars_registration_id'))
     op.drop_table('session_stars')
+    with op.batch_alter_table('jobday_exhibitors', schema=None) as batch_op:
+        batch_op.drop_column('notify_bookings')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_column('speaker_link_days')
         batch_op.drop_column('contact_email')

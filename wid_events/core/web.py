@@ -11,7 +11,7 @@ import hashlib
 
 from babel import Locale
 from babel import dates as babel_dates
-from flask import Flask, current_app, has_request_context, jsonify, render_template, request
+from flask import Flask, current_app, has_request_context, jsonify, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -175,3 +175,27 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_globals():
         return {"current_locale": str(get_locale() or "en"), "languages": app.config["LANGUAGES"]}
+
+
+# --------------------------------------------------------------------------- this browser's registration
+
+
+def remember_registration(event_id: int, token: str) -> None:
+    """Remember, in this browser's signed session cookie, the attendee's personal link for the
+    event (set when they open their registration page), so public pages such as a job offer can
+    lead them straight to their own pages. No account is involved."""
+    session[f"reg:{event_id}"] = token
+
+
+def remembered_registration(event_id: int) -> str | None:
+    return session.get(f"reg:{event_id}")
+
+
+def remember_next(event_id: int, url: str) -> None:
+    """Where to go back after registering (e.g. the job offer whose interview needs a registration)."""
+    if url.startswith("/") and not url.startswith("//"):
+        session[f"next:{event_id}"] = url
+
+
+def remembered_next(event_id: int, *, forget: bool = False) -> str | None:
+    return session.pop(f"next:{event_id}", None) if forget else session.get(f"next:{event_id}")

@@ -351,6 +351,22 @@ def registration_calendar(registration, *, cancel: bool = False) -> bytes:
     return cancellation_calendar(registration) if cancel else personal_calendar(registration)
 
 
+def interview_calendar(booking, *, cancel: bool = False) -> bytes:
+    """One interview as a calendar file for its confirmation (or ``METHOD:CANCEL``) mail."""
+    event = booking.exhibitor.event
+    with force_locale(booking.registration.locale or "en"):
+        cal = _new_calendar(event, _("Interview: %(name)s", name=booking.exhibitor.name))
+        item = interview_vevent(booking)
+        if cancel:
+            del cal["method"]
+            cal.add("method", "CANCEL")
+            item.pop("status", None)
+            item.add("status", "CANCELLED")
+            item.add("sequence", 1)
+        cal.add_component(item)
+        return _to_bytes(cal)
+
+
 def interview_vevent(booking) -> icalendar.Event:
     """A booked 1:1 interview: the exhibitor, the booth number in LOCATION, the offer."""
     slot = booking.slot
