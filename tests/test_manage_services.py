@@ -161,9 +161,9 @@ def test_change_after_publication_sequence_changes_and_batched_mail(app, outbox)
     assert sent == 2
     mails = outbox()
     assert sorted(m["To"] for m in mails) == ["ada.one@example.org", "bea.two@example.org"]
-    ada_mail = next(m for m in mails if m["To"] == "ada.one@example.org").get_content()
+    ada_mail = next(m for m in mails if m["To"] == "ada.one@example.org").get_body(("plain",)).get_content()
     assert "Renamed workshop" in ada_mail and "Keynote" in ada_mail
-    bea_mail = next(m for m in mails if m["To"] == "bea.two@example.org").get_content()
+    bea_mail = next(m for m in mails if m["To"] == "bea.two@example.org").get_body(("plain",)).get_content()
     assert "Keynote" in bea_mail and "Renamed workshop" not in bea_mail
     # Nothing pending any more: a second run sends nothing.
     assert notices.notify_changes(event.id) == 0
@@ -220,7 +220,7 @@ def test_save_with_notify_sends_after_the_commit(app, outbox):
     assert outbox() == []
     commit()
     assert [m["To"] for m in outbox()] == ["ada.one@example.org"]
-    assert "14:00" in outbox()[0].get_content()
+    assert "14:00" in outbox()[0].get_body(("plain",)).get_content()
 
 
 def test_publish_requires_confirming_conflicts(app):

@@ -7,7 +7,7 @@ import json
 import re
 
 import sqlalchemy as sa
-from wid_events.events.package import validate_package
+from wid_events.packages.package import validate_package
 
 from tests.factories import login, make_event, make_organiser, make_room, make_session
 from tests.test_reg_form import get_form_key, register, token_of, workshops

@@ -6,7 +6,7 @@ import re
 
 import icalendar
 import sqlalchemy as sa
-from wid_events.events.package import import_package
+from wid_events.packages.package import import_package
 
 from bench.generate_event import generate
 from tests.factories import login, make_event, make_organiser, make_session

@@ -5,16 +5,28 @@ from __future__ import annotations
 
 import itertools
 
+import sqlalchemy as sa
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
-from wid_events.agenda.models import plenary_ids
+from wid_events.agenda.models import Session, plenary_ids
 from wid_events.core.actions import run_action
 from wid_events.enums import RegistrationStatus
-from wid_events.exports.ics import load_event_sessions
+from wid_events.extensions import db
 from wid_events.registration import services
 from wid_events.registration.forms import StarForm
 from wid_events.registration.views import _private, bp
+
+
+def load_event_sessions(event) -> list[Session]:
+    stmt = (
+        sa.select(Session)
+        .where(Session.event_id == event.id)
+        .options(joinedload(Session.room))
+        .order_by(Session.start, Session.id)
+    )
+    return list(db.session.scalars(stmt))
 
 
 @bp.get("/registrations/<token>/agenda")
