@@ -7,7 +7,6 @@ import json
 import re
 
 import sqlalchemy as sa
-from wid_events.packages.package import validate_package
 
 from tests.factories import login, make_event, make_organiser, make_room, make_session
 from tests.test_reg_form import get_form_key, register, token_of, workshops
@@ -15,6 +14,7 @@ from tests.test_reg_manage import reg_via_service
 from wid_events.agenda.models import default_attendance
 from wid_events.enums import EventMode, RegistrationStatus, SessionAttendance, SessionType
 from wid_events.extensions import db
+from wid_events.packages.package import validate_package
 from wid_events.registration.models import Registration, RegistrationSession
 
 IN_PERSON_ONLY = "takes place in person only"

@@ -6,7 +6,6 @@ import re
 
 import icalendar
 import sqlalchemy as sa
-from wid_events.packages.package import import_package
 
 from bench.generate_event import generate
 from tests.factories import login, make_event, make_organiser, make_session
@@ -16,6 +15,7 @@ from wid_events.agenda.models import Session
 from wid_events.core.uow import commit
 from wid_events.enums import SessionType
 from wid_events.extensions import db
+from wid_events.packages.package import import_package
 from wid_events.registration import services
 from wid_events.registration.models import SessionStar
 

@@ -112,9 +112,13 @@ def test_organiser_button_and_slide_reminder_mail_once_after_the_commit(app, out
     assert client.post(f"/manage/events/{event.slug}/materials/remind").status_code == 302
     mails = outbox()
     assert len(mails) == 2
-    assert "Reminder" in mails[1]["Subject"] and "Opening keynote" in mails[1].get_body(("plain",)).get_content()
+    assert (
+        "Reminder" in mails[1]["Subject"] and "Opening keynote" in mails[1].get_body(("plain",)).get_content()
+    )
     assert [t.state for t in tokens()] == ["revoked", "active"]
-    assert LINK_RE.search(mails[1].get_body(("plain",)).get_content()).group(1) != LINK_RE.search(mails[0].get_body(("plain",)).get_content()).group(1)
+    assert LINK_RE.search(mails[1].get_body(("plain",)).get_content()).group(1) != LINK_RE.search(
+        mails[0].get_body(("plain",)).get_content()
+    ).group(1)
 
 
 def test_the_job_sends_nothing_when_the_person_lost_their_address(app, outbox):
