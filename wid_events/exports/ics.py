@@ -324,15 +324,19 @@ def personal_calendar(registration) -> bytes:
         return _to_bytes(cal)
 
 
-def cancellation_calendar(registration) -> bytes:
-    """``METHOD:CANCEL`` for everything the attendee's confirmation calendar may have held, with
-    the same UIDs (and a higher SEQUENCE), so calendar clients remove the entries."""
+def cancellation_calendar(registration, session_ids: list[int] | None = None) -> bytes:
+    """``METHOD:CANCEL`` for everything the attendee's confirmation calendar may have held (or
+    only ``session_ids``: sessions the organisers cancelled), with the same UIDs and a higher
+    SEQUENCE, so calendar clients remove the entries."""
     event = registration.event
     with force_locale(registration.locale or "en"):
         cal = _new_calendar(event, _("%(title)s – my agenda", title=event.title))
         del cal["method"]
         cal.add("method", "CANCEL")
-        if not event.published:
+        if session_ids is not None:
+            wanted = set(session_ids)
+            items = [session_vevent(s) for s in load_event_sessions(event) if s.id in wanted]
+        elif not event.published:
             items = [_event_overview(event)]
         else:
             items = [session_vevent(s) for s in personal_sessions(registration, held_before=True)]
@@ -345,10 +349,12 @@ def cancellation_calendar(registration) -> bytes:
         return _to_bytes(cal)
 
 
-def registration_calendar(registration, *, cancel: bool = False) -> bytes:
+def registration_calendar(
+    registration, *, cancel: bool = False, session_ids: list[int] | None = None
+) -> bytes:
     """The :data:`~wid_events.signals.calendar_for_registration` receiver: the attendee's own
-    calendar for a confirmation mail, or its cancellation."""
-    return cancellation_calendar(registration) if cancel else personal_calendar(registration)
+    calendar for a confirmation mail, or its cancellation (of some sessions only)."""
+    return cancellation_calendar(registration, session_ids) if cancel else personal_calendar(registration)
 
 
 def interview_calendar(booking, *, cancel: bool = False) -> bytes:
