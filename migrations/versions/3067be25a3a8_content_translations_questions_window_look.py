@@ -1,7 +1,7 @@
 """event content translations, registration questions and window, organisation look
 
 Revision ID: 3067be25a3a8
-Revises: a14c0de5ea4c
+Revises: b13a7e4d2c01
 Create Date: 2026-12-01 22:35:50.349320
 
 """
@@ -13,7 +13,7 @@ import wid_events.models_base
 
 # revision identifiers, used by Alembic.
 revision = '3067be25a3a8'
-down_revision = 'a14c0de5ea4c'
+down_revision = 'b13a7e4d2c01'
 branch_labels = None
 depends_on = None
 

@@ -72,6 +72,10 @@ class Event(db.Model):
     #: Storage key of the header image and its alternative text.
     header_image_key: Mapped[str | None] = mapped_column(sa.String(200))
     header_image_alt: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: The organisers' contact address: the ``Reply-To`` of every email about the event.
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    #: Speakers' portal links stay valid until the event's end plus this many days.
+    speaker_link_days: Mapped[int] = mapped_column(default=30, server_default="30")
     #: Last day on which access needs can be requested (published on the form).
     access_needs_deadline: Mapped[dt.date | None]
     #: Whether the agenda is visible to the public.

@@ -91,6 +91,14 @@ def registration_window(event: Event) -> dict:
     }
 
 
+@bp.app_template_global()
+def registration_state(event: Event) -> str:
+    """``open``, ``closed`` or ``over`` (the event has ended, in its timezone)."""
+    if event.end_date < event_today(event):
+        return "over"
+    return "open" if event.registration_open else "closed"
+
+
 def event_today(event: Event) -> dt.date:
     return window.local_now(event).date()
 

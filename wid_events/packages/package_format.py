@@ -87,6 +87,8 @@ SESSION_FIELDS = (
     "speakers",
     # optional (contract)
     "translations",
+    # extensions
+    "attendance",
 )
 SPEAKER_FIELDS = ("person", "role")
 

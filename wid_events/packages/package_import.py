@@ -245,6 +245,7 @@ def _apply_session(session: Session, item: dict, rooms: dict, tracks: dict, *, n
     _set(session, "description", item["description"], "", creating=new)
     _set(session, "status", item["status"], SessionStatus.CONFIRMED, creating=new)
     _set(session, "translations", item["translations"], {}, creating=new)
+    _set(session, "attendance", item["attendance"], None, creating=new)
 
 
 def _sync_speakers(session: Session, item: dict, people: dict[str, Person]) -> None:

@@ -19,6 +19,7 @@ from wid_events.registration.models import Registration, RegistrationSession
 from wid_events.registration.services.capacity import PENDING
 from wid_events.registration.services.form import (
     RegistrationData,
+    check_open_to,
     manage_token,
     new_form_key,
     registration_closed_reason,
@@ -54,7 +55,7 @@ def register(
     if not data.consent:
         raise DomainError(_("Please agree to the processing of your data to register."), field="consent")
     attendance = resolve_attendance(event, data.attendance)
-    sessions = validate_choices(event, data.session_ids)
+    sessions = validate_choices(event, data.session_ids, attendance)
     answers = validate_answers(event, attendance, data.answers or {}, require=not by_organiser)
     form_key = data.form_key if data.form_key and _FORM_KEY_RE.match(data.form_key) else new_form_key()
     email_norm = email.lower()
@@ -67,6 +68,9 @@ def register(
         reason = None if by_organiser else registration_closed_reason(event)
         if reason:
             raise Conflict(reason, code="registration_closed")
+        for session in sessions:  # as they are now, under the lock
+            db.session.refresh(session)
+        check_open_to(sessions, attendance)
         existing = db.session.scalar(
             sa.select(Registration).where(
                 Registration.event_id == event_id, Registration.form_key == form_key
