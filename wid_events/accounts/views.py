@@ -6,15 +6,10 @@ from flask_login import login_required, login_user, logout_user
 
 from wid_events.accounts import services
 from wid_events.accounts.forms import LoginForm
+from wid_events.core.urls import safe_next
 from wid_events.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
-
-
-def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -28,7 +23,7 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
-            return redirect(_safe_next(form.next.data) or url_for("manage.dashboard"))
+            return redirect(safe_next(form.next.data) or url_for("manage.dashboard"))
         # Generic on purpose: do not reveal whether the email has an account.
         error = _("Email or password is incorrect.")
     status = 200 if error is None and not form.errors else 400 if form.errors else 401

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_babel import gettext as _
 
 from wid_events.core.health import check_health
+from wid_events.core.urls import safe_next
 from wid_events.extensions import csrf, db, limiter
 
 bp = Blueprint("core", __name__)
@@ -23,10 +24,7 @@ def healthz():
 @csrf.exempt  # only sets a display preference cookie; no state changes on the server
 def set_language():
     lang = request.form.get("lang", "")
-    target = request.form.get("next") or url_for("events.home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("events.home")
-    response = redirect(target)
+    response = redirect(safe_next(request.form.get("next")) or url_for("events.home"))
     if lang in current_app.config["LANGUAGES"]:
         response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response

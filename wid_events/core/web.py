@@ -9,15 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from flask import Flask, current_app, has_request_context, jsonify, render_template, request
+import sqlalchemy as sa
+from flask import Flask, current_app, g, has_request_context, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.routing import IntegerConverter
 
 from wid_events.core.text import safe_markdown, safe_url
 from wid_events.errors import DomainError
-from wid_events.extensions import db
+from wid_events.extensions import db, login_manager
 
 ERROR_TITLES = {
     400: _l("Bad request"),
@@ -65,6 +67,56 @@ def error_response(status: int, message: str, code: str | None = None):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+#: The largest id or count any column holds (PostgreSQL ``integer``); larger numbers in a URL,
+#: a query string or a form are refused before they reach the database.
+MAX_INT = 2**31 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` in every route: at most :data:`MAX_INT`, so ``/sessions/2147483648`` is a 404
+    instead of a database error."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_INT, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def int_arg(name: str, source=None) -> int | None:
+    """A non-negative integer query (or form) argument within :data:`MAX_INT`, else None."""
+    raw = (source if source is not None else request.args).get(name, "")
+    raw = raw.strip() if isinstance(raw, str) else ""
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 10:
+        return None
+    value = int(raw)
+    return value if value <= MAX_INT else None
+
+
+def _bad_text(value) -> bool:
+    """NUL (which PostgreSQL text cannot hold) or a lone surrogate (not encodable as UTF-8)."""
+    if isinstance(value, str):
+        return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_bad_text(k) or _bad_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_bad_text(v) for v in value)
+    return False
+
+
+def reject_unstorable_input() -> None:
+    """``before_request``: a NUL byte or a lone surrogate anywhere in the path, the query, a
+    form field or a JSON body is a 400 with a clear message, never a database error."""
+    values: list = [request.path, *request.args.keys(), *(v for vs in request.args.listvalues() for v in vs)]
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if request.is_json:
+            values.append(request.get_json(silent=True))
+        else:
+            values.extend(request.form.keys())
+            values.extend(v for vs in request.form.listvalues() for v in vs)
+            values.extend(f.filename or "" for f in request.files.values())
+    if any(_bad_text(v) for v in values):
+        message = _l("The request contains a NUL byte or an invalid Unicode character. Please remove it.")
+        raise BadRequest(str(message))
+
+
 def select_locale() -> str | None:
     if not has_request_context():  # CLI and jobs: the default locale
         return None
@@ -103,6 +155,8 @@ def local_date(value: dt.date | None, fmt: str = "medium") -> str:
 
 def init_app(app: Flask) -> None:
     """Error handlers and template helpers. The login loaders are :mod:`wid_events.accounts.auth`'s."""
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(reject_unstorable_input)
 
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):
@@ -123,6 +177,21 @@ def init_app(app: Flask) -> None:
             body, status = response
             return body, status, {"Allow": ", ".join(exc.valid_methods)}
         return response
+
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    def handle_database_down(exc: Exception):
+        """The database does not answer (or dropped the connection): a short 503, not a 500."""
+        current_app.logger.error("Database unavailable: %s", type(exc).__name__)
+        try:
+            db.session.rollback()
+        except sa.exc.SQLAlchemyError:
+            db.session.invalidate()
+        # The page must not ask the database who is logged in: render it for a visitor.
+        g._login_user = login_manager.anonymous_user()
+        message = str(_l("The site is temporarily unavailable. Please try again in a few minutes."))
+        body, status = error_response(503, message, "unavailable")
+        return body, status, {"Retry-After": "60"}
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

@@ -10,13 +10,13 @@ from wtforms import (
     BooleanField,
     DateField,
     FloatField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
 
+from wid_events.core.fields import IntegerField
 from wid_events.enums import EventMode
 
 #: Common zones offered first; any valid IANA name can be typed (validated by the service).
