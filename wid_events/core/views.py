@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from wid_events.core.health import check_health
+from wid_events.core.health import check_health, check_redis
 from wid_events.core.urls import safe_next
 from wid_events.extensions import csrf, db, limiter
 
@@ -15,9 +15,18 @@ bp = Blueprint("core", __name__)
 @bp.get("/healthz")
 @limiter.exempt
 def healthz():
+    """200 ``ok``; 200 ``degraded`` when the database answers but the configured Redis does not
+    (rate limits count in memory and jobs run inline meanwhile); 503 when the database fails."""
     ok, detail = check_health(db.engine)
-    body = {"status": "ok"} if ok else {"status": "error", "detail": detail}
-    return jsonify(body), 200 if ok else 503
+    if not ok:
+        return jsonify({"status": "error", "detail": detail, "checks": {"database": "down"}}), 503
+    redis_url = current_app.config.get("REDIS_URL")
+    if not redis_url:
+        return jsonify({"status": "ok"}), 200
+    if check_redis(redis_url):
+        return jsonify({"status": "ok", "checks": {"database": "ok", "redis": "ok"}}), 200
+    current_app.logger.warning("Health check: Redis at REDIS_URL does not answer; the site runs degraded")
+    return jsonify({"status": "degraded", "checks": {"database": "ok", "redis": "down"}}), 200
 
 
 @bp.post("/language")
