@@ -11,6 +11,7 @@ from flask import Flask
 
 #: Every domain's models module, so the metadata is complete (migrations, create_all).
 MODEL_MODULES = (
+    "core",
     "accounts",
     "events",
     "people",

@@ -140,7 +140,8 @@ def erase(reg: Registration, *, actor=None) -> Registration:
         reg.pronouns = None
         reg.access_needs = ""
         reg.dietary = ""
-        reg.form_key = None
+        reg.form_key_hash = None
+        reg.token_seed = None
         reg.token_hash = hash_token(secrets.token_urlsafe(32))  # the old link stops working
         reg.erased_at = now
         audit.record(
