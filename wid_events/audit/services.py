@@ -14,7 +14,8 @@ def actor_label(actor: User | str | None) -> str:
         return "system"
     if isinstance(actor, str):
         return actor
-    return actor.email
+    name = (actor.name or "").strip()
+    return f"{name} <{actor.email}>"[:300] if name else actor.email
 
 
 def record(
