@@ -34,8 +34,7 @@ def actor_label(actor: User | str | None) -> str:
         return "system"
     if isinstance(actor, str):
         return actor
-    name = (actor.name or "").strip()
-    return f"{name} <{actor.email}>"[:300] if name else actor.email
+    return actor.email
 
 
 def record(

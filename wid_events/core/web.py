@@ -15,7 +15,7 @@ from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest, HTTPException
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter as _WerkzeugIntegerConverter
 
 from wid_events.core.text import safe_markdown, safe_url
 from wid_events.errors import DomainError
@@ -72,7 +72,7 @@ def error_response(status: int, message: str, code: str | None = None):
 MAX_INT = 2**31 - 1
 
 
-class BoundedIntConverter(IntegerConverter):
+class IntegerConverter(_WerkzeugIntegerConverter):
     """``<int:…>`` in every route: at most :data:`MAX_INT`, so ``/sessions/2147483648`` is a 404
     instead of a database error."""
 
@@ -155,7 +155,7 @@ def local_date(value: dt.date | None, fmt: str = "medium") -> str:
 
 def init_app(app: Flask) -> None:
     """Error handlers and template helpers. The login loaders are :mod:`wid_events.accounts.auth`'s."""
-    app.url_map.converters["int"] = BoundedIntConverter
+    app.url_map.converters["int"] = IntegerConverter
     app.before_request(reject_unstorable_input)
 
     @app.errorhandler(DomainError)
