@@ -97,7 +97,6 @@ WORKER = textwrap.dedent(
     """
     import json, sys
     from wid_events import create_app
-from wid_events.core.ratelimit import warn_if_counting_per_worker
     app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1], "WTF_CSRF_ENABLED": False, "TESTING": True,
                       "RATELIMIT_KEY_PREFIX": sys.argv[4]})
     client = app.test_client()
