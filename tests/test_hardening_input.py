@@ -124,9 +124,11 @@ def test_huge_query_numbers_on_organiser_pages_are_ignored(client):
 
 def test_nul_bytes_are_a_clear_400(client):
     event = make_event("nul-bytes")
+    # In a query string the character is replaced, so a filter answers as for any unknown value.
+    assert client.get(f"/events/{event.slug}/agenda?track=a%00b").status_code == 400
+    assert client.get(f"/events/{event.slug}/agenda?day=%00").status_code == 400
     for response in (
         client.get("/events/nul%00slug/"),
-        client.get(f"/events/{event.slug}/agenda?track=a%00b"),
         client.post(f"/events/{event.slug}/register", data={"name": "A\x00B", "email": "a@example.org"}),
         client.post("/login", data={"email": "x\x00@example.org", "password": "p"}),
     ):

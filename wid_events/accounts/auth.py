@@ -39,8 +39,23 @@ def load_user_from_bearer(req) -> User | None:
         return None
     user = token.user
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
-        db.session.execute(sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+        # End the read first: on SQLite a read transaction cannot become a write once another
+        # worker wrote meanwhile; a fresh one that starts with the UPDATE waits for its turn.
+        # No ORM synchronisation: it would re-read the expired row first and turn this into a
+        # read-then-write. Last use is bookkeeping: never fail the request for it.
+        token_id = token.id
         db.session.commit()
+        stmt = (
+            sa.update(ApiToken)
+            .where(ApiToken.id == token_id)
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        try:
+            db.session.execute(stmt)
+            db.session.commit()
+        except sa.exc.OperationalError:
+            db.session.rollback()
     return user
 
 

@@ -77,6 +77,7 @@ def count_attempt(rule: Rule) -> bool:
     The row is written before counting, so of N workers racing, at most ``limit`` see a
     count within the limit.
     """
+    db.session.commit()  # nothing is pending yet; a fresh transaction starts with the write
     now = utcnow()
     key = _key(rule)
     _add(key, now)
@@ -101,8 +102,9 @@ def _before_request() -> None:
         return
     if request.view_args and "token" in request.view_args:
         rule = TOKEN_GUESSES
-        if _count(_key(rule), utcnow() - rule.window) >= rule.limit:
-            db.session.rollback()
+        blocked = _count(_key(rule), utcnow() - rule.window) >= rule.limit
+        db.session.rollback()  # end this read, so the view's own writes start fresh
+        if blocked:
             _refuse(rule)
 
 

@@ -14,6 +14,7 @@ from flask import Flask, current_app, g, has_request_context, jsonify, render_te
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.routing import IntegerConverter as _WerkzeugIntegerConverter
 
@@ -101,10 +102,20 @@ def _bad_text(value) -> bool:
     return False
 
 
+def _clean_text(value: str) -> str:
+    return "".join("\ufffd" if ch == "\x00" or "\ud800" <= ch <= "\udfff" else ch for ch in value)
+
+
 def reject_unstorable_input() -> None:
-    """``before_request``: a NUL byte or a lone surrogate anywhere in the path, the query, a
-    form field or a JSON body is a 400 with a clear message, never a database error."""
-    values: list = [request.path, *request.args.keys(), *(v for vs in request.args.listvalues() for v in vs)]
+    """``before_request``: a NUL byte or a lone surrogate in the path, a form field or a JSON
+    body is a 400 with a clear message, never a database error. In the query string they
+    become U+FFFD, so filters answer as for any other unknown value."""
+    args = request.args
+    if any(_bad_text(k) or _bad_text(v) for k, vs in args.lists() for v in [*vs, k]):
+        request.args = ImmutableMultiDict(
+            [(_clean_text(k), _clean_text(v)) for k, vs in args.lists() for v in vs]
+        )
+    values: list = [request.path]
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         if request.is_json:
             values.append(request.get_json(silent=True))
@@ -182,7 +193,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(sa.exc.InterfaceError)
     def handle_database_down(exc: Exception):
         """The database does not answer (or dropped the connection): a short 503, not a 500."""
-        current_app.logger.error("Database unavailable: %s", type(exc).__name__)
+        current_app.logger.error(
+            "Database unavailable: %s: %s", type(exc).__name__, str(exc).replace("\n", " ")[:600]
+        )
         try:
             db.session.rollback()
         except sa.exc.SQLAlchemyError:
