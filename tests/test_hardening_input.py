@@ -14,6 +14,8 @@ from conftest import base_config
 
 from tests.factories import PASSWORD, login, make_event, make_organiser, make_person, make_session, make_user
 from wid_events import create_app
+from wid_events.accounts import services as account_services
+from wid_events.core.uow import unit_of_work
 from wid_events.core.urls import safe_next
 from wid_events.enums import SessionType
 
@@ -158,9 +160,6 @@ def test_huge_session_capacity_is_a_form_error(client):
 def test_lone_surrogate_in_json_is_a_400_in_the_error_shape(client):
     event = make_event("surrogate")
     user = make_organiser(event)
-    from wid_events.accounts import services as account_services
-    from wid_events.core.uow import unit_of_work
-
     with unit_of_work():
         token = account_services.issue_token(user.email)
     response = client.post(

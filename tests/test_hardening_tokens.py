@@ -12,9 +12,9 @@ from conftest import base_config
 
 from tests.factories import login, make_event, make_organiser
 from wid_events import create_app
-from wid_events.accounts import services as account_services
 from wid_events.accounts.models import ApiToken, User
 from wid_events.core.uow import unit_of_work
+from wid_events.events.organisers import grant_organiser
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
 
@@ -147,7 +147,7 @@ def test_create_admin_takes_a_name(client, runner):
     event = make_event("named-admin")
     admin = db.session.scalar(sa.select(User))
     with unit_of_work():
-        account_services.grant_organiser(event, "helper@example.org", actor=admin)
+        grant_organiser(event, "helper@example.org", actor=admin)
     login(client, admin, "another long password")
     audit = client.get(f"/manage/events/{event.slug}/audit").get_data(as_text=True)
     assert "Nadia Ωmega" in audit

@@ -12,9 +12,9 @@ from tests.test_speaker_portal import profile_data, setup_speaker, sign_in
 from wid_events.core.text import is_http_url
 from wid_events.errors import DomainError
 from wid_events.events import services as event_services
-from wid_events.events.package import validate_package
 from wid_events.extensions import db
 from wid_events.jobday import services as jobday_services
+from wid_events.packages.package import validate_package
 from wid_events.speakers import services as speaker_services
 
 BAD = [
