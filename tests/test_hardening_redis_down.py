@@ -22,6 +22,14 @@ from wid_events.registration.models import Registration
 DEAD_REDIS = "redis://127.0.0.1:1/0"
 
 
+@pytest.fixture(autouse=True)
+def _loggers_enabled():
+    """Alembic's logging set-up (run in-process by the migration tests) disables the loggers
+    that exist at that time; these tests read the warnings, so switch them back on."""
+    for name in ("wid_events", "flask-limiter"):
+        logging.getLogger(name).disabled = False
+
+
 @pytest.fixture
 def dead_redis_app(app):
     """An app configured for Redis (limits and jobs) while Redis is down. The Limiter is shared
