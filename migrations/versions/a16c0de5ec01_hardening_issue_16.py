@@ -2,7 +2,7 @@
 expiry and name, database-backed rate-limit counters
 
 Revision ID: a16c0de5ec01
-Revises: 5d1e7c2a9f30
+Revises: a14c0de5ea4c
 Create Date: 2026-12-01 23:00:00
 
 """
@@ -14,7 +14,7 @@ import wid_events.models_base
 
 # revision identifiers, used by Alembic.
 revision = "a16c0de5ec01"
-down_revision = "5d1e7c2a9f30"
+down_revision = "a14c0de5ea4c"
 branch_labels = None
 depends_on = None
 
