@@ -102,6 +102,8 @@ class Config:
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+        #: The name in the page header and titles (e.g. "Women in Digital Events").
+        self.SITE_NAME = os.environ.get("SITE_NAME") or "wid_events"
         self.BABEL_DEFAULT_LOCALE = "en"
         self.LANGUAGES = ["en", "fr", "nl", "de"]
         self.SPEAKER_TOKEN_DAYS = int(os.environ.get("SPEAKER_TOKEN_DAYS", "60"))

@@ -65,6 +65,14 @@ class Attendance(enum.StrEnum):
     ONLINE = "online"
 
 
+class SessionAttendance(enum.StrEnum):
+    """Who can attend a session: in the room, online (livestream), or both."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
 class RegistrationStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
@@ -85,6 +93,22 @@ class MaterialVisibility(enum.StrEnum):
     PUBLIC = "public"
     AFTER_START = "after_start"
     ORGANISERS = "organisers"
+
+
+class QuestionType(enum.StrEnum):
+    """The kind of answer a custom registration question takes."""
+
+    TEXT = "text"
+    TEXTAREA = "textarea"
+    CHOICE = "choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    YES_NO = "yes_no"
+    COUNTRY = "country"
+    DATE = "date"
+
+
+#: Languages event content can be written in (the UI languages).
+CONTENT_LANGUAGES = ("en", "fr", "nl", "de")
 
 
 class PoolStatus(enum.StrEnum):

@@ -2,7 +2,7 @@
 expiry and name, database-backed rate-limit counters
 
 Revision ID: a16c0de5ec01
-Revises: a14c0de5ea4c
+Revises: 3067be25a3a8
 Create Date: 2026-12-01 23:00:00
 
 """
@@ -14,7 +14,7 @@ import wid_events.models_base
 
 # revision identifiers, used by Alembic.
 revision = "a16c0de5ec01"
-down_revision = "a14c0de5ea4c"
+down_revision = "3067be25a3a8"
 branch_labels = None
 depends_on = None
 

@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from wid_events.core.content_forms import add_translation_fields
 from wid_events.core.fields import IntegerField
 from wid_events.enums import SessionStatus, SessionType, SpeakerRole
 from wid_events.people.forms import OrganiserGenderFieldsMixin
@@ -56,6 +57,16 @@ class SessionForm(FlaskForm):
     track_id = SelectField(_l("Track"), default="")
     capacity = IntegerField(_l("Sign-up capacity"), validators=[Optional(), NumberRange(min=0)])
     requires_signup = BooleanField(_l("Attendees sign up for this session (parallel workshop)"))
+    attendance = SelectField(
+        _l("Who can attend"),
+        choices=[
+            ("", _l("The default for the event (hybrid events: workshops in person, others both)")),
+            ("in_person", _l("In person only")),
+            ("online", _l("Online only")),
+            ("hybrid", _l("In person and online")),
+        ],
+        default="",
+    )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
     status = SelectField(_l("Status"), choices=STATUS_CHOICES, default=SessionStatus.CONFIRMED.value)
     tags = StringField(
@@ -66,6 +77,13 @@ class SessionForm(FlaskForm):
     notify = BooleanField(
         _l("Email registered attendees about time, room or status changes now"), default=True
     )
+
+
+SESSION_TRANSLATED = {
+    "title": (_l("Title"), False, 300),
+    "description": (_l("Description"), True, 20000),
+}
+add_translation_fields(SessionForm, SESSION_TRANSLATED)
 
 
 class AddSpeakerForm(FlaskForm):
@@ -95,6 +113,9 @@ class PersonForm(OrganiserGenderFieldsMixin, FlaskForm):
     topics = StringField(
         _l("Topics (comma-separated)"), validators=[Optional(), Length(max=500)], filters=[strip]
     )
+
+
+add_translation_fields(PersonForm, {"bio": (_l("Short biography"), True, 10000)})
 
 
 class UnavailabilityForm(FlaskForm):

@@ -26,7 +26,8 @@ from wid_events.agenda.notices import (  # noqa: F401 - re-exported: change noti
     queue_notifications,
 )
 from wid_events.audit import services as audit
-from wid_events.enums import SessionStatus, SessionType, SpeakerRole
+from wid_events.core.content import checked_translations
+from wid_events.enums import SessionAttendance, SessionStatus, SessionType, SpeakerRole
 from wid_events.errors import Conflict, DomainError, NotFound
 from wid_events.events.models import Event, Room, Track
 from wid_events.extensions import db
@@ -43,8 +44,10 @@ SESSION_FIELDS = (
     "track_id",
     "capacity",
     "requires_signup",
+    "attendance",
     "description",
     "status",
+    "translations",
     "tags",
 )
 #: Changes of these fields after publication bump SEQUENCE and notify attendees.
@@ -93,6 +96,13 @@ def _coerce_enums(out: dict[str, Any]) -> None:
             out["status"] = SessionStatus(out["status"])
         except ValueError:
             raise DomainError(_("Unknown session status."), field="status") from None
+    if out.get("attendance"):
+        try:
+            out["attendance"] = SessionAttendance(out["attendance"])
+        except ValueError:
+            raise DomainError(_("Unknown attendance mode."), field="attendance") from None
+    elif "attendance" in out:
+        out["attendance"] = None
 
 
 def _clean_values(out: dict[str, Any]) -> None:
@@ -107,6 +117,8 @@ def _clean_values(out: dict[str, Any]) -> None:
     if "description" in out:
         # Browsers submit textareas with CRLF line ends; store LF so an unchanged form is no change.
         out["description"] = (out["description"] or "").replace("\r\n", "\n").strip()
+    if "translations" in out:
+        out["translations"] = checked_translations(out["translations"], ("title", "description"))
     if "tags" in out:
         seen: dict[str, str] = {}
         for raw in (out["tags"] or "").split(","):
@@ -237,6 +249,9 @@ def update_session(
     if event.published and ("type" in changes or "status" in changes):
         db.session.flush()
         signals.panels_changing.send(event)
+    if "attendance" in changes or "requires_signup" in changes:
+        db.session.flush()
+        signals.session_attendance_changed.send(session, actor=actor)
     if notify and event.published:
         queue_notifications(event)
     return changes

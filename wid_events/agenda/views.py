@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 
 from wid_events.agenda import queries
+from wid_events.core.content import localized
 from wid_events.enums import SessionType
 from wid_events.errors import NotFound
 from wid_events.events.views import public_event_or_404
@@ -25,7 +26,7 @@ def agenda(slug: str):
     return (
         render_template(
             "agenda/agenda.html",
-            title=_("Agenda: %(event)s", event=event.title),
+            title=_("Agenda: %(event)s", event=localized(event, "title")),
             event=event,
             draft=draft,
             days=days,
@@ -49,7 +50,7 @@ def session_page(slug: str, session_id: int):
     signups = queries.signup_counts([session.id]) if session.requires_signup else {}
     return render_template(
         "agenda/session.html",
-        title=session.title,
+        title=localized(session, "title"),
         event=event,
         draft=draft,
         session=session,

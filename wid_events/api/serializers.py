@@ -40,6 +40,12 @@ def event_detail(event: Event) -> dict:
             "online_info": event.online_info,
             "capacity_in_person": event.capacity_in_person,
             "capacity_online": event.capacity_online,
+            "default_language": event.default_language or "en",
+            "translations": dict(event.translations or {}),
+            "registration_opens": event.registration_opens.isoformat() if event.registration_opens else None,
+            "registration_closes": event.registration_closes.isoformat()
+            if event.registration_closes
+            else None,
             "series": (
                 {"title": event.series.title, "edition": event.edition} if event.series is not None else None
             ),
@@ -72,6 +78,7 @@ def session(event: Event, s: Session) -> dict:
         "track": {"key": s.track.key, "name": s.track.name} if s.track else None,
         "description": s.description,
         "requires_signup": s.requires_signup,
+        "attendance": s.attendance_mode.value,
         "capacity": s.capacity,
         "speakers": [
             {"id": link.person.id, "name": link.person.name, "role": link.role.value} for link in s.speakers

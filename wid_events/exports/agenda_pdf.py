@@ -13,6 +13,7 @@ import itertools
 from flask import render_template
 from weasyprint import HTML
 
+from wid_events.events import look
 from wid_events.exports.badges import _FONT_STACK, RENDER_LOCK, _get_renderer
 from wid_events.exports.ics import event_url, locale_context, public_speakers, role_label, type_label
 
@@ -33,6 +34,8 @@ def render_agenda_pdf(event) -> bytes:
             type_label=type_label,
             event_url=event_url(event),
             font_stack=_FONT_STACK,
+            logo=look.data_uri(event, "logo"),
+            accent=look.normalise_colour(event.accent_colour or ""),
         )
         with RENDER_LOCK:
             renderer = _get_renderer()

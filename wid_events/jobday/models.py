@@ -121,6 +121,8 @@ class Exhibitor(db.Model):
     #: PRIVATE: the contact person, who receives the exhibitor portal link. Never public.
     contact_name: Mapped[str] = mapped_column(sa.String(200), default="")
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    #: Email the contact address for each new interview booking (opt-in, from the portal).
+    notify_bookings: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -187,6 +189,8 @@ class JobOffer(db.Model):
     skills: Mapped[list] = mapped_column(sa.JSON, default=list)
     #: Short description (plain text / Markdown, sanitised on display).
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    #: ``{lang: {"title", "description"}}`` in languages other than the event's default.
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     #: External apply link; None means "meet us at the booth".
     apply_url: Mapped[str | None] = mapped_column(sa.String(1000))
     #: Unpublished offers are drafts, seen only in the exhibitor portal.

@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from wid_events.core.actions import run_action
-from wid_events.core.web import int_arg
+from wid_events.core.content import localized
+from wid_events.core.web import int_arg, remember_next, remembered_next, remembered_registration
 from wid_events.errors import NotFound
 from wid_events.events.views import public_event_or_404, render_public, viewer_organises
 from wid_events.jobday import services
@@ -106,7 +107,7 @@ def jobs(slug: str):
     offers = services.search_offers(event, filters)
     return render_template(
         "jobday/jobs.html",
-        title=_("Jobs: %(event)s", event=event.title),
+        title=_("Jobs: %(event)s", event=localized(event, "title")),
         event=event,
         draft=draft,
         filters=filters,
@@ -139,7 +140,7 @@ def offer(slug: str, offer_id: int):
 @bp.get("/events/<slug>/exhibitors")
 def exhibitors(slug: str):
     event, draft = public_event_or_404(slug)
-    title = _("Exhibitors: %(event)s", event=event.title)
+    title = _("Exhibitors: %(event)s", event=localized(event, "title"))
     items = services.exhibitors(event)
     return render_public(
         "jobday/exhibitors.html", event, draft, section="exhibitors", title=title, exhibitors=items
@@ -164,7 +165,7 @@ def floor_plan(slug: str):
     items = sorted(services.exhibitors(event), key=lambda e: (not e.booth, services.fold(e.booth), e.name))
     return render_template(
         "jobday/floor_plan.html",
-        title=_("Floor plan: %(event)s", event=event.title),
+        title=_("Floor plan: %(event)s", event=localized(event, "title")),
         event=event,
         draft=draft,
         settings=settings,
@@ -192,6 +193,38 @@ def logo(name: str):
 
 
 # --------------------------------------------------------------------------- attendee bookings
+
+
+@bp.get("/events/<slug>/jobs/<int:offer_id>/interview")
+def book_from_offer(slug: str, offer_id: int):
+    """ "Book an interview" on a job offer: to the attendee's interview page when this browser
+    knows their registration; otherwise register first, then come back here."""
+    event, _draft = public_event_or_404(slug)
+    try:
+        job = services.get_public_offer(event, offer_id)
+    except NotFound:
+        abort(404)
+    here = url_for("jobday.book_from_offer", slug=slug, offer_id=offer_id)
+    token = remembered_registration(event.id)
+    if token:
+        try:
+            reg = registration_services.by_token(token)
+        except NotFound:
+            reg = None
+        if reg is not None and reg.event_id == event.id and reg.is_active:
+            remembered_next(event.id, forget=True)
+            target = url_for("jobday.interviews", token=token, exhibitor=job.exhibitor_id, offer=job.id)
+            return redirect(target, code=303)
+    remember_next(event.id, here)
+    flash(
+        _(
+            "To book an interview, register for %(event)s first (or open the personal link from your "
+            "confirmation email). You then come back to this job offer.",
+            event=event.title,
+        ),
+        "info",
+    )
+    return redirect(url_for("registration.register", slug=slug), code=303)
 
 
 def _registration(token: str):

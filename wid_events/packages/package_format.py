@@ -46,14 +46,20 @@ EVENT_FIELDS = (
     "registration_open",
     "published",
     "balance_policy",
+    # optional (contract)
+    "default_language",
+    "translations",
+    "registration_opens",
+    "registration_closes",
+    "questions",
     # extensions
     "travel_info",
     "online_info",
 )
 VENUE_FIELDS = ("name", "address")
 POLICY_FIELDS = ("min_women_per_panel", "count_moderators", "count_non_binary", "target_share_women")
-ROOM_FIELDS = ("key", "name", "capacity")
-TRACK_FIELDS = ("key", "name")
+ROOM_FIELDS = ("key", "name", "capacity", "translations")
+TRACK_FIELDS = ("key", "name", "translations")
 PERSON_FIELDS = (
     "key",
     "name",
@@ -65,6 +71,7 @@ PERSON_FIELDS = (
     "job_title",
     "bio",
     "gender_self_description",
+    "translations",
     "count_as_woman",
 )
 SESSION_FIELDS = (
@@ -80,6 +87,10 @@ SESSION_FIELDS = (
     "description",
     "status",
     "speakers",
+    # optional (contract)
+    "translations",
+    # extensions
+    "attendance",
 )
 SPEAKER_FIELDS = ("person", "role")
 

@@ -16,6 +16,7 @@ from wid_events.extensions import db
 from wid_events.registration import services
 from wid_events.registration.forms import ConfirmForm
 from wid_events.registration.models import Registration
+from wid_events.registration.services import questions
 from wid_events.registration.services.spreadsheet import registrations_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,6 +55,14 @@ def _filters(event) -> services.Filters:
     )
 
 
+def _star_rows(event) -> list[tuple]:
+    """(session, stars) for every starred session, most stars first (to help choose rooms)."""
+    counts = services.star_counts(event)
+    by_id = {s.id: s for s in event.sessions}
+    rows = [(by_id[sid], n) for sid, n in counts.items() if sid in by_id]
+    return sorted(rows, key=lambda row: (-row[1], row[0].start, row[0].id))
+
+
 @bp.get("/registrations")
 @organiser_required
 def index(event):
@@ -66,11 +75,15 @@ def index(event):
         page=page,
         positions={r.id: services.waitlist_position(r) for r in page.items},
         counts=services.counts(event),
+        stars=_star_rows(event),
         filters=filters,
         sessions=services.signup_sessions(event),
         statuses=list(RegistrationStatus),
         bulk_actions=BULK_ACTIONS,
         form=ConfirmForm(),
+        questions=questions.event_questions(event, archived=True),
+        answers=questions.answers_for(event),
+        answer_text=questions.display_value,
         title=_("Registrations: %(title)s", title=event.title),
     )
 

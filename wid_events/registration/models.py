@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wid_events.core.search import search_key
-from wid_events.enums import Attendance, RegistrationStatus
+from wid_events.enums import Attendance, QuestionType, RegistrationStatus
 from wid_events.extensions import db
 from wid_events.models_base import UTCDateTime, enum_type, utcnow
 
@@ -95,6 +95,9 @@ class Registration(db.Model):
     choices: Mapped[list[RegistrationSession]] = relationship(
         back_populates="registration", cascade="all, delete-orphan", order_by="RegistrationSession.id"
     )
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", order_by="Answer.id"
+    )
 
     @property
     def is_active(self) -> bool:
@@ -148,3 +151,75 @@ def registration_search_text(name: str | None, organisation: str | None, email: 
 def _maintain_search_keys(_mapper, _connection, reg: Registration) -> None:
     reg.name_key = search_key(reg.name)[:200]
     reg.search_key = registration_search_text(reg.name, reg.organisation, reg.email)
+
+
+class SessionStar(db.Model):
+    """An attendee's favourite ("star") on a session: it joins their personal agenda and feed.
+
+    Set through the personal link (no account); organisers see only the counts per session.
+    """
+
+    __tablename__ = "session_stars"
+    __table_args__ = (sa.UniqueConstraint("registration_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Question(db.Model):
+    """An organiser's own question on an event's registration form (form field ``q_<key>``)."""
+
+    __tablename__ = "registration_questions"
+    __table_args__ = (sa.UniqueConstraint("event_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: Stable key within the event; the form field is ``q_<key>``, the API/CSV use it as is.
+    key: Mapped[str] = mapped_column(sa.String(64))
+    #: The question in the event's default language.
+    label: Mapped[str] = mapped_column(sa.String(300))
+    help_text: Mapped[str] = mapped_column(sa.Text, default="")
+    type: Mapped[QuestionType] = mapped_column(enum_type(QuestionType), default=QuestionType.TEXT)
+    required: Mapped[bool] = mapped_column(default=False)
+    #: The choices of ``choice``/``multiple_choice`` questions (a list of strings), else None.
+    options: Mapped[list | None] = mapped_column(sa.JSON)
+    #: Asked only of in-person or only of online attendees; None: of everyone.
+    attendance: Mapped[Attendance | None] = mapped_column(enum_type(Attendance))
+    #: ``{lang: {"label", "help_text"?, "options"?}}``; translated options are shown in place of
+    #: the default ones, position by position, but answers always store the default option.
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: Order on the form (lower first).
+    position: Mapped[int] = mapped_column(default=0)
+    #: Archived questions are no longer asked; their answers stay (a question with answers
+    #: cannot be deleted).
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Answer(db.Model):
+    """A registrant's answer to one custom question. Personal data: removed on erasure."""
+
+    __tablename__ = "registration_answers"
+    __table_args__ = (sa.UniqueConstraint("registration_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registration_questions.id", ondelete="RESTRICT"), index=True
+    )
+    #: Text, a list of option texts (multiple choice), true/false (yes/no), an ISO country code
+    #: or an ISO date, as in the API's ``"answers"``.
+    value: Mapped[Any] = mapped_column(sa.JSON)
+
+    registration: Mapped[Registration] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()

@@ -16,9 +16,15 @@ from flask_login import current_user
 
 from wid_events.accounts.models import EventOrganiser
 from wid_events.agenda import queries
+from wid_events.core.content import localized
 from wid_events.events.models import Event
 from wid_events.events.views import bp, event_today, public_event_or_404
 from wid_events.extensions import db
+
+
+@bp.app_template_filter("session_attendance_label")
+def session_attendance_label(value) -> str:
+    return str(queries.SESSION_ATTENDANCE_LABELS.get(value, value))
 
 
 @bp.app_template_filter("session_type_label")
@@ -64,7 +70,7 @@ def event_page(slug: str):
     event, draft = public_event_or_404(slug)
     return render_template(
         "events/event.html",
-        title=event.title,
+        title=localized(event, "title"),
         event=event,
         draft=draft,
         tz_labels=queries.tz_labels(event),

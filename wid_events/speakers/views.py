@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from wid_events.agenda import queries
+from wid_events.core.content import localized
 from wid_events.events.views import public_event_or_404, render_public
 
 bp = Blueprint("speakers", __name__)
@@ -35,7 +36,7 @@ def public_photo_url(person) -> str | None:
 @bp.get("/events/<slug>/speakers")
 def speaker_list(slug: str):
     event, draft = public_event_or_404(slug)
-    title = _("Speakers: %(event)s", event=event.title)
+    title = _("Speakers: %(event)s", event=localized(event, "title"))
     speakers = queries.public_speakers(event)
     return render_public(
         "speakers/public_list.html", event, draft, section="speakers", title=title, speakers=speakers

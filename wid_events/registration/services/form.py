@@ -19,6 +19,7 @@ from wid_events.core.web import hash_token
 from wid_events.enums import Attendance, EventMode, SessionStatus
 from wid_events.errors import DomainError, NotFound
 from wid_events.events.models import Event
+from wid_events.events.window import local_now, window_reason
 from wid_events.extensions import db
 from wid_events.registration.models import Registration
 
@@ -122,8 +123,26 @@ def _overlap(a: Session, b: Session) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def validate_choices(event: Event, session_ids: list[int]) -> list[Session]:
-    """Sign-up sessions of this event, at most one per time slot; else a DomainError on ``sessions``."""
+def check_open_to(sessions: list[Session], attendance: Attendance | str | None) -> None:
+    """Refuse in-person-only sessions for an online attendee (a DomainError on ``sessions``)."""
+    for session in sessions:
+        if attendance and not session.open_to(attendance):
+            raise DomainError(
+                _(
+                    "“%(title)s” takes place in person only: as an online attendee you cannot sign up "
+                    "for it. Please choose an online session, or attend in person.",
+                    title=session.title,
+                ),
+                code="in_person_only",
+                field="sessions",
+            )
+
+
+def validate_choices(
+    event: Event, session_ids: list[int], attendance: Attendance | str | None = None
+) -> list[Session]:
+    """Sign-up sessions of this event, at most one per time slot and open to ``attendance``;
+    else a DomainError on ``sessions``."""
     ids = list(dict.fromkeys(int(i) for i in session_ids))
     if not ids:
         return []
@@ -136,6 +155,7 @@ def validate_choices(event: Event, session_ids: list[int]) -> list[Session]:
             field="sessions",
         )
     chosen = [available[i] for i in ids]
+    check_open_to(chosen, attendance)
     for i, a in enumerate(chosen):
         for b in chosen[i + 1 :]:
             if _overlap(a, b):
@@ -175,17 +195,23 @@ class RegistrationData:
     consent: bool = False
     form_key: str | None = None
     locale: str = "en"
+    #: Raw custom answers, ``{question key: [submitted values]}`` (form fields ``q_<key>``).
+    answers: dict[str, list[str]] = field(default_factory=dict)
 
 
 def registration_closed_reason(event: Event) -> str | None:
-    """Why nobody can register right now, or None when the form is open."""
+    """Why nobody can register right now, or None when the form is open.
+
+    The registration window (opens/closes, local times) applies on top of the
+    "registration open" switch; organisers can still add registrations by hand.
+    """
     if not event.published:
         return _("This event is not published yet.")
     if not event.registration_open:
         return _("Registration for this event is closed.")
-    if event.end_date < dt.date.today():
+    if event.end_date < local_now(event).date():
         return _("This event is over.")
-    return None
+    return window_reason(event)
 
 
 def resolve_attendance(event: Event, value: str | None) -> Attendance:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from wid_events.audit import services as audit
 from wid_events.core.database import write_transaction
 from wid_events.core.web import hash_token
 from wid_events.errors import Conflict, DomainError
@@ -18,6 +19,7 @@ from wid_events.registration.models import Registration, RegistrationSession
 from wid_events.registration.services.capacity import PENDING
 from wid_events.registration.services.form import (
     RegistrationData,
+    check_open_to,
     form_key_hash,
     manage_token,
     new_form_key,
@@ -27,18 +29,23 @@ from wid_events.registration.services.form import (
     validate_choices,
 )
 from wid_events.registration.services.mail import queue_registration_mail
+from wid_events.registration.services.questions import set_answers, validate_answers
 from wid_events.registration.services.waitlist import lock_event, place_registration
 
 _FORM_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
-def register(event: Event, data: RegistrationData, *, actor=None) -> tuple[Registration, str, bool]:
+def register(
+    event: Event, data: RegistrationData, *, actor=None, by_organiser: bool = False
+) -> tuple[Registration, str, bool]:
     """Register someone. Returns ``(registration, manage token, created)``.
 
     ``created`` is False for a double submit of the same form (same ``form_key``), which
-    returns the registration made by the first submit.
+    returns the registration made by the first submit. ``by_organiser``: an organiser adds
+    the registration by hand, also outside the registration window and without the
+    answers the form requires.
     """
-    reason = registration_closed_reason(event)
+    reason = None if by_organiser else registration_closed_reason(event)
     if reason:
         raise Conflict(reason, code="registration_closed")
     name = (data.name or "").strip()
@@ -50,7 +57,8 @@ def register(event: Event, data: RegistrationData, *, actor=None) -> tuple[Regis
     if not data.consent:
         raise DomainError(_("Please agree to the processing of your data to register."), field="consent")
     attendance = resolve_attendance(event, data.attendance)
-    sessions = validate_choices(event, data.session_ids)
+    sessions = validate_choices(event, data.session_ids, attendance)
+    answers = validate_answers(event, attendance, data.answers or {}, require=not by_organiser)
     form_key = data.form_key if data.form_key and _FORM_KEY_RE.match(data.form_key) else new_form_key()
     key_hash = form_key_hash(form_key)
     email_norm = email.lower()
@@ -60,9 +68,12 @@ def register(event: Event, data: RegistrationData, *, actor=None) -> tuple[Regis
     with write_transaction():
         lock_event(event_id)
         event = db.session.get(Event, event_id, populate_existing=True)
-        reason = registration_closed_reason(event)
+        reason = None if by_organiser else registration_closed_reason(event)
         if reason:
             raise Conflict(reason, code="registration_closed")
+        for session in sessions:  # as they are now, under the lock
+            db.session.refresh(session)
+        check_open_to(sessions, attendance)
         existing = db.session.scalar(
             sa.select(Registration).where(
                 Registration.event_id == event_id, Registration.form_key_hash == key_hash
@@ -101,6 +112,7 @@ def register(event: Event, data: RegistrationData, *, actor=None) -> tuple[Regis
             status=PENDING,
         )
         reg.choices = [RegistrationSession(session=s, status=PENDING) for s in sessions]
+        set_answers(reg, answers)
         db.session.add(reg)
         if event.requires_approval:
             reg.set_status(PENDING)
@@ -115,6 +127,8 @@ def register(event: Event, data: RegistrationData, *, actor=None) -> tuple[Regis
                 code="already_registered",
                 field="email",
             ) from None
+        if by_organiser:
+            audit.record("registration.add", actor=actor, event_id=event_id, obj=reg)
         queue_registration_mail("received", reg)
     return reg, token, True
 
