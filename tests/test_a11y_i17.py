@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from tests.factories import make_organiser
-from tests.test_a11y_axe import check, demo, login, report, upcoming_job_day  # noqa: F401 (fixtures)
+from tests.test_a11y_axe import check, demo, login, report  # noqa: F401 (fixtures)
 from wid_events.core.uow import unit_of_work
 from wid_events.events import look
 from wid_events.extensions import db

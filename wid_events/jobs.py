@@ -23,10 +23,22 @@ def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     if not redis_url or current_app.config.get("JOBS_INLINE"):
         return func(*args, **kwargs)
     from redis import Redis
+    from redis.exceptions import RedisError
     from rq import Queue
 
-    queue = Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))
-    return queue.enqueue(run_in_app, func, *args, **kwargs)
+    try:
+        queue = Queue(
+            QUEUE_NAME, connection=Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
+        )
+        return queue.enqueue(run_in_app, func, *args, **kwargs)
+    except (RedisError, OSError) as exc:
+        # Redis is down: never lose the job (a mail with a link someone waits for); run it here.
+        current_app.logger.warning(
+            "Redis unreachable (%s): running job %s inline",
+            type(exc).__name__,
+            getattr(func, "__name__", func),
+        )
+        return func(*args, **kwargs)
 
 
 def run_in_app(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

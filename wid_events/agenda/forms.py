@@ -8,7 +8,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from wid_events.core.content_forms import add_translation_fields
+from wid_events.core.fields import IntegerField
 from wid_events.enums import SessionStatus, SessionType, SpeakerRole
 from wid_events.people.forms import OrganiserGenderFieldsMixin
 

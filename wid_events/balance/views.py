@@ -15,7 +15,7 @@ bp = Blueprint("balance", __name__)
 
 @bp.app_template_global()
 def balance_badge(event):
-    """Badge data for a published event, or None (draft, or fewer than 5 speakers counted)."""
+    """Badge data for a published event, or None (a draft, or no panel and no share to show)."""
     if event is None:
         return None
     return services.badge(event)

@@ -12,7 +12,6 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     FloatField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -21,6 +20,7 @@ from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Op
 
 from wid_events.core.content import LANGUAGE_NAMES
 from wid_events.core.content_forms import add_translation_fields
+from wid_events.core.fields import IntegerField
 from wid_events.enums import CONTENT_LANGUAGES, EventMode
 
 #: Common zones offered first; any valid IANA name can be typed (validated by the service).

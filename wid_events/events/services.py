@@ -16,6 +16,7 @@ from wid_events.accounts.models import EventOrganiser, User
 from wid_events.accounts.permissions import require_admin
 from wid_events.audit import services as audit
 from wid_events.core.content import clean_translations
+from wid_events.core.text import is_http_url
 from wid_events.enums import CONTENT_LANGUAGES, EventMode
 from wid_events.errors import Conflict, DomainError
 from wid_events.events.models import Event, Room, Series, Track
@@ -171,7 +172,7 @@ def _clean_event(fields: dict[str, Any], event: Event | None) -> dict[str, Any]:
     _check_dates(out, event)
     if out.get("livestream_url"):
         url = out["livestream_url"]
-        if not re.match(r"^https?://[^\s/$.?#][^\s]*$", url, re.I):
+        if not is_http_url(url):
             raise DomainError(
                 _("Enter a web address starting with http:// or https://."), field="livestream_url"
             )

@@ -8,7 +8,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -18,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from wid_events.core.content_forms import add_translation_fields
+from wid_events.core.fields import IntegerField
 from wid_events.jobday.models import (
     COMMITMENTS,
     CONTRACT_LABELS,

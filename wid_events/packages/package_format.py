@@ -18,6 +18,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from wid_events.core.text import is_http_url
+
 FORMAT = "wid-event/1"
 
 #: Longest event the importer accepts (a typo such as 2204 for 2024 would otherwise
@@ -293,7 +295,7 @@ class Reader:
         value = self.text(name, nullable=True, max_len=1000)
         if value is MISSING or value is None:
             return value
-        if not re.match(r"^https?://\S+$", value):
+        if not is_http_url(value):
             self.problem(_('"%(name)s": %(value)s is not an http(s) URL', name=name, value=show(value)))
             return MISSING
         return value

@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from wid_events.agenda.models import Session
 from wid_events.core.actions import actor, run_action
 from wid_events.core.collation import sorted_by_name
+from wid_events.core.web import int_arg
 from wid_events.enums import RegistrationStatus
 from wid_events.events.access import organiser_required
 from wid_events.extensions import db
@@ -48,9 +49,9 @@ def _filters(event) -> services.Filters:
         q=request.args.get("q", ""),
         status=request.args.get("status") or None,
         attendance=request.args.get("attendance") or None,
-        session_id=request.args.get("session", type=int) or None,
+        session_id=int_arg("session") or None,
         sort=request.args.get("sort") or services.listing.DEFAULT_SORT,
-        page=request.args.get("page", type=int) or 1,
+        page=min(int_arg("page") or 1, 100_000),
     )
 
 

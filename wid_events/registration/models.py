@@ -36,7 +36,7 @@ class Registration(db.Model):
         # person can register again after cancelling.
         sa.UniqueConstraint("event_id", "active_email"),
         # A double submit of the same form (same idempotency key) is one registration.
-        sa.UniqueConstraint("event_id", "form_key"),
+        sa.UniqueConstraint("event_id", "form_key_hash"),
         sa.Index("ix_registrations_event_status_attendance", "event_id", "status", "attendance"),
         sa.Index("ix_registrations_event_name_key", "event_id", "name_key"),
         sa.Index("ix_registrations_event_search_key", "event_id", "search_key"),
@@ -60,10 +60,15 @@ class Registration(db.Model):
     #: ``email_normalised`` while the registration is active (confirmed, waitlisted, pending),
     #: NULL otherwise; unique per event (see ``__table_args__``).
     active_email: Mapped[str | None] = mapped_column(sa.String(254))
-    #: Random idempotency key of the form that created this registration (hidden field). The
-    #: manage token is an HMAC of it under SECRET_KEY, so a double submit and the "resend my
-    #: link" page give the same link without storing the token itself. NULL once erased.
-    form_key: Mapped[str | None] = mapped_column(sa.String(64))
+    #: Keyed hash (HMAC-SHA256 under SECRET_KEY, hex) of the random idempotency key of the form
+    #: that created this registration (a hidden field), so a double submit finds the first
+    #: registration. Never the key itself: re-posting a key leads to the manage page. NULL
+    #: for registrations made before it was kept, and once erased.
+    form_key_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    #: Random secret the manage token is derived from (HMAC-SHA256 under SECRET_KEY), so the
+    #: "resend my link" page can email the same link without storing the token. Useless
+    #: without SECRET_KEY. NULL once erased.
+    token_seed: Mapped[str | None] = mapped_column(sa.String(64))
     organisation: Mapped[str | None] = mapped_column(sa.String(300))
     pronouns: Mapped[str | None] = mapped_column(sa.String(50))
     access_needs: Mapped[str] = mapped_column(sa.Text, default="")

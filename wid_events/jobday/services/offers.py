@@ -128,7 +128,7 @@ class JobFilters:
             remote=text("remote") if text("remote") in RemoteOption._value2member_map_ else "",
             skill=text("skill"),
             level=text("level") if text("level") in JobLevel._value2member_map_ else "",
-            exhibitor=int(exhibitor) if exhibitor.isdigit() else None,
+            exhibitor=int(exhibitor) if exhibitor.isdigit() and len(exhibitor) < 10 else None,
         )
 
     @property

@@ -31,15 +31,27 @@ def new_form_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def manage_token(form_key: str) -> str:
-    """The attendee's manage token: HMAC-SHA256 of the form key under ``SECRET_KEY`` (256 bits).
+def new_token_seed() -> str:
+    """The random secret a registration's manage token is derived from (192 bits)."""
+    return secrets.token_urlsafe(24)
 
-    Only its SHA-256 is stored (``token_hash``). Deriving it from the form key lets a double
-    submit redirect to the same page and the resend page email the same link.
+
+def manage_token(seed: str) -> str:
+    """The attendee's manage token: HMAC-SHA256 of the token seed under ``SECRET_KEY`` (256 bits).
+
+    Only its SHA-256 is stored (``token_hash``). Deriving it from the stored seed lets a double
+    submit redirect to the same page and the resend page email the same link; the seed alone
+    (in a backup, say) gives nothing without ``SECRET_KEY``.
     """
     secret = str(current_app.config["SECRET_KEY"]).encode()
-    mac = hmac.new(secret, b"wid-registration:" + form_key.encode(), hashlib.sha256).digest()
+    mac = hmac.new(secret, b"wid-registration:" + seed.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
+def form_key_hash(form_key: str) -> str:
+    """The keyed hash stored for a form's idempotency key (HMAC-SHA256 under ``SECRET_KEY``)."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, b"wid-form-key:" + form_key.encode(), hashlib.sha256).hexdigest()
 
 
 def by_token(token: str) -> Registration:
@@ -53,7 +65,7 @@ def by_token(token: str) -> Registration:
 
 
 def token_for(registration: Registration) -> str | None:
-    return manage_token(registration.form_key) if registration.form_key else None
+    return manage_token(registration.token_seed) if registration.token_seed else None
 
 
 # --------------------------------------------------------------------------- sign-up slots

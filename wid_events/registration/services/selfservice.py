@@ -15,7 +15,7 @@ from wid_events.enums import Attendance
 from wid_events.errors import Conflict
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
-from wid_events.registration.models import Registration, RegistrationSession
+from wid_events.registration.models import Registration, RegistrationSession, new_checkin_code
 from wid_events.registration.services.capacity import (
     CANCELLED,
     CONFIRMED,
@@ -189,9 +189,14 @@ def erase(reg: Registration, *, actor=None) -> Registration:
         reg.access_needs = ""
         reg.dietary = ""
         reg.answers = []  # custom answers are personal data too
-        reg.form_key = None
+        reg.form_key_hash = None
+        reg.token_seed = None
         reg.token_hash = hash_token(secrets.token_urlsafe(32))  # the old link stops working
+        # Whether and when they came is about the person too; the badge's code stops working.
+        reg.checked_in_at = None
+        reg.checkin_code = new_checkin_code()
         reg.erased_at = now
+        audit.erase_object("registration", reg.id)
         audit.record(
             "registration.erase",
             actor=actor if actor is not None else "attendee",

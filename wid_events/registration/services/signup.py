@@ -20,8 +20,10 @@ from wid_events.registration.services.capacity import PENDING
 from wid_events.registration.services.form import (
     RegistrationData,
     check_open_to,
+    form_key_hash,
     manage_token,
     new_form_key,
+    new_token_seed,
     registration_closed_reason,
     resolve_attendance,
     validate_choices,
@@ -58,6 +60,7 @@ def register(
     sessions = validate_choices(event, data.session_ids, attendance)
     answers = validate_answers(event, attendance, data.answers or {}, require=not by_organiser)
     form_key = data.form_key if data.form_key and _FORM_KEY_RE.match(data.form_key) else new_form_key()
+    key_hash = form_key_hash(form_key)
     email_norm = email.lower()
     event_id = event.id
     now = utcnow()
@@ -73,11 +76,11 @@ def register(
         check_open_to(sessions, attendance)
         existing = db.session.scalar(
             sa.select(Registration).where(
-                Registration.event_id == event_id, Registration.form_key == form_key
+                Registration.event_id == event_id, Registration.form_key_hash == key_hash
             )
         )
-        if existing is not None:
-            return existing, manage_token(form_key), False
+        if existing is not None and existing.token_seed:
+            return existing, manage_token(existing.token_seed), False
         duplicate = db.session.scalar(
             sa.select(Registration.id).where(
                 Registration.event_id == event_id, Registration.active_email == email_norm
@@ -89,11 +92,13 @@ def register(
                 code="already_registered",
                 field="email",
             )
-        token = manage_token(form_key)
+        seed = new_token_seed()
+        token = manage_token(seed)
         reg = Registration(
             event=event,
             token_hash=hash_token(token),
-            form_key=form_key,
+            form_key_hash=key_hash,
+            token_seed=seed,
             name=name[:200],
             email=email[:254],
             email_normalised=email_norm[:254],
@@ -146,9 +151,9 @@ def resend_link(event: Event, email: str) -> bool:
         .order_by(Registration.active_email.is_(None), Registration.created_at.desc())
         .limit(1)
     )
-    if reg is None or not reg.form_key:
+    if reg is None or not reg.token_seed:
         return False
     # Keep the stored hash in step (e.g. after a SECRET_KEY rotation).
-    reg.token_hash = hash_token(manage_token(reg.form_key))
+    reg.token_hash = hash_token(manage_token(reg.token_seed))
     queue_registration_mail("link", reg)
     return True
