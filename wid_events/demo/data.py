@@ -1,10 +1,10 @@
 """The demo events, as event packages ("wid-event/1", see packages/package.py).
 
-Built from the public pages in ``shared/seeds/``: titles, descriptions, dates, venue and
-"how to get there" come from the seeds. Every speaker is INVENTED (fictional names and
-organisations, ``example.org`` emails); the names deliberately cover several scripts and
-diacritics (Arabic, Cyrillic, Portuguese, Irish, Polish …) so that pages, exports and
-badges are exercised with them. Every panel has at least one woman among its panelists
+Built from the public IOM Belgium and Women in Digital pages about these events: titles,
+descriptions, dates, venue and "how to get there" come from those pages. Every speaker is
+INVENTED (fictional names and organisations, ``example.org`` emails); the names deliberately
+cover several scripts and diacritics (Arabic, Cyrillic, Portuguese, Irish, Polish …) so that
+pages, exports and badges are exercised with them. Every panel has at least one woman among its panelists
 (moderators not counted), as the "No Women No Panel" policy asks.
 
 The package text is demo content, imported as data (like an organiser's own event);

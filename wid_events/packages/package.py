@@ -1,4 +1,4 @@
-"""Event packages: the "wid-event/1" JSON import/export format (see shared/contract.md).
+"""Event packages: the "wid-event/1" JSON import/export format (documented in docs/interface.md).
 
 An event package describes one event completely: the event itself, its rooms, tracks,
 people (speaker profiles) and sessions with their speakers. Everything refers to everything
