@@ -11,6 +11,7 @@ from flask import Flask
 
 #: Every domain's models module, so the metadata is complete (migrations, create_all).
 MODEL_MODULES = (
+    "core",
     "accounts",
     "events",
     "agenda",
@@ -33,7 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from config import Config
     from wid_events import extensions as ext
     from wid_events import wiring
-    from wid_events.core import security, uow, web
+    from wid_events.core import httpcache, security, uow, web
 
     config = Config()
     app = Flask(__name__, instance_path=config.INSTANCE_PATH)
@@ -64,6 +65,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     security.init_app(app)
     uow.init_app(app)
+    httpcache.init_app(app)
     wiring.register(app)
     if os.environ.get("WID_TESTING"):
         app.config.setdefault("TESTING", True)

@@ -25,10 +25,12 @@ from wid_events.balance import cli as balance_cli
 from wid_events.balance import manage_views as balance_manage
 from wid_events.balance import views as balance_views
 from wid_events.core import cli as core_cli
+from wid_events.core import jobs_cli
 from wid_events.core import views as core_views
 from wid_events.demo import cli as demo_cli
 from wid_events.events import cli as events_cli
 from wid_events.events import manage_views as events_manage
+from wid_events.events import versioning as events_versioning
 from wid_events.events import views as events_views
 from wid_events.exports import api_views as exports_api
 from wid_events.exports import cli as exports_cli
@@ -86,6 +88,7 @@ ROUTE_MODULES = (
 #: ``flask`` command groups, one list per domain.
 CLI_COMMANDS = (
     *core_cli.commands,
+    *jobs_cli.commands,
     *accounts_cli.commands,
     *events_cli.commands,
     *agenda_cli.commands,
@@ -98,7 +101,7 @@ CLI_COMMANDS = (
 )
 
 #: Domains that connect receivers (signals, the login loaders) when the app starts, never at import time.
-DOMAIN_INIT = (accounts_auth.init_app, jobday.init_app, exports.init_app)
+DOMAIN_INIT = (accounts_auth.init_app, events_versioning.init_app, jobday.init_app, exports.init_app)
 
 
 def register(app: Flask) -> None:

@@ -288,6 +288,31 @@ def signup_counts(session_ids: list[int]) -> dict[int, int]:
     return {sid: n for sid, n in rows}
 
 
+def event_signup_counts(event: Event) -> dict[int, int]:
+    """Confirmed sign-ups of every sign-up session of the event (0 included), in one query.
+
+    Kept out of the event's public version: pages fill these in per request.
+    """
+    active = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
+    taken = (
+        sa.select(RegistrationSession.session_id, sa.func.count(RegistrationSession.id).label("n"))
+        .join(Registration, Registration.id == RegistrationSession.registration_id)
+        .where(
+            Registration.event_id == event.id,
+            RegistrationSession.status == RegistrationStatus.CONFIRMED,
+            Registration.status.in_(active),
+        )
+        .group_by(RegistrationSession.session_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Session.id, sa.func.coalesce(taken.c.n, 0))
+        .outerjoin(taken, taken.c.session_id == Session.id)
+        .where(Session.event_id == event.id, Session.requires_signup.is_(True))
+    )
+    return {sid: n for sid, n in rows}
+
+
 def public_session(event: Event, session_id: int) -> Session:
     """One session of this event, eagerly loaded, or :class:`NotFound` (also for another event's)."""
     session = db.session.scalar(

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from wid_events.agenda import queries
 from wid_events.api import serializers
 from wid_events.api.openapi import build_document
+from wid_events.core import httpcache
 from wid_events.core.web import error_response
 from wid_events.events.models import Event
 from wid_events.extensions import db
@@ -29,10 +30,26 @@ def _not_found(slug: str):
     return error_response(404, _("No published event is called “%(slug)s”.", slug=slug), "not_found")
 
 
+def _serve(event: Event, name: str, render):
+    """A public API answer: ETag, 304 and the render cache, keyed on the event's version."""
+    return httpcache.serve(httpcache.event_parts(event, "api", name), render, last_modified=event.updated_at)
+
+
 @bp.get("/events")
 def events():
     """Published events, soonest first."""
-    return jsonify([serializers.event_summary(e) for e in queries.published_events()])
+    rows = db.session.execute(
+        sa.select(Event.id, Event.created_at, Event.version, Event.updated_at).where(
+            Event.published.is_(True)
+        )
+    ).all()
+    parts = ("api-events", tuple((r.id, r.created_at.isoformat(), r.version) for r in sorted(rows)))
+    changed = max((r.updated_at for r in rows), default=None)
+
+    def render():
+        return jsonify([serializers.event_summary(e) for e in queries.published_events()])
+
+    return httpcache.serve(parts, render, last_modified=changed)
 
 
 @bp.get("/events/<slug>")
@@ -40,7 +57,7 @@ def event_detail(slug: str):
     event = _published_event(slug)
     if event is None:
         return _not_found(slug)
-    return jsonify(serializers.event_detail(event))
+    return _serve(event, "detail", lambda: jsonify(serializers.event_detail(event)))
 
 
 @bp.get("/events/<slug>/sessions")
@@ -54,8 +71,12 @@ def event_sessions(slug: str):
     )
     if filters.problems:
         return error_response(400, " ".join(filters.problems.values()), "invalid_filter")
-    sessions = queries.agenda_sessions(event, day=filters.day, type=filters.type, track=filters.track)
-    return jsonify([serializers.session(event, s) for s in sessions])
+
+    def render():
+        sessions = queries.agenda_sessions(event, day=filters.day, type=filters.type, track=filters.track)
+        return jsonify([serializers.session(event, s) for s in sessions])
+
+    return _serve(event, "sessions", render)
 
 
 @bp.get("/events/<slug>/speakers")
@@ -63,7 +84,11 @@ def event_speakers(slug: str):
     event = _published_event(slug)
     if event is None:
         return _not_found(slug)
-    return jsonify([serializers.speaker(event, p) for p in queries.public_speakers(event)])
+    return _serve(
+        event,
+        "speakers",
+        lambda: jsonify([serializers.speaker(event, p) for p in queries.public_speakers(event)]),
+    )
 
 
 @bp.get("/events/<slug>/exhibitors")
@@ -72,7 +97,7 @@ def event_exhibitors(slug: str):
     event = _published_event(slug)
     if event is None:
         return _not_found(slug)
-    return jsonify(jobday.public_exhibitors(event))
+    return _serve(event, "exhibitors", lambda: jsonify(jobday.public_exhibitors(event)))
 
 
 @bp.get("/events/<slug>/jobs")
@@ -86,7 +111,7 @@ def event_jobs(slug: str):
     if event is None:
         return _not_found(slug)
     filters = jobday.JobFilters.from_args(request.args)
-    return jsonify(jobday.public_jobs(event, filters))
+    return _serve(event, "jobs", lambda: jsonify(jobday.public_jobs(event, filters)))
 
 
 @bp.get("/openapi.json")

@@ -18,6 +18,7 @@ from werkzeug.routing import BuildError
 from wid_events.accounts.models import EventOrganiser
 from wid_events.accounts.permissions import is_organiser
 from wid_events.agenda import queries
+from wid_events.core import httpcache
 from wid_events.events.access import event_or_404
 from wid_events.events.models import Event
 from wid_events.extensions import db
@@ -120,15 +121,21 @@ def home():
 @bp.get("/events/<slug>/")
 def event_page(slug: str):
     event, draft = public_event_or_404(slug)
-    return render_template(
-        "events/event.html",
-        title=event.title,
-        event=event,
-        draft=draft,
-        tz_labels=queries.tz_labels(event),
-        is_past=event.end_date < event_today(event),
-        section="event",
-    )
+    today = event_today(event)
+
+    def render():
+        return render_template(
+            "events/event.html",
+            title=event.title,
+            event=event,
+            draft=draft,
+            tz_labels=queries.tz_labels(event),
+            is_past=event.end_date < today,
+            section="event",
+        )
+
+    parts = httpcache.event_parts(event, "event", today)
+    return httpcache.serve(parts, render, last_modified=event.updated_at)
 
 
 @bp.app_template_filter("venue_city")

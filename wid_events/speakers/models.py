@@ -32,6 +32,10 @@ class Person(db.Model):
     """
 
     __tablename__ = "people"
+
+    #: How a change here reaches the public version of its event (see events.versioning).
+
+    __public_of__ = ("event_id", "event")
     __table_args__ = (sa.UniqueConstraint("event_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,6 +137,10 @@ class Material(db.Model):
 
     __tablename__ = "materials"
 
+    #: How a change here reaches the public version of its event (see events.versioning).
+
+    __public_of__ = ("session",)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
     #: The speaker who added it (None when added by an organiser or the person was removed).
@@ -171,6 +179,10 @@ class MaterialVersion(db.Model):
     """One uploaded file of a material. Re-uploading adds a version; none is overwritten."""
 
     __tablename__ = "material_versions"
+
+    #: How a change here reaches the public version of its event (see events.versioning).
+
+    __public_of__ = ("material",)
     __table_args__ = (sa.UniqueConstraint("material_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

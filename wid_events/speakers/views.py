@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from wid_events.agenda import queries
+from wid_events.core import httpcache
 from wid_events.errors import NotFound
 from wid_events.events.views import public_event_or_404
 
@@ -36,30 +37,39 @@ def public_photo_url(person) -> str | None:
 @bp.get("/events/<slug>/speakers")
 def speaker_list(slug: str):
     event, draft = public_event_or_404(slug)
-    return render_template(
-        "speakers/public_list.html",
-        title=_("Speakers: %(event)s", event=event.title),
-        event=event,
-        draft=draft,
-        speakers=queries.public_speakers(event),
-        section="speakers",
-    )
+
+    def render():
+        return render_template(
+            "speakers/public_list.html",
+            title=_("Speakers: %(event)s", event=event.title),
+            event=event,
+            draft=draft,
+            speakers=queries.public_speakers(event),
+            section="speakers",
+        )
+
+    return httpcache.serve(httpcache.event_parts(event, "speakers"), render, last_modified=event.updated_at)
 
 
 @bp.get("/events/<slug>/speakers/<int:person_id>")
 def speaker_page(slug: str, person_id: int):
     event, draft = public_event_or_404(slug)
-    try:
-        person = queries.public_speaker(event, person_id)
-    except NotFound:
-        abort(404)
-    return render_template(
-        "speakers/public_profile.html",
-        title=person.name,
-        event=event,
-        draft=draft,
-        person=person,
-        links=queries.public_links(person),
-        appearances=queries.speaker_sessions(person),
-        section="speakers",
-    )
+
+    def render():
+        try:
+            person = queries.public_speaker(event, person_id)
+        except NotFound:
+            abort(404)
+        return render_template(
+            "speakers/public_profile.html",
+            title=person.name,
+            event=event,
+            draft=draft,
+            person=person,
+            links=queries.public_links(person),
+            appearances=queries.speaker_sessions(person),
+            section="speakers",
+        )
+
+    parts = httpcache.event_parts(event, "speaker", person_id)
+    return httpcache.serve(parts, render, last_modified=event.updated_at)
