@@ -18,7 +18,8 @@ from flask_babel import force_locale
 from weasyprint import HTML
 
 from wid_events.events.models import Event
-from wid_events.exports.badges import _FONT_STACK, RENDER_LOCK, _get_renderer
+from wid_events.exports import badges
+from wid_events.exports.badges import _FONT_STACK, _get_renderer
 from wid_events.exports.ics import event_url, locale_context, public_speakers, role_label, type_label
 from wid_events.extensions import db
 
@@ -40,7 +41,7 @@ def render_agenda_pdf(event) -> bytes:
             event_url=event_url(event),
             font_stack=_FONT_STACK,
         )
-        with RENDER_LOCK:
+        with badges.RENDER_LOCK:  # by attribute: a forked process gets a new lock
             renderer = _get_renderer()
             return HTML(string=html, base_url=event_url(event)).write_pdf(font_config=renderer.fonts)
 

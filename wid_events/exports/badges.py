@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import html
+import os
 import threading
 from collections.abc import Callable, Iterable
 
@@ -39,6 +40,7 @@ from wid_events.accounts.models import EventOrganiser, User
 from wid_events.agenda.models import Session, SessionSpeaker
 from wid_events.enums import BadgeRole, InvitationStatus, RegistrationStatus
 from wid_events.errors import DomainError
+from wid_events.exports import pdf_pool
 from wid_events.exports.ics import locale_context
 from wid_events.extensions import db
 from wid_events.registration.models import Registration
@@ -349,6 +351,13 @@ class _Renderer:
 RENDER_LOCK = threading.RLock()
 
 
+def _fresh_after_fork() -> None:
+    """In a forked pool process: a lock no thread holds and a renderer of its own."""
+    global RENDER_LOCK  # noqa: PLW0603 - reset once in the new process
+    RENDER_LOCK = threading.RLock()
+    _get_renderer.cache_clear()
+
+
 @functools.cache
 def _get_renderer() -> _Renderer:
     """One renderer per process: fonts are configured and the CSS parsed only once."""
@@ -362,26 +371,32 @@ def render_badges(
     layout: str = "a6",
     progress: Callable[[int], None] | None = None,
     chunk: int = CHUNK,
+    processes: int | None = None,
 ) -> bytes:
-    """One PDF with every badge. ``progress(n)`` is called with the count done per chunk."""
+    """One PDF with every badge. ``progress(n)`` is called with the count done per chunk.
+
+    Batches of more than one chunk are laid out on every core (:mod:`~wid_events.exports.pdf_pool`;
+    ``processes`` caps it, default: the cores), smaller ones in this process.
+    """
     if layout not in LAYOUTS:
         raise DomainError(_("Unknown badge layout: %(layout)s", layout=layout), field="layout")
-    with locale_context(), RENDER_LOCK:
-        return _render(event, badges, layout, progress, chunk)
-
-
-def _render(event, badges, layout, progress, chunk) -> bytes:
-    renderer = _get_renderer()
     per_page = PER_PAGE[layout]
     chunk = max(per_page, chunk - chunk % per_page)  # chunks never split a sheet
-    if not badges:
-        doc = renderer.document(badges_html(event, [], layout).replace("<body>", "<body><p></p>"), layout)
-        return doc.write_pdf()
-    documents = []
-    for i in range(0, len(badges), chunk):
-        part = badges[i : i + chunk]
-        documents.append(renderer.document(badges_html(event, part, layout), layout))
-        if progress is not None:
-            progress(len(part))
-    pages = [page for doc in documents for page in doc.pages]
-    return documents[0].copy(pages).write_pdf()
+    with locale_context():
+        if not badges:
+            html_text = badges_html(event, [], layout).replace("<body>", "<body><p></p>")
+            return chunk_pdf(html_text, layout)
+        chunks = [
+            (badges_html(event, badges[i : i + chunk], layout), len(badges[i : i + chunk]))
+            for i in range(0, len(badges), chunk)
+        ]
+    return pdf_pool.render_parallel(chunk_pdf, chunks, layout, progress=progress, processes=processes)
+
+
+def chunk_pdf(html_text: str, layout: str) -> bytes:
+    """One chunk's PDF, with this process's shared renderer (also the pool's task)."""
+    with RENDER_LOCK:
+        return _get_renderer().document(html_text, layout).write_pdf()
+
+
+os.register_at_fork(after_in_child=_fresh_after_fork)
