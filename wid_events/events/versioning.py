@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from wid_events import signals
-from wid_events.events.models import Event
+from wid_events.events.models import Event, Series
 from wid_events.extensions import db
 
 _MAX_DEPTH = 4
@@ -59,7 +59,9 @@ def changed_event_ids(session) -> set[int]:
             if _is_public(obj) and not isinstance(obj, Event):
                 ids.add(event_id_of(obj))
         for obj in list(session.dirty):
-            if _is_public(obj) and session.is_modified(obj, include_collections=False):
+            if isinstance(obj, Series) and session.is_modified(obj, include_collections=False):
+                ids.update(e.id for e in obj.events)  # the series' title shows on its events' pages
+            elif _is_public(obj) and session.is_modified(obj, include_collections=False):
                 ids.add(event_id_of(obj))
     ids.discard(None)
     return ids

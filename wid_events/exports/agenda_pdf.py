@@ -62,7 +62,7 @@ def pdf_folder() -> Path:
 
 def stored_pdf_path(event, locale: str, url_root: str) -> Path:
     site = hashlib.sha256(url_root.encode()).hexdigest()[:10]
-    stamp = int(event.created_at.timestamp())
+    stamp = int(event.created_at.timestamp() * 1_000_000)
     return pdf_folder() / f"{event.id}-{stamp}-{event.version}-{locale}-{site}.pdf"
 
 
@@ -83,7 +83,8 @@ def build_stored_pdf(event_id: int, locale: str, url_root: str) -> str | None:
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_bytes(data)
     tmp.replace(path)
+    current = path.stem.split("-")[:3]  # id, creation stamp, version
     for old in path.parent.glob(f"{event.id}-*.pdf"):  # earlier versions are never served again
-        if old.stem.split("-")[2] != str(event.version):
+        if old.stem.split("-")[:3] != current:
             old.unlink(missing_ok=True)
     return path.name
