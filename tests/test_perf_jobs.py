@@ -162,7 +162,8 @@ def test_a_badge_batch_survives_a_killed_worker(db_jobs, app, tmp_path):
         services.retry_badge_job(event, batch_id)
     assert worker.work(burst=True) == 1
     batch = db.session.get(BadgeJob, batch_id)
-    assert batch.state == BadgeJobState.DONE and batch.done == batch.total == 150
+    assert batch.state == BadgeJobState.DONE, batch.error
+    assert batch.done == batch.total == 150
 
 
 def test_badges_render_on_several_processes_with_exact_progress(app):

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from wid_events import jobs
+from wid_events.core.database import write_transaction
 from wid_events.core.models import Job, JobState
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
@@ -44,17 +45,18 @@ def reap_stale(now: dt.datetime | None = None) -> list[int]:
     now = now or utcnow()
     limit = now - dt.timedelta(seconds=_seconds("JOBS_STALE_SECONDS", 60))
     stale = db.session.scalars(
-        sa.select(Job).where(
+        sa.select(Job.id).where(
             Job.state == JobState.RUNNING,
             sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < limit),
         )
     ).all()
     reaped = []
-    for job in stale:
+    db.session.commit()
+    for job_id in stale:
         result = db.session.execute(
             sa.update(Job)
             .where(
-                Job.id == job.id,
+                Job.id == job_id,
                 Job.state == JobState.RUNNING,
                 sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < limit),
             )
@@ -64,7 +66,7 @@ def reap_stale(now: dt.datetime | None = None) -> list[int]:
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:
-            reaped.append(job.id)
+            reaped.append(job_id)
     db.session.commit()
     for job_id in reaped:
         _call_failure_hook(db.session.get(Job, job_id))
@@ -77,7 +79,8 @@ def _call_failure_hook(job: Job) -> None:
         hook = getattr(func, "on_failure", None)
         if hook is not None:
             args, kwargs = jobs.decode(job.payload)
-            hook(*args, **kwargs)
+            with write_transaction():
+                hook(*args, **kwargs)
             db.session.commit()
     except Exception:
         db.session.rollback()
@@ -95,6 +98,7 @@ def claim(name: str | None = None) -> Job | None:
             db.session.commit()
             return None
         now = utcnow()
+        db.session.commit()  # the update starts a transaction of its own (SQLite: no stale read)
         result = db.session.execute(
             sa.update(Job)
             .where(Job.id == job_id, Job.state == JobState.QUEUED)

@@ -12,18 +12,28 @@ again from its page (:func:`wid_events.exports.services.retry_badge_job`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
 
+from wid_events.core.database import write_transaction
 from wid_events.core.uow import unit_of_work
 from wid_events.events.models import Event
 from wid_events.exports import badges
 from wid_events.exports.models import BadgeJob, BadgeJobState
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
+
+
+@contextlib.contextmanager
+def _write() -> Iterator[None]:
+    """A unit of work that takes the write lock first: the worker's heartbeat and the web
+    processes write meanwhile, and SQLite refuses to turn a stale read into a write."""
+    with unit_of_work(), write_transaction():
+        yield
 
 
 def badge_folder() -> Path:
@@ -64,7 +74,7 @@ def run_badge_job(job_id: int) -> None:
     job = db.session.get(BadgeJob, job_id)
     if job is None:
         return
-    with unit_of_work():
+    with _write():
         job.state = BadgeJobState.RUNNING
         job.done = 0
         job.error = None
@@ -73,7 +83,7 @@ def run_badge_job(job_id: int) -> None:
     except Exception as exc:  # the job must record its failure for the page
         db.session.rollback()
         current_app.logger.exception("Badge job %s failed", job_id)
-        with unit_of_work():
+        with _write():
             job = db.session.get(BadgeJob, job_id)
             job.state = BadgeJobState.FAILED
             job.error = str(exc)[:500]
@@ -87,7 +97,7 @@ run_badge_job.on_failure = mark_failed
 def _render(job_id: int) -> None:
     job = db.session.get(BadgeJob, job_id)
     event = db.session.get(Event, job.event_id)
-    with unit_of_work():
+    with _write():
         roles = set(job.roles.split(",")) if job.roles else None
         items = badges.collect_badges(event, roles=roles, attendance=job.attendance or None)
         job.total = len(items)
@@ -96,13 +106,13 @@ def _render(job_id: int) -> None:
     def progress(n: int) -> None:
         nonlocal done
         done += n
-        with unit_of_work():
+        with _write():
             db.session.execute(sa.update(BadgeJob).where(BadgeJob.id == job_id).values(done=done))
 
     pdf = badges.render_badges(event, items, layout=job.layout, progress=progress)
     path = badge_folder() / f"badges-{job.id}-{job.token}.pdf"
     path.write_bytes(pdf)
-    with unit_of_work():
+    with _write():
         job = db.session.get(BadgeJob, job_id)
         job.file_name = path.name
         job.done = job.total
