@@ -79,6 +79,8 @@ def agenda(slug: str):
             session_types=list(SessionType),
             signups=None,
             tz_labels=queries.tz_labels(event),
+            type_labels={key: str(label) for key, label in queries.SESSION_TYPE_LABELS.items()},
+            role_labels={key: str(label) for key, label in queries.SPEAKER_ROLE_LABELS.items()},
             section="agenda",
         )
         return page, status
