@@ -13,6 +13,7 @@ Rate limits are switched off (RATELIMIT_ENABLED=0), as the contract says for loa
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import platform
 import re
@@ -125,6 +126,17 @@ def main() -> None:
         stderr=log,
         start_new_session=True,
     )
+    worker = None
+    if (ROOT / "wid_events" / "core" / "worker.py").exists():
+        # As in production without Redis: confirmation mails wait in the jobs table for this worker.
+        worker = subprocess.Popen(
+            [str(Path(py).parent / "flask"), "--app", "wsgi", "jobs", "worker", "--poll", "0.2"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -175,8 +187,10 @@ def main() -> None:
             t.join()
         elapsed = time.perf_counter() - start
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        for process in (proc, worker):
+            if process is not None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
 
     counts = (
         subprocess.run([py, "-c", COUNT, slug], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
@@ -196,6 +210,8 @@ def main() -> None:
     )
     print(f"HTTP statuses:   {statuses}")
     print(f"stored:          {counts} (in-person capacity {capacity})")
+    confirmed = ast.literal_eval(counts).get("in_person/confirmed", 0)
+    print(f"overbooked:      {'YES' if confirmed > capacity else 'no'} ({confirmed} of {capacity} confirmed)")
     shutil.rmtree(tmp, ignore_errors=True)
 
 
