@@ -297,3 +297,18 @@ def test_the_pdf_agenda_is_being_prepared_until_a_worker_made_it(client, ev, app
     assert worker.work(burst=True) == 1
     ready = client.get(url)
     assert ready.status_code == 200 and ready.get_data().startswith(b"%PDF")
+
+
+def test_a_redis_that_does_not_answer_only_means_a_miss(client, ev, app, monkeypatch):
+    from wid_events.core import httpcache
+
+    pytest.importorskip("redis")
+    broken = httpcache.RenderCache(1 << 20, "redis://127.0.0.1:9/0")  # nothing listens on port 9
+    assert broken.get("key") is None
+    broken.set("key", b"value")  # no error
+    assert broken.get("key") == b"value"  # the process-local layer still works
+    monkeypatch.setitem(app.extensions, "wid_render_cache", broken)
+    url = f"/events/{ev['event'].slug}/agenda"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
