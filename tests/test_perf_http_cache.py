@@ -184,8 +184,11 @@ def test_every_kind_of_public_change_bumps_the_version_and_registrations_do_not(
     )
     assert bumped(lambda: db.session.delete(ev["workshop"]))
     assert bumped(lambda: signals.agenda_changed.send(event, what="test"))
-    # Seats are not part of the page's version (they are filled in per request).
-    assert not bumped(lambda: make_registration(event, "Attendee"))
+    # Seats are not part of the page's version: registrations bump the seats' own version,
+    # and leave the time of the last public change (Last-Modified) alone.
+    seats, changed = event.seats_version, event.updated_at
+    assert not bumped(lambda: make_registration(event, "Attendee", sessions=[ev["talk"]]))
+    assert event.seats_version > seats and event.updated_at == changed
 
 
 def test_seat_counts_are_fresh_and_a_full_workshop_never_says_places_left(client, ev):

@@ -21,6 +21,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
+        batch_op.add_column(sa.Column('seats_version', sa.Integer(), server_default='1', nullable=False))
 
     op.create_table('jobs',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -49,4 +50,5 @@ def downgrade():
 
     op.drop_table('jobs')
     with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_column('seats_version')
         batch_op.drop_column('version')

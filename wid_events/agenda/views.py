@@ -1,8 +1,10 @@
 """Public agenda and session pages.
 
 Both are served through :func:`wid_events.core.httpcache.serve`: rendered once per event
-version and locale, with the seats of sign-up workshops filled in per request from one
-grouped count (:func:`fill_seats`), so a full workshop never shows places left.
+version and locale, with the seats of sign-up workshops filled in afterwards
+(:func:`fill_seats`) once per ``Event.seats_version``, which every registration and workshop
+choice bumps in its own transaction: a full workshop never shows places left, and a burst of
+registrations never re-renders the agenda.
 """
 
 from __future__ import annotations
@@ -40,9 +42,14 @@ def seats_text(left: int, capacity: int) -> str:
     )
 
 
-def fill_seats(counts: dict[int, int]):
-    """A ``fill`` for :func:`httpcache.serve`: the marks of ``signup_note`` become the text."""
+def fill_seats(event):
+    """A ``fill`` for :func:`httpcache.serve`: the marks of ``signup_note`` become the text.
+
+    The counts are read (one grouped query) only when the filled page is not cached for the
+    event's current ``seats_version``, i.e. once after each registration, not once per view.
+    """
     texts: dict[tuple[int, int], bytes] = {}
+    counts: dict[int, int] = {}
 
     def replace(match: re.Match) -> bytes:
         session_id, capacity = int(match.group(1)), int(match.group(2))
@@ -53,15 +60,22 @@ def fill_seats(counts: dict[int, int]):
         return texts[key]
 
     def fill(body: bytes) -> bytes:
+        if b"<!--seats:" not in body:
+            return body
+        counts.update(queries.event_signup_counts(event))
         return SEATS_MARK.sub(replace, body)
 
     return fill
 
 
+def serve_with_seats(event, parts: tuple, render):
+    seats = {"fill": fill_seats(event), "fill_parts": (event.seats_version,)}
+    return httpcache.serve(parts, render, last_modified=event.updated_at, **seats)
+
+
 @bp.get("/events/<slug>/agenda")
 def agenda(slug: str):
     event, draft = public_event_or_404(slug)
-    counts = queries.event_signup_counts(event)
 
     def render():
         filters = queries.parse_filters(
@@ -85,14 +99,19 @@ def agenda(slug: str):
         )
         return page, status
 
-    parts = httpcache.event_parts(event, "agenda", event_today(event), tuple(sorted(counts.items())))
-    return httpcache.serve(parts, render, last_modified=event.updated_at, fill=fill_seats(counts))
+    parts = httpcache.event_parts(event, "agenda", event_today(event))
+    return httpcache.serve(
+        parts,
+        render,
+        last_modified=event.updated_at,
+        fill=fill_seats(event),
+        fill_parts=(event.seats_version,),
+    )
 
 
 @bp.get("/events/<slug>/sessions/<int:session_id>")
 def session_page(slug: str, session_id: int):
     event, draft = public_event_or_404(slug)
-    counts = queries.event_signup_counts(event)
 
     def render():
         try:
@@ -110,5 +129,11 @@ def session_page(slug: str, session_id: int):
             section="agenda",
         )
 
-    parts = httpcache.event_parts(event, "session", session_id, counts.get(session_id))
-    return httpcache.serve(parts, render, last_modified=event.updated_at, fill=fill_seats(counts))
+    parts = httpcache.event_parts(event, "session", session_id)
+    return httpcache.serve(
+        parts,
+        render,
+        last_modified=event.updated_at,
+        fill=fill_seats(event),
+        fill_parts=(event.seats_version,),
+    )

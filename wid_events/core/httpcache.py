@@ -195,12 +195,14 @@ def serve(
     *,
     last_modified: dt.datetime | None = None,
     fill: Callable[[bytes], bytes] | None = None,
+    fill_parts: tuple = (),
 ) -> Response:
     """Answer a public GET: 304, a cached render, or ``render()`` (stored for next time).
 
-    ``parts`` must name everything the output depends on (see the module docstring);
-    :func:`request_parts` is added here. ``fill`` finishes the body after the cache (e.g. fresh
-    seat counts, whose values must then be in ``parts``).
+    ``parts`` must name everything the render depends on (see the module docstring);
+    :func:`request_parts` is added here. ``fill`` finishes the body after the render cache (the
+    seats left of workshops), and ``fill_parts`` names what that depends on: the ETag covers
+    both, the render is cached on ``parts`` alone, the filled body on both.
     """
     if not shareable():
         response = make_response(render())
@@ -208,20 +210,26 @@ def serve(
             response.set_data(fill(response.get_data()))
         response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response
-    etag = etag_for((*parts, *request_parts()))
+    key = etag_for((*parts, *request_parts()))
+    etag = etag_for((key, *fill_parts)) if fill is not None else key
     if is_fresh(etag, last_modified):
         return _public_headers(Response(status=304), etag, last_modified)
     cache = render_cache()
-    blob = cache.get(etag)
+    blob = cache.get(etag if fill is not None else key)
+    if blob is not None:
+        return _public_headers(_unpack(blob), etag, last_modified)
+    blob = cache.get(key) if fill is not None else None
     if blob is not None:
         response = _unpack(blob)
     else:
         response = make_response(render())
         if response.status_code not in (200, 400, 404) or response.direct_passthrough:
             return response
+        cache.set(key, _pack(response))
+    if fill is not None:
+        if response.status_code == 200:
+            response.set_data(fill(response.get_data()))
         cache.set(etag, _pack(response))
-    if fill is not None and response.status_code == 200:
-        response.set_data(fill(response.get_data()))
     return _public_headers(response, etag, last_modified)
 
 

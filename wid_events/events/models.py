@@ -79,6 +79,9 @@ class Event(db.Model):
     #: event, its sessions, speakers, rooms, tracks, materials…; see events.versioning). Public
     #: pages derive their ETag and render-cache key from it.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: Bumped by every change of a registration or workshop choice (the seats left), kept apart
+    #: from ``version`` so that a registration never re-renders the agenda, only its seat notes.
+    seats_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Also the time of the last public change (each version bump updates the row).
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -9,8 +9,9 @@ No code path can forget the bump, because it happens in the ORM itself: before e
 rows the public sees names the way to its event in ``__public_of__`` (attribute names tried in
 order: ``event_id`` gives the id, any other name a related object that is asked in turn). The
 event rows found get ``version = version + 1`` in the same flush, so in the same transaction.
-Registrations are not public content: seat counts are kept out of the version (the agenda
-fills them in per request, see :mod:`wid_events.agenda.views`).
+Registrations are not public content: a change of a registration or a workshop choice bumps
+``Event.seats_version`` instead (models naming their event in ``__seats_of__``), which only
+the seat notes of the agenda and session pages depend on (:mod:`wid_events.agenda.views`).
 
 Code that changes what the public sees without changing a row (a file replaced in storage)
 sends :data:`wid_events.signals.agenda_changed`; its receiver bumps the version the same way.
@@ -28,11 +29,11 @@ from wid_events.extensions import db
 _MAX_DEPTH = 4
 
 
-def event_id_of(obj, depth: int = 0) -> int | None:
-    """The id of the event whose public content ``obj`` is part of, or None."""
+def event_id_of(obj, depth: int = 0, attr: str = "__public_of__") -> int | None:
+    """The id of the event whose public content (or, with ``__seats_of__``, seats) ``obj`` is part of."""
     if isinstance(obj, Event):
         return obj.id
-    spec = getattr(type(obj), "__public_of__", None)
+    spec = getattr(type(obj), attr, None)
     if not spec or depth > _MAX_DEPTH:
         return None
     for name in spec:
@@ -41,7 +42,7 @@ def event_id_of(obj, depth: int = 0) -> int | None:
             continue
         if name == "event_id":
             return value
-        found = event_id_of(value, depth + 1)
+        found = event_id_of(value, depth + 1, attr)
         if found is not None:
             return found
     return None
@@ -67,20 +68,43 @@ def changed_event_ids(session) -> set[int]:
     return ids
 
 
-def bump(session, event_ids: set[int]) -> None:
-    """``version = version + 1`` for these events, flushed with the rest of the change."""
+def changed_seat_event_ids(session) -> set[int]:
+    """Events whose registrations or workshop choices the pending flush changes."""
+    ids: set[int] = set()
+    with session.no_autoflush:
+        for obj in list(session.new) + list(session.deleted) + list(session.dirty):
+            if getattr(type(obj), "__seats_of__", None) is None:
+                continue
+            if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+                continue
+            ids.add(event_id_of(obj, attr="__seats_of__"))
+    ids.discard(None)
+    return ids
+
+
+def bump(session, event_ids: set[int], column: str = "version", *, keep_updated_at: bool = False) -> None:
+    """``version = version + 1`` (or ``seats_version``) for these events, in the same flush.
+
+    ``keep_updated_at``: the row's ``updated_at`` (the time of the last *public* change, sent as
+    ``Last-Modified``) stays as it is; a registration is not a change of the event.
+    """
     with session.no_autoflush:
         for event_id in event_ids:
             event = session.get(Event, event_id)
             if event is None or event in session.deleted:
                 continue
-            event.version = Event.version + 1
+            setattr(event, column, getattr(Event, column) + 1)
+            if keep_updated_at:
+                event.updated_at = Event.updated_at  # SET updated_at = updated_at: no onupdate
 
 
 def _bump_changed_events(session, flush_context, instances) -> None:
     ids = changed_event_ids(session)
     if ids:
         bump(session, ids)
+    seat_ids = changed_seat_event_ids(session)
+    if seat_ids:
+        bump(session, seat_ids, "seats_version", keep_updated_at=not (seat_ids & ids))
 
 
 def _on_agenda_changed(event, **_kwargs) -> None:

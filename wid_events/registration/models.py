@@ -29,6 +29,8 @@ ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, 
 
 class Registration(db.Model):
     __tablename__ = "registrations"
+    #: A change here moves the event's seat counts (``Event.seats_version``, see events.versioning).
+    __seats_of__ = ("event_id", "event")
     __table_args__ = (
         # One active registration per email and event. Cancelled, rejected and erased rows set
         # ``active_email`` to NULL, and NULLs never collide (SQLite and PostgreSQL alike), so the
@@ -100,6 +102,8 @@ class RegistrationSession(db.Model):
     """A registration's choice of a sign-up session (workshop), confirmed or waitlisted."""
 
     __tablename__ = "registration_sessions"
+    #: A change here moves the event's seat counts (``Event.seats_version``).
+    __seats_of__ = ("registration",)
     __table_args__ = (
         sa.UniqueConstraint("registration_id", "session_id"),
         sa.Index("ix_registration_sessions_session_status", "session_id", "status"),
