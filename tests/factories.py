@@ -20,8 +20,8 @@ from wid_events.events.models import Event, Room, Track
 from wid_events.extensions import db
 from wid_events.jobday import services as jobday_services
 from wid_events.jobday.models import Exhibitor, InterviewSlot
+from wid_events.people.models import Person
 from wid_events.registration.models import Registration, RegistrationSession
-from wid_events.speakers.models import Person
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery"

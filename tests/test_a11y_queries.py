@@ -14,7 +14,7 @@ from wid_events.agenda.models import Session, SessionSpeaker
 from wid_events.enums import Gender, SessionType, SpeakerRole
 from wid_events.events.models import Room, Track
 from wid_events.extensions import db
-from wid_events.speakers.models import Person
+from wid_events.people.models import Person
 
 TYPES = [SessionType.TALK, SessionType.PANEL, SessionType.WORKSHOP, SessionType.KEYNOTE, SessionType.BREAK]
 

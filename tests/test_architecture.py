@@ -14,8 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "wid_events"
 SOURCE = ROOT / PACKAGE
@@ -257,7 +255,6 @@ def test_cycles_are_found_and_printed():
     assert strongly_connected({"a": {"b": [imp]}, "b": {}}) == []
 
 
-@pytest.mark.xfail(strict=False, reason="issue 12 in progress")
 def test_no_import_cycle_between_domain_packages():
     graph = import_graph()
     found = strongly_connected(graph)

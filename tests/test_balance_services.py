@@ -27,7 +27,7 @@ from wid_events.core.web import hash_token
 from wid_events.enums import Gender, SessionStatus, SessionType, SpeakerRole
 from wid_events.errors import DomainError, NotFound
 from wid_events.extensions import db
-from wid_events.speakers.models import Unavailability
+from wid_events.people.models import Unavailability
 
 W, M, NB, SD, U = Gender.WOMAN, Gender.MAN, Gender.NON_BINARY, Gender.SELF_DESCRIBED, Gender.UNDISCLOSED
 P, MOD = SpeakerRole.PANELIST, SpeakerRole.MODERATOR

@@ -265,8 +265,8 @@ def test_agenda_pdf(client, dst_event, tmp_path):
 
 def test_uids_and_guids_survive_package_export_import(client, dst_event):
     """UIDs (ics) and guids (frab) are the same after an event-package export, delete, import."""
-    from wid_events.events import package
     from wid_events.exports import frab
+    from wid_events.packages import package
 
     before_ics = set(vevents(parse(ics.event_calendar(dst_event))))
     before_guids = {frab.session_guid(s) for s in dst_event.sessions if not s.is_cancelled}

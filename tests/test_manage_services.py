@@ -17,8 +17,8 @@ from tests.factories import (
     make_track,
     make_user,
 )
-from wid_events.agenda import notices, services
 from wid_events.agenda import people as people_services
+from wid_events.agenda import services
 from wid_events.agenda.conflicts import KINDS, find_conflicts
 from wid_events.agenda.models import Session, SessionChange
 from wid_events.audit.models import AuditLogEntry
@@ -27,7 +27,8 @@ from wid_events.enums import Gender, RegistrationStatus, SessionStatus, SessionT
 from wid_events.errors import Conflict, DomainError
 from wid_events.events import services as event_services
 from wid_events.extensions import db
-from wid_events.speakers.models import Person, Unavailability
+from wid_events.people.models import Person, Unavailability
+from wid_events.registration import notices
 
 
 def at(event, hour, minute=0, day=0):
@@ -155,7 +156,7 @@ def test_change_after_publication_sequence_changes_and_batched_mail(app, outbox)
     audit_actions = db.session.scalars(sa.select(AuditLogEntry.action)).all()
     assert audit_actions.count("session.update") == 4
 
-    sent = services.notify_changes(event.id)
+    sent = notices.notify_changes(event.id)
     # Ada (workshop + plenary keynote) and Bea (plenary keynote): one email each, batched.
     assert sent == 2
     mails = outbox()
@@ -165,7 +166,7 @@ def test_change_after_publication_sequence_changes_and_batched_mail(app, outbox)
     bea_mail = next(m for m in mails if m["To"] == "bea.two@example.org").get_content()
     assert "Keynote" in bea_mail and "Renamed workshop" not in bea_mail
     # Nothing pending any more: a second run sends nothing.
-    assert services.notify_changes(event.id) == 0
+    assert notices.notify_changes(event.id) == 0
     assert len(outbox()) == 2
     assert a.id and b.id
 
@@ -181,7 +182,7 @@ def published_workshop_with_attendee():
 def test_a_save_that_rolls_back_sends_no_change_notice(app, outbox):
     event, ws = published_workshop_with_attendee()
     services.update_session(ws, actor="cli", notify=True, start=at(event, 14), end=at(event, 15))
-    assert [(func, args) for func, args, _kw in pending_jobs()] == [(services.notify_changes, (event.id,))]
+    assert [(func, args) for func, args, _kw in pending_jobs()] == [(notices.notify_changes, (event.id,))]
     db.session.rollback()  # e.g. a later step of the same unit of work failed
     commit()
     assert outbox() == []
@@ -203,11 +204,11 @@ def test_a_notice_job_whose_transaction_fails_mails_nobody_and_keeps_the_changes
     # The job fails after it queued Ada's mail (the audit entry is its last write).
     monkeypatch.setattr(notices.audit, "record", fail)
     with pytest.raises(RuntimeError):
-        services.notify_changes(event.id)
+        notices.notify_changes(event.id)
     assert outbox() == []
     assert len(services.pending_changes(event)) == 1
     monkeypatch.undo()
-    assert services.notify_changes(event.id) == 1
+    assert notices.notify_changes(event.id) == 1
     assert [m["To"] for m in outbox()] == ["ada.one@example.org"]
     assert services.pending_changes(event) == []
 
@@ -215,7 +216,7 @@ def test_a_notice_job_whose_transaction_fails_mails_nobody_and_keeps_the_changes
 def test_save_with_notify_sends_after_the_commit(app, outbox):
     event, ws = published_workshop_with_attendee()
     services.update_session(ws, actor="cli", notify=True, start=at(event, 14), end=at(event, 15))
-    assert [(func, args) for func, args, _kw in pending_jobs()] == [(services.notify_changes, (event.id,))]
+    assert [(func, args) for func, args, _kw in pending_jobs()] == [(notices.notify_changes, (event.id,))]
     assert outbox() == []
     commit()
     assert [m["To"] for m in outbox()] == ["ada.one@example.org"]

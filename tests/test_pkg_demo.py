@@ -13,9 +13,9 @@ from wid_events.audit.models import AuditLogEntry
 from wid_events.demo import data
 from wid_events.enums import Gender, SessionType, SpeakerRole
 from wid_events.events.models import Event, Room, Series, Track
-from wid_events.events.package import validate_package
 from wid_events.extensions import db
-from wid_events.speakers.models import Person
+from wid_events.packages.package import validate_package
+from wid_events.people.models import Person
 
 MODELS = (Event, Series, Room, Track, Person, Session, SessionSpeaker, AuditLogEntry)
 

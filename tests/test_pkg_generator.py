@@ -12,8 +12,8 @@ from bench.generate_event import generate, main
 from tests.conftest import count_rows
 from wid_events.agenda.models import Session
 from wid_events.events.models import Event, Room
-from wid_events.events.package import validate_package
 from wid_events.extensions import db
+from wid_events.packages.package import validate_package
 
 
 def test_generator_is_valid_deterministic_and_realistic():
@@ -80,7 +80,7 @@ def test_import_300_sessions_3_days_8_rooms(runner, app, tmp_path):
 
 
 def test_generated_packages_round_trip_losslessly(app):
-    from wid_events.events.package import export_event, import_package
+    from wid_events.packages.package import export_event, import_package
 
     for seed, tz in ((3, "Europe/Brussels"), (4, "America/New_York"), (5, "Asia/Tokyo")):
         package = generate(sessions=40, days=2, rooms=3, seed=seed, slug=f"gen-{seed}", timezone=tz)

@@ -14,10 +14,10 @@ from wid_events.agenda.models import Session, SessionSpeaker
 from wid_events.audit.models import AuditLogEntry
 from wid_events.enums import Gender, GenderSource, RegistrationStatus
 from wid_events.events.models import Event, Room, Track
-from wid_events.events.package import export_event, import_package, validate_package
 from wid_events.extensions import db
+from wid_events.packages.package import export_event, import_package, validate_package
+from wid_events.people.models import Person
 from wid_events.registration.models import RegistrationSession
-from wid_events.speakers.models import Person
 
 
 def base_package() -> dict:

@@ -12,9 +12,9 @@ from tests.test_pkg_roundtrip import base_package, write
 from wid_events.agenda.models import Session, SessionSpeaker
 from wid_events.audit.models import AuditLogEntry
 from wid_events.events.models import Event, Room, Track
-from wid_events.events.package import export_event, validate_package
 from wid_events.extensions import db
-from wid_events.speakers.models import Person
+from wid_events.packages.package import export_event, validate_package
+from wid_events.people.models import Person
 
 
 def _session(data, key):

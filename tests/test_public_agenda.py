@@ -14,7 +14,7 @@ from wid_events.agenda.models import Session, SessionSpeaker
 from wid_events.enums import SessionType, SpeakerRole
 from wid_events.events.models import Room, Track
 from wid_events.extensions import db
-from wid_events.speakers.models import Person
+from wid_events.people.models import Person
 
 
 def at(event, day: int, hour: int, minute: int = 0) -> dt.datetime:

@@ -12,8 +12,9 @@ from tests.test_speaker_portal import sign_in
 from tests.test_speaker_samples import isolated_client, make_pdf
 from wid_events.enums import MaterialVisibility, SpeakerRole
 from wid_events.extensions import db
+from wid_events.people.models import Unavailability
 from wid_events.speakers import services
-from wid_events.speakers.models import Material, Unavailability
+from wid_events.speakers.models import Material
 
 SCRIPT = "<script>alert('xss')</script>"
 IMG = '<img src=x onerror="alert(1)">'

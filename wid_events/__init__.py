@@ -14,6 +14,7 @@ MODEL_MODULES = (
     "core",
     "accounts",
     "events",
+    "people",
     "agenda",
     "speakers",
     "registration",
@@ -21,6 +22,7 @@ MODEL_MODULES = (
     "exports",
     "audit",
     "jobday",
+    "pool",
 )
 
 

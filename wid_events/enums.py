@@ -85,3 +85,14 @@ class MaterialVisibility(enum.StrEnum):
     PUBLIC = "public"
     AFTER_START = "after_start"
     ORGANISERS = "organisers"
+
+
+class PoolStatus(enum.StrEnum):
+    """Where a speaker-pool entry stands (call for speakers)."""
+
+    #: Signed up; the email address is not confirmed yet (double opt-in).
+    UNCONFIRMED = "unconfirmed"
+    #: Email confirmed; waiting for an organiser's review.
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"

@@ -42,3 +42,15 @@ class ValidationFailed(DomainError):
     def __init__(self, problems: list[str], message: str | None = None) -> None:
         super().__init__(message or "; ".join(problems))
         self.problems = problems
+
+
+class BalanceGateError(DomainError):
+    """Publishing (or an edit of a published agenda) would leave a failing panel unexempted."""
+
+    status = 409
+    code = "balance_gate"
+
+    def __init__(self, message: str, verdicts: list | None = None) -> None:
+        super().__init__(message)
+        #: The failing panels' verdicts, for the page that explains and suggests.
+        self.verdicts = verdicts or []

@@ -34,6 +34,37 @@ agenda_changed = _signals.signal("agenda-changed")
 #: return the ``.ics`` file as bytes (or ``None``); the first answer is attached.
 calendar_for_registration = _signals.signal("calendar-for-registration")
 
+#: The panels of an event are about to change, or its agenda is being published. Sender: the
+#: event. Keyword: ``publishing`` (bool). A receiver refuses by raising
+#: :class:`~wid_events.errors.BalanceGateError` (balance: the No Women No Panel gate).
+panels_changing = _signals.signal("panels-changing")
+
+#: The publish page asks for warnings that do not block publishing. Sender: the event.
+#: Receivers return a list of messages (balance: incomplete panels).
+publish_check = _signals.signal("publish-check")
+
+#: Pending change notices of published sessions should go out once the unit of work commits.
+#: Sender: the event. Registration queues the job that mails the attendees concerned.
+change_notices_due = _signals.signal("change-notices-due")
+
+#: The public agenda asks for confirmed sign-ups per session. Sender: None. Keyword:
+#: ``session_ids``. Receivers return ``{session_id: count}``; the answers are merged.
+seat_counts = _signals.signal("seat-counts")
+
+#: A draft session is about to be deleted. Sender: the session. A receiver refuses by raising
+#: a :class:`~wid_events.errors.DomainError` (registration: attendees chose it).
+session_deleting = _signals.signal("session-deleting")
+
+#: An event was duplicated as a new draft (its rooms and tracks copied and flushed). Sender:
+#: the new event. Keywords: ``original`` (the event copied), ``shift`` (a ``timedelta``),
+#: ``rooms`` and ``tracks`` (``{old id: new Room/Track}``). The agenda copies the sessions.
+event_duplicated = _signals.signal("event-duplicated")
+
+#: The balance report asks other areas who could join a failing or incomplete panel. Sender:
+#: the event. Keyword: ``session`` (the panel). Receivers return a list of suggestions with at
+#: least ``matched_topics``; the speaker pool answers with its members.
+panel_suggestions = _signals.signal("panel-suggestions")
+
 
 def collect(signal, sender, **kwargs) -> list:
     """Send ``signal`` and flatten the receivers' list results (``None`` counts as empty)."""

@@ -20,11 +20,14 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from typing import IO, BinaryIO
+from urllib.parse import quote
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from wid_events.errors import DomainError
+from wid_events.storage import delete_quietly, get_storage
 
 CHUNK = 64 * 1024
 #: Largest ``[Content_Types].xml`` / ``mimetype`` entry we read while detecting.
@@ -206,8 +209,6 @@ _ALL_EXTENSIONS = (
 
 def content_disposition(filename: str, disposition: str = "attachment") -> str:
     """``attachment; filename="ascii"; filename*=UTF-8''…`` (RFC 6266 / 5987)."""
-    from urllib.parse import quote
-
     ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
     ascii_name = re.sub(r"[^A-Za-z0-9 ._()-]", "_", ascii_name).strip() or "download"
     return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
@@ -328,8 +329,6 @@ def process_image(stream: BinaryIO, *, max_px: int = 800, field: str | None = "p
     EXIF (GPS position, camera serial…), XMP, ICC and comments are dropped because the
     pixels are copied into a fresh image. JPEG stays JPEG, WebP stays WebP, PNG stays PNG.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     bad = UploadRefused(
         _("This image could not be read. Please upload a JPEG, PNG or WebP photo."), field=field
     )
@@ -371,11 +370,30 @@ def process_image(stream: BinaryIO, *, max_px: int = 800, field: str | None = "p
 def store_image(file_storage, *, prefix: str, max_bytes: int, max_px: int, field: str) -> str:
     """Check an uploaded image by content (JPEG/PNG/WebP), resize it, re-encode it without
     metadata (EXIF, GPS) and store it. Returns the storage key."""
-    from wid_events.storage import get_storage
-
     upload = validate_upload(file_storage, IMAGE_KINDS, max_bytes, field=field)
     try:
         data, kind = process_image(upload.stream, max_px=max_px, field=field)
     finally:
         upload.stream.close()
     return get_storage().save(io.BytesIO(data), prefix=prefix, suffix=kind.extension)
+
+
+def swap_image(obj, attr: str, file_storage, **store_kwargs) -> tuple[str, bool]:
+    """Store a new image (see :func:`store_image`) as ``obj.<attr>`` and delete the old file.
+
+    Returns the new key and whether there was an image before (for the audit entry)."""
+    key = store_image(file_storage, **store_kwargs)
+    old = getattr(obj, attr)
+    setattr(obj, attr, key)
+    delete_quietly(old)
+    return key, bool(old)
+
+
+def clear_image(obj, attr: str) -> bool:
+    """Delete ``obj.<attr>``'s image, if any. Returns whether there was one."""
+    key = getattr(obj, attr)
+    if not key:
+        return False
+    delete_quietly(key)
+    setattr(obj, attr, None)
+    return True

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from wid_events import exports, jobday
+from wid_events import agenda, balance, exports, jobday, pool, registration
 from wid_events.accounts import auth as accounts_auth
 from wid_events.accounts import cli as accounts_cli
 from wid_events.accounts import views as accounts_views
 from wid_events.agenda import cli as agenda_cli
 from wid_events.agenda import manage_import as agenda_manage_import
+from wid_events.agenda import manage_moves as agenda_manage_moves
 from wid_events.agenda import manage_people as agenda_manage_people
 from wid_events.agenda import manage_sessions as agenda_manage_sessions
 from wid_events.agenda import manage_views as agenda_manage
 from wid_events.agenda import views as agenda_views
 from wid_events.api import views as api_views
-from wid_events.audit import manage_views as audit_manage
 from wid_events.balance import api_views as balance_api
 from wid_events.balance import cli as balance_cli
 from wid_events.balance import manage_views as balance_manage
@@ -28,7 +28,7 @@ from wid_events.core import cli as core_cli
 from wid_events.core import jobs_cli
 from wid_events.core import views as core_views
 from wid_events.demo import cli as demo_cli
-from wid_events.events import cli as events_cli
+from wid_events.events import audit_views as audit_manage
 from wid_events.events import manage_views as events_manage
 from wid_events.events import versioning as events_versioning
 from wid_events.events import views as events_views
@@ -40,10 +40,16 @@ from wid_events.jobday import cli as jobday_cli
 from wid_events.jobday import manage_views as jobday_manage
 from wid_events.jobday import portal_views as jobday_portal
 from wid_events.jobday import views as jobday_views
+from wid_events.packages import cli as packages_cli
+from wid_events.people import directory_views as people_directory
+from wid_events.pool import manage_views as pool_manage
+from wid_events.pool import views as pool_views
 from wid_events.registration import api_views as registration_api
 from wid_events.registration import cli as registration_cli
 from wid_events.registration import manage_views as registration_manage
 from wid_events.registration import views as registration_views
+from wid_events.site import manage_views as site_manage
+from wid_events.site import views as site_views
 from wid_events.speakers import cli as speakers_cli
 from wid_events.speakers import manage_views as speakers_manage
 from wid_events.speakers import portal_materials_views as speakers_portal_materials
@@ -74,12 +80,18 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     jobday_views.bp,
     jobday_manage.bp,
     jobday_portal.bp,
+    pool_views.bp,
+    people_directory.bp,
+    pool_manage.bp,
     api_views.bp,
 )
 
 #: Modules that add routes to a blueprint defined in another module (listed in BLUEPRINTS).
 ROUTE_MODULES = (
+    site_views,
+    site_manage,
     agenda_manage_sessions,
+    agenda_manage_moves,
     agenda_manage_people,
     agenda_manage_import,
     speakers_portal_materials,
@@ -90,7 +102,7 @@ CLI_COMMANDS = (
     *core_cli.commands,
     *jobs_cli.commands,
     *accounts_cli.commands,
-    *events_cli.commands,
+    *packages_cli.commands,
     *agenda_cli.commands,
     *speakers_cli.commands,
     *registration_cli.commands,
@@ -101,7 +113,16 @@ CLI_COMMANDS = (
 )
 
 #: Domains that connect receivers (signals, the login loaders) when the app starts, never at import time.
-DOMAIN_INIT = (accounts_auth.init_app, events_versioning.init_app, jobday.init_app, exports.init_app)
+DOMAIN_INIT = (
+    accounts_auth.init_app,
+    events_versioning.init_app,
+    agenda.init_app,
+    balance.init_app,
+    registration.init_app,
+    jobday.init_app,
+    exports.init_app,
+    pool.init_app,
+)
 
 
 def register(app: Flask) -> None:

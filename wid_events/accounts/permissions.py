@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 
 from wid_events.accounts.models import EventOrganiser, User
 from wid_events.errors import PermissionDenied
-from wid_events.events.models import Event
 from wid_events.extensions import db
+
+if TYPE_CHECKING:
+    from wid_events.events.models import Event
 
 
 def is_organiser(user: User | None, event: Event) -> bool:

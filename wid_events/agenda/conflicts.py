@@ -53,137 +53,160 @@ def _overlaps(a_start, a_end, b_start, b_end) -> bool:
     return a_start < b_end and b_start < a_end
 
 
-def find_conflicts(event: Event) -> list[Conflict]:
-    """All conflicts of the event's (non-cancelled) sessions, grouped by kind."""
-    sessions = [s for s in event.sessions if s.status != SessionStatus.CANCELLED]
-    sessions.sort(key=lambda s: (s.start, s.id or 0))
-    out: list[Conflict] = []
-    valid = [s for s in sessions if s.end > s.start]
+def _end_before_start(sessions: list[Session]) -> list[Conflict]:
+    return [
+        Conflict(
+            "end_before_start",
+            _(
+                "%(session)s ends at %(end)s, not after it starts at %(start)s.",
+                session=f"“{s.title}”",
+                end=_fmt(s.end),
+                start=_fmt(s.start),
+            ),
+            [s.id],
+            room_id=s.room_id,
+        )
+        for s in sessions
+        if s.end <= s.start
+    ]
 
-    for s in sessions:
-        if s.end <= s.start:
-            out.append(
-                Conflict(
-                    "end_before_start",
-                    _(
-                        "%(session)s ends at %(end)s, not after it starts at %(start)s.",
-                        session=f"“{s.title}”",
-                        end=_fmt(s.end),
-                        start=_fmt(s.start),
-                    ),
-                    [s.id],
-                    room_id=s.room_id,
-                )
-            )
 
+def _outside_dates(event: Event, sessions: list[Session]) -> list[Conflict]:
     first = dt.datetime.combine(event.start_date, dt.time.min)
     last = dt.datetime.combine(event.end_date + dt.timedelta(days=1), dt.time.min)
-    for s in sessions:
-        if s.start < first or s.end > last or s.start >= last or s.end < first:
-            out.append(
-                Conflict(
-                    "outside_dates",
-                    _(
-                        "%(session)s is outside the event's dates (%(first)s to %(last)s).",
-                        session=_label(s),
-                        first=event.start_date.isoformat(),
-                        last=event.end_date.isoformat(),
-                    ),
-                    [s.id],
-                    room_id=s.room_id,
-                )
-            )
+    return [
+        Conflict(
+            "outside_dates",
+            _(
+                "%(session)s is outside the event's dates (%(first)s to %(last)s).",
+                session=_label(s),
+                first=event.start_date.isoformat(),
+                last=event.end_date.isoformat(),
+            ),
+            [s.id],
+            room_id=s.room_id,
+        )
+        for s in sessions
+        if s.start < first or s.end > last or s.start >= last or s.end < first
+    ]
 
+
+def _overlapping_pairs(items: list[Session]):
+    """Pairs ``(a, b)`` of overlapping sessions, ``items`` sorted by start."""
+    for i, a in enumerate(items):
+        for b in items[i + 1 :]:
+            if b.start >= a.end:
+                break
+            yield a, b
+
+
+def _room_overlaps(valid: list[Session]) -> list[Conflict]:
     by_room: dict[int, list[Session]] = defaultdict(list)
     for s in valid:
         if s.room_id is not None:
             by_room[s.room_id].append(s)
-    for room_id, items in by_room.items():
-        for i, a in enumerate(items):
-            for b in items[i + 1 :]:
-                if b.start >= a.end:
-                    break
-                out.append(
-                    Conflict(
-                        "room_overlap",
-                        _(
-                            "%(a)s and %(b)s overlap in room “%(room)s”.",
-                            a=_label(a),
-                            b=_label(b),
-                            room=a.room.name if a.room else room_id,
-                        ),
-                        [a.id, b.id],
-                        room_id=room_id,
-                    )
-                )
+    return [
+        Conflict(
+            "room_overlap",
+            _(
+                "%(a)s and %(b)s overlap in room “%(room)s”.",
+                a=_label(a),
+                b=_label(b),
+                room=a.room.name if a.room else room_id,
+            ),
+            [a.id, b.id],
+            room_id=room_id,
+        )
+        for room_id, items in by_room.items()
+        for a, b in _overlapping_pairs(items)
+    ]
 
+
+def _speaker_overlaps(valid: list[Session]) -> list[Conflict]:
     by_person: dict[int, list[Session]] = defaultdict(list)
     people = {}
     for s in valid:
         for link in s.speakers:
             by_person[link.person_id].append(s)
             people[link.person_id] = link.person
+    out: list[Conflict] = []
     for person_id, items in by_person.items():
         items.sort(key=lambda s: (s.start, s.id or 0))
-        for i, a in enumerate(items):
-            for b in items[i + 1 :]:
-                if b.start >= a.end:
-                    break
-                out.append(
-                    Conflict(
-                        "speaker_overlap",
-                        _(
-                            "%(person)s speaks in two overlapping sessions: %(a)s and %(b)s.",
-                            person=people[person_id].name,
-                            a=_label(a),
-                            b=_label(b),
-                        ),
-                        [a.id, b.id],
-                        person_id=person_id,
-                    )
-                )
+        out.extend(
+            Conflict(
+                "speaker_overlap",
+                _(
+                    "%(person)s speaks in two overlapping sessions: %(a)s and %(b)s.",
+                    person=people[person_id].name,
+                    a=_label(a),
+                    b=_label(b),
+                ),
+                [a.id, b.id],
+                person_id=person_id,
+            )
+            for a, b in _overlapping_pairs(items)
+        )
+    return out
 
-    for s in valid:
-        for link in s.speakers:
-            for period in link.person.unavailability:
-                if _overlaps(s.start, s.end, period.start, period.end):
-                    note = f" ({period.note})" if period.note else ""
-                    out.append(
-                        Conflict(
-                            "speaker_unavailable",
-                            _(
-                                "%(person)s is unavailable from %(from)s to %(to)s%(note)s "
-                                "but speaks in %(session)s.",
-                                person=link.person.name,
-                                **{"from": _fmt(period.start)},
-                                to=_fmt(period.end),
-                                note=note,
-                                session=_label(s),
-                            ),
-                            [s.id],
-                            person_id=link.person_id,
-                        )
-                    )
 
-    for s in sessions:
-        room = s.room
-        if room is not None and room.capacity is not None and s.capacity is not None:
-            if s.capacity > room.capacity:
-                out.append(
-                    Conflict(
-                        "capacity_exceeds_room",
-                        ngettext(
-                            "%(session)s takes %(num)d sign-up but room “%(room)s” seats only %(seats)s.",
-                            "%(session)s takes %(num)d sign-ups but room “%(room)s” seats only %(seats)s.",
-                            s.capacity,
-                            session=_label(s),
-                            room=room.name,
-                            seats=room.capacity,
-                        ),
-                        [s.id],
-                        room_id=room.id,
-                    )
-                )
+def _speaker_unavailable(valid: list[Session]) -> list[Conflict]:
+    return [
+        Conflict(
+            "speaker_unavailable",
+            _(
+                "%(person)s is unavailable from %(from)s to %(to)s%(note)s but speaks in %(session)s.",
+                person=link.person.name,
+                **{"from": _fmt(period.start)},
+                to=_fmt(period.end),
+                note=f" ({period.note})" if period.note else "",
+                session=_label(s),
+            ),
+            [s.id],
+            person_id=link.person_id,
+        )
+        for s in valid
+        for link in s.speakers
+        for period in link.person.unavailability
+        if _overlaps(s.start, s.end, period.start, period.end)
+    ]
+
+
+def _capacity_exceeds_room(sessions: list[Session]) -> list[Conflict]:
+    return [
+        Conflict(
+            "capacity_exceeds_room",
+            ngettext(
+                "%(session)s takes %(num)d sign-up but room “%(room)s” seats only %(seats)s.",
+                "%(session)s takes %(num)d sign-ups but room “%(room)s” seats only %(seats)s.",
+                s.capacity,
+                session=_label(s),
+                room=s.room.name,
+                seats=s.room.capacity,
+            ),
+            [s.id],
+            room_id=s.room.id,
+        )
+        for s in sessions
+        if s.room is not None
+        and s.room.capacity is not None
+        and s.capacity is not None
+        and s.capacity > s.room.capacity
+    ]
+
+
+def find_conflicts(event: Event) -> list[Conflict]:
+    """All conflicts of the event's (non-cancelled) sessions, grouped by kind (see :data:`KINDS`)."""
+    sessions = [s for s in event.sessions if s.status != SessionStatus.CANCELLED]
+    sessions.sort(key=lambda s: (s.start, s.id or 0))
+    valid = [s for s in sessions if s.end > s.start]
+    out = [
+        *_end_before_start(sessions),
+        *_outside_dates(event, sessions),
+        *_room_overlaps(valid),
+        *_speaker_overlaps(valid),
+        *_speaker_unavailable(valid),
+        *_capacity_exceeds_room(sessions),
+    ]
     order = {k: i for i, k in enumerate(KINDS)}
     out.sort(key=lambda c: order[c.kind])
     return out

@@ -16,8 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from wid_events.balance.forms import OrganiserGenderFieldsMixin
 from wid_events.enums import SessionStatus, SessionType, SpeakerRole
+from wid_events.people.forms import OrganiserGenderFieldsMixin
 
 
 def strip(value):
@@ -58,6 +58,11 @@ class SessionForm(FlaskForm):
     requires_signup = BooleanField(_l("Attendees sign up for this session (parallel workshop)"))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
     status = SelectField(_l("Status"), choices=STATUS_CHOICES, default=SessionStatus.CONFIRMED.value)
+    tags = StringField(
+        _l("Topics (separated by commas)"), validators=[Optional(), Length(max=500)], filters=[strip]
+    )
+    #: The session's version when the editor was opened (optimistic concurrency).
+    version = HiddenField()
     notify = BooleanField(
         _l("Email registered attendees about time, room or status changes now"), default=True
     )

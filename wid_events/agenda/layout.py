@@ -55,6 +55,8 @@ def grid_for_day(event: Event, day: dt.date, sessions: list[Session], conflict_i
         "day": day,
         "columns": columns,
         "rows": window.rows,
+        "first_minute": window.first_minute,
+        "step": GRID_STEP,
         "placed": placed,
         "hours": window.hours(),
         "gaps": _gaps(sessions),

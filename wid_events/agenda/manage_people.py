@@ -11,12 +11,12 @@ from flask_babel import gettext as _
 from wid_events.agenda import people as people_services
 from wid_events.agenda.forms import PersonForm, UnavailabilityForm
 from wid_events.agenda.manage_views import bp, day_choices, run_gated
-from wid_events.balance.forms import PURPOSE
 from wid_events.core.actions import actor, owned_or_404, run_action
 from wid_events.events.access import organiser_required
 from wid_events.events.models import Event
 from wid_events.extensions import db
-from wid_events.speakers.models import Person, Unavailability
+from wid_events.people.forms import PURPOSE
+from wid_events.people.models import Person, Unavailability
 
 
 @bp.get("/people")

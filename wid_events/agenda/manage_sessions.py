@@ -18,7 +18,7 @@ from wid_events.core.actions import actor, owned_or_404, run_action
 from wid_events.enums import SessionType, SpeakerRole
 from wid_events.events.access import organiser_required
 from wid_events.events.models import Event
-from wid_events.speakers.models import Person
+from wid_events.people.models import Person
 
 #: The role preselected when adding someone to a session of this type.
 DEFAULT_ROLES = {
@@ -52,6 +52,15 @@ def _fill_from_session(form: SessionForm, session: Session) -> None:
     form.track_id.data = str(session.track_id or "")
     form.type.data = session.type.value
     form.status.data = session.status.value
+    form.version.data = str(session.version)
+
+
+def _version(form: SessionForm) -> int | None:
+    """The version the editor was opened at (absent from older forms: no check)."""
+    try:
+        return int(form.version.data)
+    except (TypeError, ValueError):
+        return None
 
 
 def _fill_from_query(form: SessionForm, event: Event) -> None:
@@ -80,6 +89,7 @@ def _session_fields(form: SessionForm) -> dict:
         "requires_signup": form.requires_signup.data,
         "description": form.description.data or "",
         "status": form.status.data,
+        "tags": form.tags.data or "",
     }
 
 
@@ -127,6 +137,7 @@ def session_edit(event: Event, session_id: int):
             session,
             actor=actor(),
             notify=notify,
+            expected_version=_version(form),
             form=form,
             rename=FORM_FIELDS,
             **_session_fields(form),

@@ -17,14 +17,14 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask import session as flask_session
 from flask_babel import gettext as _
 
+from wid_events import signals
 from wid_events.agenda import services
 from wid_events.agenda.conflicts import conflicts_by_session, find_conflicts
 from wid_events.agenda.forms import PublishForm
 from wid_events.agenda.layout import editor_grids
 from wid_events.agenda.models import SessionChange
-from wid_events.balance.services import BalanceGateError, publish_warnings
 from wid_events.core.actions import Outcome, actor, run_action, run_json_action, show_error
-from wid_events.errors import DomainError
+from wid_events.errors import BalanceGateError, DomainError
 from wid_events.events.access import organiser_required
 from wid_events.events.models import Event
 from wid_events.extensions import db
@@ -118,7 +118,7 @@ def publish(event: Event):
         form=form,
         conflicts=conflicts,
         gate_error=gate_error,
-        warnings=publish_warnings(event),
+        warnings=signals.collect(signals.publish_check, event),
         balance_url=url_for("balance_manage.report", slug=event.slug),
         title=_("Publish"),
     ), status

@@ -15,7 +15,7 @@ from wid_events.models_base import UTCDateTime, enum_type, utcnow
 
 if TYPE_CHECKING:
     from wid_events.events.models import Event, Room, Track
-    from wid_events.speakers.models import Person
+    from wid_events.people.models import Person
 
 
 def new_key() -> str:
@@ -56,6 +56,11 @@ class Session(db.Model):
     status: Mapped[SessionStatus] = mapped_column(enum_type(SessionStatus), default=SessionStatus.CONFIRMED)
     #: iCalendar SEQUENCE: bumped when time, room or status change after publication.
     sequence: Mapped[int] = mapped_column(default=0)
+    #: Topic tags, comma-separated (matched against the speaker pool's topics).
+    tags: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    #: Optimistic concurrency: bumped by every organiser edit; a save from an older version is
+    #: refused ("this session changed since you opened the editor"), never silently overwritten.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -80,6 +85,10 @@ class Session(db.Model):
     def uid(self) -> str:
         """Stable across exports and an export/import round trip (slug and key are kept)."""
         return f"{self.key}.{self.event.slug}@wid-events"
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t.strip() for t in (self.tags or "").split(",") if t.strip()]
 
     @property
     def is_cancelled(self) -> bool:
@@ -119,7 +128,7 @@ class SessionChange(db.Model):
     """A change of a published session's time, room or status ("changes since publication").
 
     Rows whose ``notified_at`` is empty are the pending queue of attendee notifications;
-    :func:`wid_events.agenda.notices.notify_changes` sends them batched, one email per attendee.
+    :func:`wid_events.registration.notices.notify_changes` sends them batched, one email per attendee.
     """
 
     __tablename__ = "session_changes"

@@ -10,14 +10,15 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from wid_events import signals
 from wid_events.accounts.models import User
 from wid_events.audit import services as audit
-from wid_events.balance.services import enforce_gate, record_gender
 from wid_events.enums import Gender, GenderSource
 from wid_events.errors import Conflict, DomainError
 from wid_events.events.models import Event
 from wid_events.extensions import db
-from wid_events.speakers.models import Person, Unavailability, new_person_key
+from wid_events.people.gender import record_gender
+from wid_events.people.models import Person, Unavailability, new_person_key
 
 PERSON_FIELDS = ("name", "email", "organisation", "job_title", "pronouns", "bio", "topics")
 
@@ -121,7 +122,7 @@ def set_gender(
     )
     if changed and person.event.published:
         db.session.flush()
-        enforce_gate(person.event)
+        signals.panels_changing.send(person.event)
     return changed
 
 

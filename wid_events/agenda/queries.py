@@ -14,14 +14,14 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
+from wid_events import signals
 from wid_events.agenda.models import Session, SessionSpeaker
 from wid_events.core.text import safe_url
-from wid_events.enums import EventMode, InvitationStatus, RegistrationStatus, SessionType, SpeakerRole
+from wid_events.enums import EventMode, InvitationStatus, SessionType, SpeakerRole
 from wid_events.errors import NotFound
 from wid_events.events.models import Event, Track
 from wid_events.extensions import db
-from wid_events.registration.models import Registration, RegistrationSession
-from wid_events.speakers.models import Person
+from wid_events.people.models import Person
 
 SESSION_TYPE_LABELS = {
     SessionType.KEYNOTE: _l("Keynote"),
@@ -271,46 +271,26 @@ def published_agenda(
 
 
 def signup_counts(session_ids: list[int]) -> dict[int, int]:
-    """Confirmed sign-ups per session, in one query (for "n places left")."""
-    if not session_ids:
-        return {}
-    active = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
-    rows = db.session.execute(
-        sa.select(RegistrationSession.session_id, sa.func.count(RegistrationSession.id))
-        .join(Registration, Registration.id == RegistrationSession.registration_id)
-        .where(
-            RegistrationSession.session_id.in_(session_ids),
-            RegistrationSession.status == RegistrationStatus.CONFIRMED,
-            Registration.status.in_(active),
-        )
-        .group_by(RegistrationSession.session_id)
-    )
-    return {sid: n for sid, n in rows}
+    """Confirmed sign-ups per session (for "n places left"), asked of registration."""
+    counts: dict[int, int] = {}
+    if session_ids:
+        for _receiver, result in signals.seat_counts.send(None, session_ids=session_ids):
+            counts.update(result or {})
+    return counts
 
 
 def event_signup_counts(event: Event) -> dict[int, int]:
-    """Confirmed sign-ups of every sign-up session of the event (0 included), in one query.
+    """Confirmed sign-ups of every sign-up session of the event.
 
-    Kept out of the event's public version: pages fill these in per request.
+    Kept out of the event's public version: the agenda and session pages fill these in after
+    the render cache, once per ``Event.seats_version`` (see :mod:`wid_events.agenda.views`).
     """
-    active = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
-    taken = (
-        sa.select(RegistrationSession.session_id, sa.func.count(RegistrationSession.id).label("n"))
-        .join(Registration, Registration.id == RegistrationSession.registration_id)
-        .where(
-            Registration.event_id == event.id,
-            RegistrationSession.status == RegistrationStatus.CONFIRMED,
-            Registration.status.in_(active),
+    ids = list(
+        db.session.scalars(
+            sa.select(Session.id).where(Session.event_id == event.id, Session.requires_signup.is_(True))
         )
-        .group_by(RegistrationSession.session_id)
-        .subquery()
     )
-    rows = db.session.execute(
-        sa.select(Session.id, sa.func.coalesce(taken.c.n, 0))
-        .outerjoin(taken, taken.c.session_id == Session.id)
-        .where(Session.event_id == event.id, Session.requires_signup.is_(True))
-    )
-    return {sid: n for sid, n in rows}
+    return signup_counts(ids)
 
 
 def public_session(event: Event, session_id: int) -> Session:

@@ -4,7 +4,7 @@ Plain functions: they take models and an explicit ``actor``, raise domain errors
 leave committing to the caller. A change of a published session records a pending change
 notice; ``update_session(..., notify=True)`` (or the organiser's "send change notices")
 sends the pending notices once the caller's unit of work commits (see
-:mod:`wid_events.agenda.notices`).
+:mod:`wid_events.agenda.notices` and :mod:`wid_events.registration.notices`).
 """
 
 from __future__ import annotations
@@ -16,24 +16,22 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from wid_events import signals
 from wid_events.accounts.models import User
 from wid_events.agenda import people
 from wid_events.agenda.conflicts import find_conflicts
 from wid_events.agenda.models import Session, SessionChange, SessionSpeaker
 from wid_events.agenda.notices import (  # noqa: F401 - re-exported: change notices live in .notices
-    notify_changes,
     pending_changes,
     queue_notifications,
 )
 from wid_events.audit import services as audit
-from wid_events.balance.services import enforce_gate
 from wid_events.enums import SessionStatus, SessionType, SpeakerRole
 from wid_events.errors import Conflict, DomainError, NotFound
 from wid_events.events.models import Event, Room, Track
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
-from wid_events.registration.models import RegistrationSession
-from wid_events.speakers.models import Person
+from wid_events.people.models import Person
 
 #: Fields an organiser may set on a session.
 SESSION_FIELDS = (
@@ -47,6 +45,7 @@ SESSION_FIELDS = (
     "requires_signup",
     "description",
     "status",
+    "tags",
 )
 #: Changes of these fields after publication bump SEQUENCE and notify attendees.
 TRACKED_FIELDS = ("start", "end", "room_id", "status")
@@ -108,6 +107,12 @@ def _clean_values(out: dict[str, Any]) -> None:
     if "description" in out:
         # Browsers submit textareas with CRLF line ends; store LF so an unchanged form is no change.
         out["description"] = (out["description"] or "").replace("\r\n", "\n").strip()
+    if "tags" in out:
+        seen: dict[str, str] = {}
+        for raw in (out["tags"] or "").split(","):
+            tag = " ".join(raw.split())[:40]
+            seen.setdefault(tag.casefold(), tag)
+        out["tags"] = ", ".join(t for t in seen.values() if t)[:500]
 
 
 def _check_times(start: dt.datetime, end: dt.datetime) -> None:
@@ -133,7 +138,7 @@ def create_session(event: Event, *, actor: User | str | None, **fields: Any) -> 
         changes={k: [None, v] for k, v in values.items() if v not in (None, "")},
     )
     if event.published:
-        enforce_gate(event)
+        signals.panels_changing.send(event)
     return session
 
 
@@ -153,8 +158,42 @@ def _display(field_name: str, value: Any) -> Any:
     return value
 
 
+class StaleSession(Conflict):
+    """A save made from an older version of the session than the stored one."""
+
+    code = "stale"
+
+
+def claim_version(session: Session, expected: int | None) -> None:
+    """Optimistic concurrency: move ``session`` from version ``expected`` to the next one.
+
+    One conditional UPDATE, so of two organisers saving the same version only the first wins;
+    the second gets :class:`StaleSession` and their form keeps what they typed.
+    ``expected=None`` (CLI, imports) skips the check but still bumps the version.
+    """
+    query = sa.update(Session).where(Session.id == session.id)
+    if expected is not None:
+        query = query.where(Session.version == int(expected))
+    result = db.session.execute(
+        query.values(version=Session.version + 1).execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise StaleSession(
+            _(
+                "This session changed since you opened the editor. "
+                "Reload it to see the changes, then apply yours again."
+            )
+        )
+    db.session.refresh(session, ["version"])
+
+
 def update_session(
-    session: Session, *, actor: User | str | None, notify: bool = False, **fields: Any
+    session: Session,
+    *,
+    actor: User | str | None,
+    notify: bool = False,
+    expected_version: int | None = None,
+    **fields: Any,
 ) -> dict[str, list]:
     """Apply changes; returns ``{field: [from, to]}``.
 
@@ -168,7 +207,10 @@ def update_session(
     values = _normalise(event, fields)
     changes = audit.diff(session, values)
     if not changes:
+        if expected_version is not None and int(expected_version) != session.version:
+            claim_version(session, expected_version)  # raises: someone else saved meanwhile
         return {}
+    claim_version(session, expected_version)
     _check_times(values.get("start", session.start), values.get("end", session.end))
     for key, (_old, new) in changes.items():
         setattr(session, key, new)
@@ -194,7 +236,7 @@ def update_session(
         )
     if event.published and ("type" in changes or "status" in changes):
         db.session.flush()
-        enforce_gate(event)
+        signals.panels_changing.send(event)
     if notify and event.published:
         queue_notifications(event)
     return changes
@@ -211,20 +253,7 @@ def delete_session(session: Session, *, actor: User | str | None) -> None:
                 title=session.title,
             )
         )
-    taken = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(RegistrationSession)
-        .where(RegistrationSession.session_id == session.id)
-    )
-    if taken:
-        raise Conflict(
-            ngettext(
-                "%(num)d registration chose “%(title)s”. Cancel the session instead of deleting it.",
-                "%(num)d registrations chose “%(title)s”. Cancel the session instead of deleting it.",
-                taken,
-                title=session.title,
-            )
-        )
+    signals.session_deleting.send(session)
     audit.record(
         "session.delete",
         actor=actor,
@@ -276,7 +305,7 @@ def add_speaker(
         changes={"speaker": [None, f"{person.name} ({role.value})"]},
     )
     if session.event.published:
-        enforce_gate(session.event)
+        signals.panels_changing.send(session.event)
     return link
 
 
@@ -308,7 +337,7 @@ def remove_speaker(session: Session, person: Person, *, actor: User | str | None
         changes={"speaker": [f"{person.name} ({link.role.value})", None]},
     )
     if session.event.published:
-        enforce_gate(session.event)
+        signals.panels_changing.send(session.event)
 
 
 def set_speaker_role(
@@ -332,7 +361,7 @@ def set_speaker_role(
         changes={f"role of {person.name}": [old.value, role.value]},
     )
     if session.event.published:
-        enforce_gate(session.event)
+        signals.panels_changing.send(session.event)
 
 
 def move_speaker(session: Session, person: Person, direction: str, *, actor: User | str | None) -> None:
@@ -376,7 +405,7 @@ def publish(event: Event, *, actor: User | str | None, confirm_conflicts: bool =
             code="unconfirmed_conflicts",
             field="confirm_conflicts",
         )
-    enforce_gate(event, publishing=True)
+    signals.panels_changing.send(event, publishing=True)
     if event.published:
         return
     event.published = True

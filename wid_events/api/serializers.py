@@ -8,7 +8,7 @@ from wid_events.agenda import queries
 from wid_events.agenda.models import Session
 from wid_events.core.urls import external_url
 from wid_events.events.models import Event
-from wid_events.speakers.models import Person
+from wid_events.people.models import Person
 from wid_events.speakers.views import public_photo_url
 
 

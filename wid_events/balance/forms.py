@@ -1,41 +1,12 @@
-"""The self-declared gender fields, shared by the speaker portal and the organiser's person form,
-and the balance report's forms (exemptions, adding a suggested panelist)."""
+"""The balance report's forms (exemptions, adding a suggested panelist). The gender fields
+live in :mod:`wid_events.people.forms`."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
-
-from wid_events.enums import Gender
-
-#: The one-sentence purpose shown wherever gender is asked (data minimisation, GDPR art. 13).
-PURPOSE = _l(
-    "We ask this only to check that our panels are gender-balanced (No Women No Panel). "
-    "Only this event's organisers see your answer; it is never shown publicly."
-)
-
-GENDER_CHOICES = [
-    (Gender.WOMAN.value, _l("Woman")),
-    (Gender.MAN.value, _l("Man")),
-    (Gender.NON_BINARY.value, _l("Non-binary")),
-    (Gender.SELF_DESCRIBED.value, _l("I describe myself as…")),
-    (Gender.UNDISCLOSED.value, _l("Prefer not to say")),
-]
-
-
-class GenderFieldsMixin:
-    """Mix into a FlaskForm. Self-description is free text, kept private."""
-
-    gender = RadioField(_l("Gender"), choices=GENDER_CHOICES, default=Gender.UNDISCLOSED.value)
-    gender_self_description = StringField(_l("Self-description"), validators=[Optional(), Length(max=100)])
-
-
-class OrganiserGenderFieldsMixin(GenderFieldsMixin):
-    """For organisers entering someone's gender: they must confirm the person consented."""
-
-    gender_consent = BooleanField(_l("This person told us this and agreed that we record it"))
+from wtforms import IntegerField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
 
 class ExemptionForm(FlaskForm):

@@ -32,6 +32,7 @@ from typing import Any
 from flask import Flask, Response, current_app, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from redis import Redis
 
 from wid_events.models_base import utcnow
 
@@ -88,8 +89,6 @@ class RedisCache:
     TTL = 24 * 3600
 
     def __init__(self, url: str) -> None:
-        from redis import Redis
-
         self._redis = Redis.from_url(url, socket_connect_timeout=0.2, socket_timeout=0.2)
         self._down_until = 0.0
 

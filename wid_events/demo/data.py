@@ -1,4 +1,4 @@
-"""The demo events, as event packages ("wid-event/1", see events/package.py).
+"""The demo events, as event packages ("wid-event/1", see packages/package.py).
 
 Built from the public pages in ``shared/seeds/``: titles, descriptions, dates, venue and
 "how to get there" come from the seeds. Every speaker is INVENTED (fictional names and

@@ -6,9 +6,9 @@ import sqlalchemy as sa
 
 from wid_events.demo import data
 from wid_events.events.models import Event, Series
-from wid_events.events.package import event_by_slug, import_package
 from wid_events.extensions import db
 from wid_events.jobday.services import load_demo_exhibitors
+from wid_events.packages.package import event_by_slug, import_package
 
 
 def _series(title: str, description: str) -> Series:

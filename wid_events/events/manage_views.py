@@ -3,20 +3,20 @@ organiser rights and duplicating an event."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from wid_events.accounts import services as account_services
 from wid_events.accounts.models import EventOrganiser
 from wid_events.accounts.permissions import require_admin
-from wid_events.agenda.conflicts import find_conflicts
-from wid_events.agenda.models import Session
 from wid_events.core.actions import actor, run_action
+from wid_events.events import organisers as organiser_services
 from wid_events.events import services
 from wid_events.events.access import organiser_required
 from wid_events.events.crud import EventCrud
@@ -31,8 +31,6 @@ from wid_events.events.forms import (
 )
 from wid_events.events.models import Event, Room, Track
 from wid_events.extensions import db
-from wid_events.registration.models import Registration
-from wid_events.speakers.models import Person
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
@@ -78,25 +76,7 @@ def _with_series(service, form, *args, **fields):
     return service(*args, **fields)
 
 
-def _count_by(column, *where) -> dict:
-    """``{value of column: number of rows}`` for the rows matching ``where``."""
-    return dict(db.session.execute(sa.select(column, sa.func.count()).where(*where).group_by(column)).all())
-
-
 # --- dashboard and events -------------------------------------------------------------
-
-
-@bp.get("/")
-@login_required
-def dashboard():
-    events = account_services.organised_events(current_user)
-    ids = [e.id for e in events]
-    counts: dict[int, dict[str, int]] = {i: {"sessions": 0, "people": 0, "registrations": 0} for i in ids}
-    if ids:
-        for name, model in (("sessions", Session), ("people", Person), ("registrations", Registration)):
-            for eid, n in _count_by(model.event_id, model.event_id.in_(ids)).items():
-                counts[eid][name] = n
-    return render_template("manage/dashboard.html", events=events, counts=counts, title=_("Your events"))
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
@@ -127,13 +107,6 @@ def new_event():
     return render_template(
         "manage/event_new.html", form=form, timezones=COMMON_TIMEZONES, title=_("New event")
     ), (400 if form.errors else 200)
-
-
-@bp.get("/events/<slug>/")
-@organiser_required
-def event_home(event: Event):
-    conflicts = find_conflicts(event)
-    return render_template("manage/event_home.html", event=event, conflicts=conflicts, title=event.title)
 
 
 @bp.route("/events/<slug>/settings", methods=["GET", "POST"])
@@ -182,7 +155,7 @@ class _SessionPlaceCrud(EventCrud):
     session_column: str
 
     def usage(self, event):
-        return _count_by(getattr(Session, self.session_column), Session.event_id == event.id)
+        return Counter(getattr(session, self.session_column) for session in event.sessions)
 
 
 class RoomCrud(_SessionPlaceCrud):
@@ -233,7 +206,7 @@ def organisers(event: Event):
     if request.method == "POST":
         require_admin(actor())
         if form.validate_on_submit() and run_action(
-            account_services.grant_organiser, event, form.email.data, actor=actor(), form=form
+            organiser_services.grant_organiser, event, form.email.data, actor=actor(), form=form
         ):
             flash(_("%(email)s can now organise this event.", email=form.email.data), "success")
             return redirect(url_for("manage.organisers", slug=event.slug))
@@ -252,7 +225,7 @@ def organisers(event: Event):
 def organiser_revoke(event: Event):
     require_admin(actor())
     email = request.form.get("email", "")
-    if run_action(account_services.revoke_organiser, event, email, actor=actor()):
+    if run_action(organiser_services.revoke_organiser, event, email, actor=actor()):
         flash(_("%(email)s no longer organises this event.", email=email), "success")
     return redirect(url_for("manage.organisers", slug=event.slug))
 

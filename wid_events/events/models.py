@@ -16,7 +16,7 @@ from wid_events.models_base import UTCDateTime, enum_type, utcnow
 if TYPE_CHECKING:
     from wid_events.accounts.models import EventOrganiser
     from wid_events.agenda.models import Session
-    from wid_events.speakers.models import Person
+    from wid_events.people.models import Person
 
 
 class Series(db.Model):

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from wid_events import signals
 from wid_events.accounts.models import EventOrganiser, User
 from wid_events.accounts.permissions import require_admin
-from wid_events.agenda.models import Session
 from wid_events.audit import services as audit
 from wid_events.enums import EventMode
 from wid_events.errors import Conflict, DomainError
@@ -260,9 +260,7 @@ def update_room(
 
 
 def delete_room(room: Room, *, actor: User | str | None) -> None:
-    used = list(
-        db.session.scalars(sa.select(Session).where(Session.room_id == room.id).order_by(Session.start))
-    )
+    used = [s for s in room.event.sessions if s.room_id == room.id]  # ordered by start
     if used:
         raise Conflict(
             ngettext(
@@ -272,13 +270,19 @@ def delete_room(room: Room, *, actor: User | str | None) -> None:
                 "another room first.",
                 len(used),
                 room=room.name,
-                titles=", ".join(f"“{s.title}”" for s in used),
+                titles=_titles(used),
             )
         )
-    audit.record(
-        "room.delete", actor=actor, event_id=room.event_id, obj=room, changes={"name": [room.name, None]}
-    )
-    db.session.delete(room)
+    _delete_named(room, "room.delete", actor)
+
+
+def _titles(sessions) -> str:
+    return ", ".join(f"“{s.title}”" for s in sessions)
+
+
+def _delete_named(obj: Room | Track, action: str, actor: User | str | None) -> None:
+    audit.record(action, actor=actor, event_id=obj.event_id, obj=obj, changes={"name": [obj.name, None]})
+    db.session.delete(obj)
 
 
 # --- tracks ---------------------------------------------------------------------------
@@ -307,9 +311,7 @@ def update_track(track: Track, *, actor: User | str | None, name: str) -> dict:
 
 
 def delete_track(track: Track, *, actor: User | str | None) -> None:
-    used = list(
-        db.session.scalars(sa.select(Session).where(Session.track_id == track.id).order_by(Session.start))
-    )
+    used = [s for s in track.event.sessions if s.track_id == track.id]  # ordered by start
     if used:
         raise Conflict(
             ngettext(
@@ -319,13 +321,10 @@ def delete_track(track: Track, *, actor: User | str | None) -> None:
                 "their track first.",
                 len(used),
                 track=track.name,
-                titles=", ".join(f"“{s.title}”" for s in used),
+                titles=_titles(used),
             )
         )
-    audit.record(
-        "track.delete", actor=actor, event_id=track.event_id, obj=track, changes={"name": [track.name, None]}
-    )
-    db.session.delete(track)
+    _delete_named(track, "track.delete", actor)
 
 
 # --- duplicating ----------------------------------------------------------------------
@@ -368,22 +367,8 @@ def duplicate_event(
         tracks[track.id] = new_track = Track(event=new, key=track.key, name=track.name)
         db.session.add(new_track)
     db.session.flush()
-    for s in event.sessions:
-        db.session.add(
-            Session(
-                event=new,
-                key=s.key,
-                title=s.title,
-                type=s.type,
-                start=s.start + shift,
-                end=s.end + shift,
-                room=rooms.get(s.room_id),
-                track=tracks.get(s.track_id),
-                capacity=s.capacity,
-                requires_signup=s.requires_signup,
-                description=s.description,
-            )
-        )
+    # The session skeleton is copied by the agenda (signal ``event_duplicated``).
+    signals.event_duplicated.send(new, original=event, shift=shift, rooms=rooms, tracks=tracks)
     for role in event.organisers:
         db.session.add(
             EventOrganiser(

@@ -1,4 +1,5 @@
-"""Public event pages: the home page and each event's page.
+"""The public ``events`` blueprint and its helpers. The home page, each event's page and the
+template filters that need the agenda are added by :mod:`wid_events.site.views`.
 
 Drafts (``published=False``) are 404 for the public and visible, with a banner, to that
 event's organisers. Other public blueprints (agenda, speakers) use :func:`public_event_or_404`.
@@ -9,19 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from wid_events.accounts.models import EventOrganiser
 from wid_events.accounts.permissions import is_organiser
-from wid_events.agenda import queries
-from wid_events.core import httpcache
 from wid_events.events.access import event_or_404
 from wid_events.events.models import Event
-from wid_events.extensions import db
 
 bp = Blueprint("events", __name__)
 
@@ -41,6 +36,11 @@ def public_event_or_404(slug: str) -> tuple[Event, bool]:
     if not viewer_organises(event):
         abort(404)
     return event, True
+
+
+def render_public(template: str, event: Event, draft: bool, *, section: str, title: str, **context):
+    """Render one of an event's public pages with what every such page needs (menu, draft banner)."""
+    return render_template(template, title=title, event=event, draft=draft, section=section, **context)
 
 
 @bp.app_template_global()
@@ -78,64 +78,6 @@ def registration_available(event: Event) -> bool:
 
 def event_today(event: Event) -> dt.date:
     return dt.datetime.now(event.tz).date()
-
-
-@bp.app_template_filter("session_type_label")
-def session_type_label(value) -> str:
-    return str(queries.SESSION_TYPE_LABELS.get(value, value))
-
-
-@bp.app_template_filter("speaker_role_label")
-def speaker_role_label(value) -> str:
-    return str(queries.SPEAKER_ROLE_LABELS.get(value, value))
-
-
-@bp.app_template_filter("event_mode_label")
-def event_mode_label(value) -> str:
-    return str(queries.EVENT_MODE_LABELS.get(value, value))
-
-
-@bp.app_template_filter("local_iso")
-def local_iso_filter(value: dt.datetime, event: Event) -> str:
-    """Machine-readable ``<time datetime=…>`` value with the event's UTC offset."""
-    return queries.local_iso(event, value)
-
-
-def _viewer_draft_scope() -> dict:
-    if not current_user.is_authenticated:
-        return {}
-    user = current_user._get_current_object()
-    if user.is_admin:
-        return {"all_drafts": True}
-    ids = set(db.session.scalars(sa.select(EventOrganiser.event_id).where(EventOrganiser.user_id == user.id)))
-    return {"organiser_event_ids": ids}
-
-
-@bp.get("/")
-def home():
-    events = queries.listed_events(**_viewer_draft_scope())
-    upcoming, past = queries.split_upcoming_past(events)
-    return render_template("events/home.html", title=_("Events"), upcoming=upcoming, past=past)
-
-
-@bp.get("/events/<slug>/")
-def event_page(slug: str):
-    event, draft = public_event_or_404(slug)
-    today = event_today(event)
-
-    def render():
-        return render_template(
-            "events/event.html",
-            title=event.title,
-            event=event,
-            draft=draft,
-            tz_labels=queries.tz_labels(event),
-            is_past=event.end_date < today,
-            section="event",
-        )
-
-    parts = httpcache.event_parts(event, "event", today)
-    return httpcache.serve(parts, render, last_modified=event.updated_at)
 
 
 @bp.app_template_filter("venue_city")

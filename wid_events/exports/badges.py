@@ -43,8 +43,8 @@ from wid_events.errors import DomainError
 from wid_events.exports import pdf_pool
 from wid_events.exports.ics import locale_context
 from wid_events.extensions import db
+from wid_events.people.models import Person
 from wid_events.registration.models import Registration
-from wid_events.speakers.models import Person
 
 LAYOUTS = ("a6", "a4-4up", "a4-8up")
 #: Badges per page, for each layout.

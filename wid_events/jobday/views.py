@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from wid_events.core.actions import run_action
 from wid_events.errors import NotFound
-from wid_events.events.views import public_event_or_404, viewer_organises
+from wid_events.events.views import public_event_or_404, render_public, viewer_organises
 from wid_events.jobday import services
 from wid_events.jobday.forms import BookingForm, ConfirmForm, CVForm
 from wid_events.jobday.models import (
@@ -138,32 +138,21 @@ def offer(slug: str, offer_id: int):
 @bp.get("/events/<slug>/exhibitors")
 def exhibitors(slug: str):
     event, draft = public_event_or_404(slug)
-    return render_template(
-        "jobday/exhibitors.html",
-        title=_("Exhibitors: %(event)s", event=event.title),
-        event=event,
-        draft=draft,
-        exhibitors=services.exhibitors(event),
-        section="exhibitors",
+    title = _("Exhibitors: %(event)s", event=event.title)
+    items = services.exhibitors(event)
+    return render_public(
+        "jobday/exhibitors.html", event, draft, section="exhibitors", title=title, exhibitors=items
     )
 
 
 @bp.get("/events/<slug>/exhibitors/<int:exhibitor_id>")
 def exhibitor(slug: str, exhibitor_id: int):
     event, draft = public_event_or_404(slug)
-    try:
-        item = services.get_exhibitor(event, exhibitor_id)
-    except NotFound:
-        abort(404)
-    return render_template(
-        "jobday/exhibitor.html",
-        title=item.name,
-        event=event,
-        draft=draft,
-        exhibitor=item,
-        offers=[o for o in item.offers if o.published],
-        slots_left=services.free_slot_count(item),
-        section="exhibitors",
+    item = services.get_exhibitor(event, exhibitor_id)  # NotFound → the app's 404 page
+    offers = [o for o in item.offers if o.published]
+    context = {"exhibitor": item, "offers": offers, "slots_left": services.free_slot_count(item)}
+    return render_public(
+        "jobday/exhibitor.html", event, draft, section="exhibitors", title=item.name, **context
     )
 
 

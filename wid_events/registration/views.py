@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from wid_events.core.actions import run_action
 from wid_events.core.uow import unit_of_work
+from wid_events.core.urls import external_url
 from wid_events.enums import Attendance, EventMode, RegistrationStatus
 from wid_events.errors import DomainError
 from wid_events.events.access import event_or_404
@@ -191,7 +192,7 @@ def _manage_context(reg, token, sessions_form=None, attendance_form=None):
         if reg.status == RegistrationStatus.CONFIRMED and reg.attendance == Attendance.ONLINE
         else None,
         "calendar_url": url_for("exports.personal_calendar", token=token),
-        "webcal_url": url_for("exports.personal_calendar", token=token, _external=True)
+        "webcal_url": external_url("exports.personal_calendar", token=token)
         .replace("https://", "webcal://")
         .replace("http://", "webcal://"),
         "title": _("Your registration: %(title)s", title=event.title),

@@ -18,8 +18,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional
 
-from wid_events.balance.forms import GenderFieldsMixin
 from wid_events.enums import MaterialVisibility
+from wid_events.people.forms import GenderFieldsMixin
 from wid_events.speakers.services import MAX_LINKS
 
 VISIBILITY_CHOICES = [

@@ -22,7 +22,7 @@ from wid_events.agenda.models import Session
 from wid_events.core.uow import unit_of_work
 from wid_events.extensions import db
 from wid_events.mail import Mail
-from wid_events.speakers.models import Person
+from wid_events.people.models import Person
 from wid_events.speakers.tokens import issue_token, portal_url
 
 

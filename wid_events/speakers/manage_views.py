@@ -12,9 +12,9 @@ from wid_events.core.actions import actor, owned_or_404, run_action
 from wid_events.core.web import local_date, local_time
 from wid_events.errors import NotFound
 from wid_events.events.access import organiser_required
+from wid_events.people.models import Person
 from wid_events.speakers import services
 from wid_events.speakers.forms import OrganiserMaterialForm
-from wid_events.speakers.models import Person
 from wid_events.uploads import DOCUMENT_KINDS, kinds_label
 
 bp = Blueprint("speakers_manage", __name__, url_prefix="/manage/events/<slug>")

@@ -15,9 +15,10 @@ from wid_events.core.actions import actor, owned_or_404, run_action
 from wid_events.errors import NotFound, PermissionDenied
 from wid_events.events.access import event_or_404
 from wid_events.extensions import db
+from wid_events.people.models import Person
 from wid_events.speakers import services
 from wid_events.speakers.forms import FileMaterialForm, LinkMaterialForm, VersionForm, VisibilityForm
-from wid_events.speakers.models import Material, MaterialVersion, Person
+from wid_events.speakers.models import Material, MaterialVersion
 from wid_events.speakers.portal_views import bp, current_speaker, speaker_required
 from wid_events.storage import StorageError, get_storage
 from wid_events.uploads import DOCUMENT_KINDS, content_disposition, kinds_label

@@ -26,16 +26,17 @@ from flask_babel import gettext as _
 from wtforms.fields import Label
 
 from wid_events.agenda.models import Session
-from wid_events.balance.forms import PURPOSE
-from wid_events.balance.services import record_gender
 from wid_events.core.actions import run_action, run_json_action
 from wid_events.core.web import error_response
 from wid_events.enums import GenderSource
 from wid_events.errors import NotFound
 from wid_events.extensions import limiter
+from wid_events.people.forms import PURPOSE
+from wid_events.people.gender import record_gender
+from wid_events.people.models import Person
 from wid_events.speakers import services
 from wid_events.speakers.forms import AvailabilityForm, PhotoForm, ProfileForm
-from wid_events.speakers.models import Material, Person
+from wid_events.speakers.models import Material
 from wid_events.storage import StorageError, get_storage
 from wid_events.uploads import Kind, human_size
 

@@ -25,7 +25,8 @@ from wid_events.errors import NotFound, PermissionDenied
 from wid_events.events.models import Event
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
-from wid_events.speakers.models import Person, SpeakerToken
+from wid_events.people.models import Person
+from wid_events.speakers.models import SpeakerToken
 
 #: Who acts: an organiser (User), a label such as ``"cli"`` or ``"speaker:12"``, or None.
 Actor = User | str | None

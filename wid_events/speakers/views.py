@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, current_app
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from wid_events.agenda import queries
 from wid_events.core import httpcache
-from wid_events.errors import NotFound
-from wid_events.events.views import public_event_or_404
+from wid_events.events.views import public_event_or_404, render_public
 
 bp = Blueprint("speakers", __name__)
 
@@ -37,15 +36,12 @@ def public_photo_url(person) -> str | None:
 @bp.get("/events/<slug>/speakers")
 def speaker_list(slug: str):
     event, draft = public_event_or_404(slug)
+    title = _("Speakers: %(event)s", event=event.title)
 
     def render():
-        return render_template(
-            "speakers/public_list.html",
-            title=_("Speakers: %(event)s", event=event.title),
-            event=event,
-            draft=draft,
-            speakers=queries.public_speakers(event),
-            section="speakers",
+        speakers = queries.public_speakers(event)
+        return render_public(
+            "speakers/public_list.html", event, draft, section="speakers", title=title, speakers=speakers
         )
 
     return httpcache.serve(httpcache.event_parts(event, "speakers"), render, last_modified=event.updated_at)
@@ -56,19 +52,11 @@ def speaker_page(slug: str, person_id: int):
     event, draft = public_event_or_404(slug)
 
     def render():
-        try:
-            person = queries.public_speaker(event, person_id)
-        except NotFound:
-            abort(404)
-        return render_template(
-            "speakers/public_profile.html",
-            title=person.name,
-            event=event,
-            draft=draft,
-            person=person,
-            links=queries.public_links(person),
-            appearances=queries.speaker_sessions(person),
-            section="speakers",
+        person = queries.public_speaker(event, person_id)  # NotFound → the app's 404 page
+        links, appearances = queries.public_links(person), queries.speaker_sessions(person)
+        context = {"person": person, "links": links, "appearances": appearances}
+        return render_public(
+            "speakers/public_profile.html", event, draft, section="speakers", title=person.name, **context
         )
 
     parts = httpcache.event_parts(event, "speaker", person_id)

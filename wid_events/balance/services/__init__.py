@@ -20,7 +20,6 @@ from wid_events.balance.services.gate import (
     record_exemption,
     revoke_exemption,
 )
-from wid_events.balance.services.gender import record_gender
 from wid_events.balance.services.reasons import in_locale, render_part, render_reason
 from wid_events.balance.services.report import Report, badge, report
 from wid_events.balance.services.suggestions import Suggestion, add_panelist, is_free, suggestions
@@ -34,6 +33,7 @@ from wid_events.balance.services.verdicts import (
     policy_for,
     stats_for,
 )
+from wid_events.people.gender import record_gender
 
 __all__ = [
     "MAX_REASON_LENGTH",

@@ -13,7 +13,7 @@ from wid_events.balance.models import BalanceExemption
 from wid_events.balance.services.reasons import in_locale
 from wid_events.balance.services.verdicts import active_exemptions, lineup, panel_results
 from wid_events.enums import SessionType
-from wid_events.errors import Conflict, DomainError, NotFound
+from wid_events.errors import BalanceGateError, Conflict, DomainError, NotFound
 from wid_events.events.models import Event
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
@@ -21,18 +21,6 @@ from wid_events.models_base import utcnow
 #: An exemption's reason must be written out, not "ok".
 MIN_REASON_LENGTH = 10
 MAX_REASON_LENGTH = 2000
-
-
-class BalanceGateError(DomainError):
-    """Publishing (or an edit of a published agenda) would leave a failing panel unexempted."""
-
-    status = 409
-    code = "balance_gate"
-
-    def __init__(self, message: str, verdicts: list | None = None) -> None:
-        super().__init__(message)
-        #: The failing panels' verdicts, for the page that explains and suggests.
-        self.verdicts = verdicts or []
 
 
 def enforce_gate(event: Event, *, publishing: bool = False) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from wid_events import signals
 from wid_events.accounts.models import User
 from wid_events.balance import rules
 from wid_events.balance.services.suggestions import Suggestion, suggestions
@@ -17,6 +18,8 @@ class Report:
     panels: list[PanelResult]
     stats: rules.EventStats
     suggestions: dict[int, list[Suggestion]]
+    #: Suggestions from other areas (the speaker pool) for failing and incomplete panels.
+    pool_suggestions: dict[int, list] = field(default_factory=dict)
 
     def count(self, verdict: str) -> int:
         return sum(1 for p in self.panels if p.verdict.verdict == verdict)
@@ -41,6 +44,11 @@ def report(event: Event, *, user: User | None = None) -> Report:
             p.session.id: suggestions(event, p.session, user=user)
             for p in panels
             if p.verdict.verdict == rules.FAIL
+        },
+        pool_suggestions={
+            p.session.id: signals.collect(signals.panel_suggestions, event, session=p.session)
+            for p in panels
+            if p.verdict.verdict in (rules.FAIL, rules.INCOMPLETE) and not p.exempted
         },
     )
 

@@ -17,7 +17,7 @@ from wid_events.enums import Gender, SpeakerRole
 from wid_events.errors import Conflict, DomainError, NotFound
 from wid_events.events.models import Event
 from wid_events.extensions import db
-from wid_events.speakers.models import Person
+from wid_events.people.models import Person
 
 
 @dataclass

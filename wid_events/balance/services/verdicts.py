@@ -15,7 +15,7 @@ from wid_events.balance.services.reasons import render_reason
 from wid_events.enums import Gender, SessionType, SpeakerRole
 from wid_events.events.models import Event
 from wid_events.extensions import db
-from wid_events.speakers.models import Person
+from wid_events.people.models import Person
 
 
 def policy_for(event: Event) -> rules.Policy:

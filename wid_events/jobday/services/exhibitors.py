@@ -13,7 +13,7 @@ from wid_events.extensions import db
 from wid_events.jobday.models import COMMITMENTS, Exhibitor, ExhibitorKind, InterviewBooking
 from wid_events.jobday.services.common import Actor, clean_url, parse_tags
 from wid_events.storage import delete_quietly
-from wid_events.uploads import store_image
+from wid_events.uploads import clear_image, swap_image
 
 LOGO_MAX_BYTES = 5 * 1024 * 1024
 LOGO_MAX_PX = 600
@@ -148,33 +148,28 @@ def delete_exhibitor(exhibitor: Exhibitor, *, actor: Actor) -> None:
 
 def set_logo(exhibitor: Exhibitor, file_storage, *, actor: Actor) -> str:
     """Store a new logo: JPEG/PNG/WebP checked by content, resized, metadata stripped."""
-    key = store_image(
-        file_storage, prefix="logos", max_bytes=LOGO_MAX_BYTES, max_px=LOGO_MAX_PX, field="logo"
+    key, had = swap_image(
+        exhibitor,
+        "logo_key",
+        file_storage,
+        prefix="logos",
+        max_bytes=LOGO_MAX_BYTES,
+        max_px=LOGO_MAX_PX,
+        field="logo",
     )
-    old = exhibitor.logo_key
-    exhibitor.logo_key = key
-    delete_quietly(old)
-    audit.record(
-        "exhibitor.logo",
-        actor=actor,
-        event_id=exhibitor.event_id,
-        obj=exhibitor,
-        changes={"logo": [bool(old), True]},
-    )
+    _audit_logo(exhibitor, actor, [had, True])
     return key
 
 
 def remove_logo(exhibitor: Exhibitor, *, actor: Actor) -> None:
-    if exhibitor.logo_key:
-        delete_quietly(exhibitor.logo_key)
-        exhibitor.logo_key = None
-        audit.record(
-            "exhibitor.logo",
-            actor=actor,
-            event_id=exhibitor.event_id,
-            obj=exhibitor,
-            changes={"logo": [True, False]},
-        )
+    if clear_image(exhibitor, "logo_key"):
+        _audit_logo(exhibitor, actor, [True, False])
+
+
+def _audit_logo(exhibitor: Exhibitor, actor: Actor, change: list[bool]) -> None:
+    audit.record(
+        "exhibitor.logo", actor=actor, event_id=exhibitor.event_id, obj=exhibitor, changes={"logo": change}
+    )
 
 
 def exhibitor_for_logo(key: str) -> Exhibitor | None:

@@ -21,8 +21,8 @@ from wid_events.events.models import Event
 from wid_events.extensions import db
 from wid_events.mail import Mail
 from wid_events.models_base import utcnow
+from wid_events.people.models import Person
 from wid_events.speakers.invitation_mail import build_invitation, invitation_mail
-from wid_events.speakers.models import Person
 from wid_events.speakers.tokens import Actor, link_status, revoke_active_tokens, speaker_actor
 
 

@@ -22,7 +22,8 @@ from wid_events.errors import DomainError, NotFound
 from wid_events.events.models import Event
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
-from wid_events.speakers.models import Material, MaterialVersion, Person
+from wid_events.people.models import Person
+from wid_events.speakers.models import Material, MaterialVersion
 from wid_events.speakers.services.invitations import invite
 from wid_events.speakers.services.profile import is_http_url
 from wid_events.speakers.tokens import Actor

@@ -16,10 +16,9 @@ from wid_events.audit import services as audit
 from wid_events.core.text import safe_url
 from wid_events.errors import DomainError, NotFound
 from wid_events.extensions import db
-from wid_events.speakers.models import Person, Unavailability
+from wid_events.people.models import Person, Unavailability
 from wid_events.speakers.tokens import Actor
-from wid_events.storage import delete_quietly
-from wid_events.uploads import store_image
+from wid_events.uploads import clear_image, swap_image
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_PX = 800
@@ -91,33 +90,26 @@ def update_profile(person: Person, values: dict, *, actor: Actor) -> dict:
 
 def set_photo(person: Person, file_storage, *, actor: Actor) -> str:
     """Store a new profile photo (checked by content, resized, EXIF stripped)."""
-    key = store_image(
-        file_storage, prefix="photos", max_bytes=PHOTO_MAX_BYTES, max_px=PHOTO_MAX_PX, field="photo"
+    key, had = swap_image(
+        person,
+        "photo_key",
+        file_storage,
+        prefix="photos",
+        max_bytes=PHOTO_MAX_BYTES,
+        max_px=PHOTO_MAX_PX,
+        field="photo",
     )
-    old = person.photo_key
-    person.photo_key = key
-    delete_quietly(old)
-    audit.record(
-        "person.photo",
-        actor=actor,
-        event_id=person.event_id,
-        obj=person,
-        changes={"photo": [bool(old), True]},
-    )
+    _audit_photo(person, actor, [had, True])
     return key
 
 
 def remove_photo(person: Person, *, actor: Actor) -> None:
-    if person.photo_key:
-        delete_quietly(person.photo_key)
-        person.photo_key = None
-        audit.record(
-            "person.photo",
-            actor=actor,
-            event_id=person.event_id,
-            obj=person,
-            changes={"photo": [True, False]},
-        )
+    if clear_image(person, "photo_key"):
+        _audit_photo(person, actor, [True, False])
+
+
+def _audit_photo(person: Person, actor: Actor, change: list[bool]) -> None:
+    audit.record("person.photo", actor=actor, event_id=person.event_id, obj=person, changes={"photo": change})
 
 
 def person_for_photo(key: str) -> Person | None:

@@ -1,4 +1,4 @@
-"""Writing an event as a "wid-event/1" package (see :mod:`wid_events.events.package`).
+"""Writing an event as a "wid-event/1" package (see :mod:`wid_events.packages.package`).
 
 PRIVACY: the package contains people's emails and self-declared gender. It is an
 organiser-only artefact (the ``flask events export`` command, organiser-only views):
@@ -11,7 +11,7 @@ import json
 
 from wid_events.enums import EventMode, Gender, SessionStatus, SessionType, SpeakerRole
 from wid_events.events.models import Event
-from wid_events.events.package_format import FORMAT, local_iso
+from wid_events.packages.package_format import FORMAT, local_iso
 
 
 def export_event(event: Event) -> dict:

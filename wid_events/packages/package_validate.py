@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from wid_events.enums import EventMode, Gender, SessionStatus, SessionType, SpeakerRole
-from wid_events.events.package_format import (
+from wid_events.packages.package_format import (
     EVENT_FIELDS,
     FORMAT,
     MAX_EVENT_DAYS,
@@ -353,7 +353,7 @@ def exists_in(value: dt.datetime, tz: zoneinfo.ZoneInfo) -> bool:
 def validate_package(data: Any) -> list[str]:
     """Every problem of the package, one clear message each; an empty list when it is valid.
 
-    This checks the package on its own. :func:`~wid_events.events.package_import.import_package`
+    This checks the package on its own. :func:`~wid_events.packages.package_import.import_package`
     also checks it against the existing event (e.g. sessions with sign-ups that would disappear).
     """
     return parse(data)[0]

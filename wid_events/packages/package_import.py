@@ -2,7 +2,7 @@
 
 Rooms, tracks, people and sessions are matched by key and updated in place, added, or
 removed when the package no longer lists them, so sign-ups and calendar UIDs survive (see
-:mod:`wid_events.events.package` for the rules). Nothing here commits: the caller commits
+:mod:`wid_events.packages.package` for the rules). Nothing here commits: the caller commits
 the one transaction or rolls it back.
 """
 
@@ -30,12 +30,12 @@ from wid_events.enums import (
 )
 from wid_events.errors import ValidationFailed
 from wid_events.events.models import Event, Room, Track
-from wid_events.events.package_format import FORMAT, MISSING
-from wid_events.events.package_validate import Parsed, parse
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
+from wid_events.packages.package_format import FORMAT, MISSING
+from wid_events.packages.package_validate import Parsed, parse
+from wid_events.people.models import Person
 from wid_events.registration.models import RegistrationSession
-from wid_events.speakers.models import Person
 
 #: Registration choices that still hold (or wait for) a seat.
 _ACTIVE_CHOICES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)

@@ -1,4 +1,4 @@
-"""``flask events import/export``: event packages ("wid-event/1", see events/package.py)."""
+"""``flask events import/export``: event packages ("wid-event/1", see packages/package.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from wid_events.core.database import write_transaction
 from wid_events.core.uow import unit_of_work
 from wid_events.errors import DomainError, ValidationFailed
-from wid_events.events import package
+from wid_events.packages import package
 
 
 def _fail(messages: list[str]) -> None:

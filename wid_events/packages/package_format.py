@@ -1,7 +1,7 @@
 """The "wid-event/1" format's vocabulary and the reader that checks one JSON object.
 
-Shared by :mod:`~wid_events.events.package_validate` (which parses a whole package with
-:class:`Reader`) and the import/export modules. See :mod:`wid_events.events.package` for
+Shared by :mod:`~wid_events.packages.package_validate` (which parses a whole package with
+:class:`Reader`) and the import/export modules. See :mod:`wid_events.packages.package` for
 the format's rules.
 """
 

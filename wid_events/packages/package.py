@@ -36,8 +36,8 @@ pages that show this data. Never serve it from a public page or the public API.
 
 from __future__ import annotations
 
-from wid_events.events.package_export import dumps, export_event
-from wid_events.events.package_format import (
+from wid_events.packages.package_export import dumps, export_event
+from wid_events.packages.package_format import (
     EVENT_FIELDS,
     FORMAT,
     MAX_EVENT_DAYS,
@@ -51,8 +51,8 @@ from wid_events.events.package_format import (
     TRACK_FIELDS,
     VENUE_FIELDS,
 )
-from wid_events.events.package_import import event_by_slug, import_package
-from wid_events.events.package_validate import validate_package
+from wid_events.packages.package_import import event_by_slug, import_package
+from wid_events.packages.package_validate import validate_package
 
 __all__ = [
     "EVENT_FIELDS",

@@ -6,7 +6,7 @@ from wid_events.accounts.models import User
 from wid_events.audit import services as audit
 from wid_events.enums import Gender, GenderSource
 from wid_events.models_base import utcnow
-from wid_events.speakers.models import Person
+from wid_events.people.models import Person
 
 
 def record_gender(
