@@ -24,6 +24,7 @@ import dataclasses
 import functools
 import html
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable
 
@@ -282,6 +283,11 @@ _LAYOUT_CSS = {
 }
 
 
+#: Placeholder ``src`` of a badge's QR image until :func:`chunk_pdf` draws it.
+QR_MARK = "wid-qr:"
+_QR_SRC = re.compile(r'src="wid-qr:([^"]*)"')
+
+
 def _qr_data_uri(code: str) -> str:
     # Error correction M, 4-module quiet zone: scans reliably from print.
     return segno.make(code, error="m", micro=False).svg_data_uri(scale=4, border=4)
@@ -310,7 +316,8 @@ def _badge_html(badge: Badge, event_line: str, layout: str, slot: int = 0) -> st
     parts.append("</div>")
     qr = ""
     if badge.code:
-        qr = f'<div class="qr"><img src="{_qr_data_uri(badge.code)}" alt="{esc(_("Check-in code"))}"></div>'
+        # The QR code itself is drawn where the chunk is laid out (chunk_pdf), on every core.
+        qr = f'<div class="qr"><img src="{QR_MARK}{esc(badge.code)}" alt="{esc(_("Check-in code"))}"></div>'
     foot = f'<div class="foot"><div class="event">{event_line}</div>{qr}</div>'
     label = esc(role_label(role))
     band = f'<div class="band">{label}</div>'
@@ -394,7 +401,9 @@ def render_badges(
 
 
 def chunk_pdf(html_text: str, layout: str) -> bytes:
-    """One chunk's PDF, with this process's shared renderer (also the pool's task)."""
+    """One chunk's PDF, with this process's shared renderer (also the pool's task): its QR codes
+    are drawn here, so that the pool's processes share that work too."""
+    html_text = _QR_SRC.sub(lambda m: f'src="{_qr_data_uri(html.unescape(m.group(1)))}"', html_text)
     with RENDER_LOCK:
         return _get_renderer().document(html_text, layout).write_pdf()
 
