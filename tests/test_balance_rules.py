@@ -98,10 +98,37 @@ def test_non_binary_with_count_non_binary():
     assert v.women_counted == 1
 
 
-def test_self_described_is_not_counted_and_not_undecided():
-    v = panel_verdict(members("panelist:self_described", "panelist:man"))
+def _two_men_and_self_described(answer):
+    return [
+        Member("panelist", "man", person_id=1),
+        Member("panelist", "man", person_id=2),
+        Member("panelist", "self_described", person_id=3, count_as_woman=answer),
+    ]
+
+
+def test_self_described_without_an_answer_is_incomplete_never_fail():
+    v = panel_verdict(_two_men_and_self_described(None))
+    assert v.verdict == INCOMPLETE
+    assert v.counted["self_described"] == 1
+    assert "self_described_undecided" in codes(v)
+
+
+def test_self_described_counted_as_a_woman_by_their_own_answer_passes():
+    v = panel_verdict(_two_men_and_self_described(True))
+    assert v.verdict == PASS
+    assert v.counted["self_described"] == 1 and v.counted["woman"] == 0  # still reported as self-described
+    assert "self_described_counted" in codes(v)
+
+
+def test_self_described_who_asked_not_to_be_counted_as_a_woman_fails():
+    v = panel_verdict(_two_men_and_self_described(False))
     assert v.verdict == FAIL
     assert "self_described_not_counted" in codes(v)
+
+
+def test_count_as_woman_is_ignored_for_other_genders():
+    v = panel_verdict([Member("panelist", "man", count_as_woman=True), Member("panelist", "man")])
+    assert v.verdict == FAIL
 
 
 def test_min_two_women():
@@ -203,7 +230,8 @@ def test_badge_suppressed_below_five_speakers_and_share_hidden_at_extremes():
 
 genders = st.sampled_from(rules.GENDERS)
 roles = st.sampled_from(["panelist", "speaker", "moderator", "facilitator"])
-member_lists = st.lists(st.builds(Member, roles, genders), max_size=8)
+answers = st.sampled_from([None, True, False])
+member_lists = st.lists(st.builds(Member, roles, genders, count_as_woman=answers), max_size=8)
 policies = st.builds(
     Policy,
     min_women_per_panel=st.integers(0, 3),
@@ -245,10 +273,19 @@ def test_verdict_does_not_depend_on_order(ms, policy, rnd):
 @settings(max_examples=200, deadline=None)
 @given(member_lists, policies)
 def test_undisclosed_bounds_the_outcome(ms, policy):
-    """incomplete exactly when declaring the undisclosed as women vs men would differ."""
+    """incomplete exactly when declaring the undisclosed as women vs men (and the self-described
+    without an answer as yes vs no) would differ."""
     v = panel_verdict(ms, policy)
-    as_women = [Member(m.role, "woman") if m.gender == "undisclosed" else m for m in ms]
-    as_men = [Member(m.role, "man") if m.gender == "undisclosed" else m for m in ms]
+
+    def decided(m: Member, as_woman: bool) -> Member:
+        if m.gender == "undisclosed":
+            return Member(m.role, "woman" if as_woman else "man")
+        if m.gender == "self_described" and m.count_as_woman is None:
+            return Member(m.role, "self_described", count_as_woman=as_woman)
+        return m
+
+    as_women = [decided(m, True) for m in ms]
+    as_men = [decided(m, False) for m in ms]
     best, worst = panel_verdict(as_women, policy).verdict, panel_verdict(as_men, policy).verdict
     if v.verdict == FAIL:
         assert best == FAIL  # even all-women undisclosed cannot save it
@@ -274,3 +311,31 @@ def test_counts_add_up_and_reason_is_never_empty(ms, policy):
 def test_chance_of_all_men_falls_with_panel_size(n, p):
     assert rules.chance_all_men(n + 1, p) <= rules.chance_all_men(n, p)
     assert 0.0 <= rules.chance_at_most(n, n // 2, p) <= 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(member_lists, policies)
+def test_a_self_described_answer_of_yes_never_does_worse_than_no(ms, policy):
+    """Answering "count me as a woman" moves a panel towards passing, never towards failing."""
+    order = {FAIL: 0, INCOMPLETE: 1, PASS: 2}
+    for i, m in enumerate(ms):
+        if m.gender != "self_described":
+            continue
+        yes = [*ms[:i], Member(m.role, m.gender, count_as_woman=True), *ms[i + 1 :]]
+        no = [*ms[:i], Member(m.role, m.gender, count_as_woman=False), *ms[i + 1 :]]
+        assert order[panel_verdict(yes, policy).verdict] >= order[panel_verdict(no, policy).verdict]
+
+
+def test_moderator_statistics_count_panel_moderators_only():
+    sessions = [
+        rules.SessionData(
+            "panel", 1, (Member("moderator", "woman", person_id=1), Member("panelist", "man", person_id=2))
+        ),
+        rules.SessionData("workshop", 1, (Member("facilitator", "woman", person_id=3),)),
+        rules.SessionData(
+            "talk", 1, (Member("moderator", "man", person_id=4), Member("speaker", "man", person_id=5))
+        ),
+    ]
+    stats = rules.event_stats(sessions)
+    assert stats.overall["moderators"].total == 1
+    assert stats.overall["other"].total == 3

@@ -235,7 +235,8 @@ def test_large_batch_runs_in_background_with_progress_and_download(client, badge
     monkeypatch.setattr(services, "BACKGROUND_THRESHOLD", 2)
     monkeypatch.setattr(badges, "CHUNK", 2)
     login(client, organiser)
-    resp = client.post("/manage/events/badges-2024/badges", data={"layout": "a6"})
+    # "" = everyone confirmed, online attendees included (the form's default is in person only)
+    resp = client.post("/manage/events/badges-2024/badges", data={"layout": "a6", "attendance": ""})
     assert resp.status_code == 303
     job_url = resp.headers["Location"]
     assert "/manage/events/badges-2024/badges/jobs/" in job_url

@@ -164,6 +164,7 @@ def test_desk_page_code_search_button_and_count(client, desk):
     assert client.get("/manage/events/jobday/checkin/stats.json").get_json() == {
         "checked_in": 2,
         "confirmed_in_person": 2,
+        "checked_in_online": 0,
     }
     # The online attendee does not count towards the in-person figure.
     html = client.get("/manage/events/jobday/checkin?q=iom").get_data(as_text=True)

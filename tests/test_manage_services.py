@@ -294,7 +294,9 @@ def test_gender_needs_consent_and_end_after_start(app):
 
 def test_duplicate_event_copies_skeleton(app):
     admin = make_user(admin=True)
-    event = make_event("newcomers-6", published=True, edition=6)
+    event = make_event(
+        "newcomers-6", published=True, edition=6, livestream_url="https://stream.example.org/6"
+    )
     room = make_room(event, "Room 1")
     track = make_track(event, "Jobs")
     person = make_person(event, "Speaker")
@@ -311,7 +313,14 @@ def test_duplicate_event_copies_skeleton(app):
     copied = db.session.scalars(sa.select(Session).where(Session.event_id == new.id)).all()
     assert len(copied) == 1
     assert copied[0].start == dt.datetime(2031, 3, 4, 10, 0)
-    assert copied[0].room.event_id == new.id and copied[0].speakers == []
+    # issue 14: people and their roles come along; the stream link does not
+    assert copied[0].room.event_id == new.id
+    assert [(link.person.name, link.role) for link in copied[0].speakers] == [
+        ("Speaker", SpeakerRole.SPEAKER)
+    ]
+    assert copied[0].speakers[0].person.event_id == new.id and copied[0].speakers[0].person.id != person.id
+    assert new.livestream_url is None
+    assert [p.name for p in new.people] == ["Speaker"]
 
 
 def test_agenda_check_on_an_imported_event_package(app, runner, tmp_path):

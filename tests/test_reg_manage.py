@@ -198,13 +198,14 @@ def test_csv_quoting_bom_and_arabic_names(client):
     raw = response.data
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    assert [r["name"] for r in rows] == ['Smith, "Jo"', "فاطمة الزهراء", '\'=HYPERLINK("x")']
-    assert rows[0]["organisation"] == 'ACME, "Intl"'
-    assert rows[1]["dietary"] == "halal\nno nuts"
+    # in collation order (issue 14): symbols, then Latin, then Arabic
+    assert [r["name"] for r in rows] == ['\'=HYPERLINK("x")', 'Smith, "Jo"', "فاطمة الزهراء"]
+    assert rows[1]["organisation"] == 'ACME, "Intl"'
+    assert rows[2]["dietary"] == "halal\nno nuts"
     assert "email" not in rows[0]  # emails only on request
     with_email = client.get(f"/manage/events/{event.slug}/registrations.csv?email=1").data
     rows = list(csv.DictReader(io.StringIO(with_email.decode("utf-8-sig"), newline="")))
-    assert rows[1]["email"] == "fatima@example.org"
+    assert rows[2]["email"] == "fatima@example.org"
 
 
 def test_api_registrations_contract_shape(client):

@@ -39,9 +39,11 @@ calendar_for_registration = _signals.signal("calendar-for-registration")
 #: :class:`~wid_events.errors.BalanceGateError` (balance: the No Women No Panel gate).
 panels_changing = _signals.signal("panels-changing")
 
-#: The publish page asks for warnings that do not block publishing. Sender: the event.
-#: Receivers return a list of messages (balance: incomplete panels).
-publish_check = _signals.signal("publish-check")
+#: The organiser's agenda pages (publish page, agenda editor, session editor) ask for the
+#: panels' No Women No Panel verdicts. Sender: the event. Receivers return a list of results
+#: with ``session``, ``reason``, ``blocks`` (fails without an exemption), ``exempted`` and
+#: ``verdict.verdict`` ("pass", "fail" or "incomplete") (balance: ``PanelResult``).
+panel_verdicts = _signals.signal("panel-verdicts")
 
 #: Pending change notices of published sessions should go out once the unit of work commits.
 #: Sender: the event. Registration queues the job that mails the attendees concerned.

@@ -1,7 +1,7 @@
 """event public version and the durable job table
 
 Revision ID: c15e0a7f1b2d
-Revises: 5d1e7c2a9f30
+Revises: a14c0de5ea4c
 Create Date: 2026-12-01 22:45:00
 
 """
@@ -13,7 +13,7 @@ import wid_events.models_base
 
 # revision identifiers, used by Alembic.
 revision = 'c15e0a7f1b2d'
-down_revision = '5d1e7c2a9f30'
+down_revision = 'a14c0de5ea4c'
 branch_labels = None
 depends_on = None
 

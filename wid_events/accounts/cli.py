@@ -17,11 +17,12 @@ def users() -> None:
 @users.command("create-admin")
 @click.argument("email")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_admin(email: str, password: str) -> None:
+@click.option("--name", default=None, help="The admin's name, shown on badges and in the audit log.")
+def create_admin(email: str, password: str, name: str | None) -> None:
     """Create (or reset) a site administrator."""
     try:
         with unit_of_work():
-            user = services.create_or_reset_admin(email, password)
+            user = services.create_or_reset_admin(email, password, name)
     except DomainError as exc:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from wid_events.accounts.models import ApiToken, User
@@ -31,11 +32,18 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = generate_password_hash(password)
 
 
-def create_or_reset_admin(email: str, password: str) -> User:
+def create_or_reset_admin(email: str, password: str, name: str | None = None) -> User:
+    """Create (or reset) a site administrator. ``name`` shows on badges and in the audit log;
+    without it a new admin is named after the email's local part, and an existing one keeps theirs."""
+    name = (name or "").strip()
+    if len(name) > 200:
+        raise DomainError(_("The name is too long (at most 200 characters)."), field="name")
     user = user_by_email(email)
     if user is None:
-        user = User(email=normalise_email(email), name=email.split("@", maxsplit=1)[0])
+        user = User(email=normalise_email(email), name=name or email.split("@", maxsplit=1)[0])
         db.session.add(user)
+    elif name:
+        user.name = name
     set_password(user, password)
     user.is_admin = True
     user.is_active_account = True

@@ -12,10 +12,12 @@ from wid_events.agenda import people as people_services
 from wid_events.agenda.forms import PersonForm, UnavailabilityForm
 from wid_events.agenda.manage_views import bp, day_choices, run_gated
 from wid_events.core.actions import actor, owned_or_404, run_action
+from wid_events.core.collation import sorted_by_name
+from wid_events.core.search import like_pattern
 from wid_events.events.access import organiser_required
 from wid_events.events.models import Event
 from wid_events.extensions import db
-from wid_events.people.forms import PURPOSE
+from wid_events.people.forms import PURPOSE, count_as_woman_answer, count_as_woman_value
 from wid_events.people.models import Person, Unavailability
 
 
@@ -23,9 +25,14 @@ from wid_events.people.models import Person, Unavailability
 @organiser_required
 def people(event: Event):
     query = request.args.get("q", "").strip()
-    items = people_services.search_people(event, query, limit=500) if query else list(event.people)
+    items = people_services.search_people(event, query, limit=500) if query else sorted_by_name(event.people)
     return render_template(
-        "agenda/manage_people.html", event=event, people=items, query=query, title=_("People")
+        "agenda/manage_people.html",
+        event=event,
+        people=items,
+        query=query,
+        unsearchable=bool(query) and like_pattern(query) is None,
+        title=_("People"),
     )
 
 
@@ -42,6 +49,7 @@ def _save_person(event: Event, form: PersonForm, person: Person | None) -> Perso
         form.gender_self_description.data,
         consent=form.gender_consent.data,
         actor=actor(),
+        count_as_woman=count_as_woman_value(form.count_as_woman.data),
     )
     return person
 
@@ -76,6 +84,7 @@ def person_edit(event: Event, person_id: int):
     form = PersonForm(obj=person) if request.method == "GET" else PersonForm()
     if request.method == "GET":
         form.gender.data = person.gender.value
+        form.count_as_woman.data = count_as_woman_answer(person.count_as_woman)
     if request.method == "POST" and form.validate_on_submit():
         if run_gated(event, _save_person, event, form, person, form=form):
             flash(_("Saved."), "success")

@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from wid_events import signals
 from wid_events.agenda import people as people_services
 from wid_events.agenda import services
 from wid_events.agenda.conflicts import conflicts_by_session, find_conflicts
@@ -15,6 +16,7 @@ from wid_events.agenda.forms import AddSpeakerForm, NewSpeakerForm, SessionForm,
 from wid_events.agenda.manage_views import bp, day_choices, run_gated
 from wid_events.agenda.models import Session
 from wid_events.core.actions import actor, owned_or_404, run_action
+from wid_events.core.search import like_pattern
 from wid_events.enums import SessionType, SpeakerRole
 from wid_events.events.access import organiser_required
 from wid_events.events.models import Event
@@ -164,6 +166,10 @@ def _render_session(event: Event, session: Session, form: SessionForm):
     found = people_services.search_people(event, query) if query else []
     on_session = {link.person_id for link in session.speakers}
     conflicts = conflicts_by_session(find_conflicts(event)).get(session.id, [])
+    verdict = None
+    if session.type == SessionType.PANEL and not session.is_cancelled:
+        verdicts = signals.collect(signals.panel_verdicts, event)
+        verdict = next((r for r in verdicts if r.session.id == session.id), None)
     new_speaker_form = NewSpeakerForm(formdata=None)
     new_speaker_form.role.data = DEFAULT_ROLES.get(session.type, SpeakerRole.SPEAKER).value
     return render_template(
@@ -172,11 +178,14 @@ def _render_session(event: Event, session: Session, form: SessionForm):
         form=form,
         session=session,
         query=query,
+        unsearchable=bool(query) and like_pattern(query) is None,
         found=[p for p in found if p.id not in on_session],
         add_form=AddSpeakerForm(formdata=None),
         new_speaker_form=new_speaker_form,
         role_form=SpeakerRoleForm(formdata=None),
         conflicts=conflicts,
+        verdict=verdict,
+        balance_url=url_for("balance_manage.report", slug=event.slug),
         title=session.title,
     ), (400 if form.errors else 200)
 

@@ -73,17 +73,32 @@ def run_gated(
 # --- agenda editor --------------------------------------------------------------------
 
 
+def blockers(event: Event) -> dict:
+    """Everything that stops or warns against publishing, in the order the page shows it:
+    failing panels (without an exemption), conflicts, then incomplete panels."""
+    results = signals.collect(signals.panel_verdicts, event)
+    return {
+        "failing": [r for r in results if r.blocks],
+        "conflicts": find_conflicts(event),
+        "incomplete": [r for r in results if r.verdict.verdict == "incomplete"],
+        "exempted": [r for r in results if r.exempted],
+    }
+
+
 @bp.get("/agenda")
 @organiser_required
 def editor(event: Event):
     conflicts = find_conflicts(event)
     by_session = conflicts_by_session(conflicts)
+    failing = {r.session.id: r for r in signals.collect(signals.panel_verdicts, event) if r.blocks}
     return render_template(
         "agenda/manage_editor.html",
         event=event,
         grids=editor_grids(event, set(by_session)),
         conflicts=conflicts,
         by_session=by_session,
+        failing=failing,
+        balance_url=url_for("balance_manage.report", slug=event.slug),
         title=_("Agenda editor"),
     )
 
@@ -95,7 +110,6 @@ def editor(event: Event):
 @organiser_required
 def publish(event: Event):
     form = PublishForm()
-    conflicts = find_conflicts(event)
     gate_error = None
     if form.validate_on_submit():
         # Not run_action: a gate refusal is shown in its own box (with the link to the balance
@@ -116,11 +130,10 @@ def publish(event: Event):
         "agenda/manage_publish.html",
         event=event,
         form=form,
-        conflicts=conflicts,
         gate_error=gate_error,
-        warnings=signals.collect(signals.publish_check, event),
         balance_url=url_for("balance_manage.report", slug=event.slug),
         title=_("Publish"),
+        **blockers(event),
     ), status
 
 

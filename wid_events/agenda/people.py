@@ -13,6 +13,8 @@ from flask_babel import gettext as _
 from wid_events import signals
 from wid_events.accounts.models import User
 from wid_events.audit import services as audit
+from wid_events.core.collation import sorted_by_name
+from wid_events.core.search import like_pattern
 from wid_events.enums import Gender, GenderSource
 from wid_events.errors import Conflict, DomainError
 from wid_events.events.models import Event
@@ -93,15 +95,20 @@ def set_gender(
     *,
     consent: bool,
     actor: User | str | None,
+    count_as_woman: bool | None = None,
 ) -> bool:
-    """An organiser records a gender the person told them. Needs their consent."""
+    """An organiser records a gender the person told them (and, for a self-described person,
+    their answer on how to count them). Needs their consent; the source is kept."""
     try:
         gender = Gender(gender or Gender.UNDISCLOSED)
     except ValueError:
         raise DomainError(_("Unknown gender value."), field="gender") from None
     unchanged = person.gender == gender and (
         gender != Gender.SELF_DESCRIBED
-        or (person.gender_self_description or "") == (self_description or "").strip()
+        or (
+            (person.gender_self_description or "") == (self_description or "").strip()
+            and person.count_as_woman == count_as_woman
+        )
     )
     if unchanged:
         return False
@@ -118,7 +125,12 @@ def set_gender(
             _("Enter the self-description, or choose another option."), field="gender_self_description"
         )
     changed = record_gender(
-        person, gender, self_description, source=GenderSource.ORGANISER_WITH_CONSENT, actor=actor
+        person,
+        gender,
+        self_description,
+        source=GenderSource.ORGANISER_WITH_CONSENT,
+        actor=actor,
+        count_as_woman=count_as_woman,
     )
     if changed and person.event.published:
         db.session.flush()
@@ -152,24 +164,33 @@ def delete_person(person: Person, *, actor: User | str | None) -> None:
 
 
 def search_people(event: Event, query: str, limit: int = 20) -> list[Person]:
-    query = (query or "").strip()
-    if not query:
+    """People of the event whose name or organisation contains ``query``, ignoring case,
+    accents and script-specific case (``core.search``); in collation order.
+
+    A query with nothing to search for (empty, only spaces or symbols) finds nobody.
+    """
+    pattern = like_pattern(query)
+    if pattern is None:
         return []
-    like = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return list(
-        db.session.scalars(
-            sa.select(Person)
-            .where(
-                Person.event_id == event.id,
-                sa.or_(
-                    sa.func.lower(Person.name).like(like, escape="\\"),
-                    sa.func.lower(Person.organisation).like(like, escape="\\"),
-                ),
-            )
-            .order_by(Person.name)
-            .limit(limit)
+    found = db.session.scalars(
+        sa.select(Person)
+        .where(
+            Person.event_id == event.id,
+            sa.or_(
+                Person.name_key.like(pattern, escape="\\"),
+                Person.organisation_key.like(pattern, escape="\\"),
+            ),
         )
+        .order_by(Person.name_key, Person.id)
+        .limit(limit)
     )
+    return sorted_by_name(found)
+
+
+def api_people(event: Event, query: str | None) -> list[dict]:
+    """The contract shape of ``GET /api/v1/events/<slug>/people?q=…``: everyone without a query."""
+    people = search_people(event, query or "", limit=200) if (query or "").strip() else event.people
+    return [{"id": p.id, "name": p.name, "organisation": p.organisation} for p in sorted_by_name(people)]
 
 
 def add_unavailability(

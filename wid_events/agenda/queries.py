@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from wid_events import signals
 from wid_events.agenda.models import Session, SessionSpeaker
+from wid_events.core.collation import sorted_by_name
 from wid_events.core.text import safe_url
 from wid_events.enums import EventMode, InvitationStatus, SessionType, SpeakerRole
 from wid_events.errors import NotFound
@@ -332,8 +333,9 @@ def _speakers_stmt(event: Event) -> sa.Select:
 
 
 def public_speakers(event: Event) -> list[Person]:
-    """People on at least one session of the event (not declined), by name, with sessions loaded."""
-    return list(db.session.scalars(_speakers_stmt(event)).unique())
+    """People on at least one session of the event (not declined), by name in collation order
+    ("Émilie" before "Sara"), with sessions loaded."""
+    return sorted_by_name(db.session.scalars(_speakers_stmt(event)).unique())
 
 
 def public_speaker(event: Event, person_id: int) -> Person:

@@ -133,6 +133,33 @@ PATHS: dict = {
             },
         },
     },
+    "/events/{slug}/people": {
+        "parameters": [SLUG],
+        "get": {
+            "operationId": "searchPeople",
+            "summary": "Search the event's people (organisers of the event)",
+            "description": "Matches the name or organisation, ignoring case, accents and "
+            "script-specific case: `emilie` finds “Émilie”, `олена` finds “Олена”. Without `q`, everyone.",
+            "tags": ["organiser"],
+            "security": ORGANISER,
+            "parameters": [
+                {
+                    "name": "q",
+                    "in": "query",
+                    "required": False,
+                    "description": "Text to look for in names and organisations.",
+                    "schema": {"type": "string"},
+                }
+            ],
+            "responses": {
+                "200": json_response(list_of("PersonMatch"), "Matching people, in alphabetical order."),
+                "400": error_response("The query holds no letter or digit (`invalid_query`)."),
+                "401": UNAUTHORIZED,
+                "403": FORBIDDEN,
+                "404": error_response("Unknown event."),
+            },
+        },
+    },
     "/events/{slug}/registrations": {
         "parameters": [SLUG],
         "get": {

@@ -335,11 +335,25 @@ SCHEMAS: dict = {
         },
         "required": ["name", "already_checked_in"],
     },
+    "PersonMatch": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "organisation": NULLABLE_STRING,
+        },
+        "required": ["id", "name", "organisation"],
+    },
     "CheckinStats": {
         "type": "object",
         "properties": {
             "checked_in": {"type": "integer", "minimum": 0},
             "confirmed_in_person": {"type": "integer", "minimum": 0},
+            "checked_in_online": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Online attendees checked in anyway (not counted in `checked_in`).",
+            },
         },
         "required": ["checked_in", "confirmed_in_person"],
     },

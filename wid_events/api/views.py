@@ -11,10 +11,13 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
 from wid_events.agenda import queries
+from wid_events.agenda.people import api_people
 from wid_events.api import serializers
 from wid_events.api.openapi import build_document
 from wid_events.core import httpcache
+from wid_events.core.search import like_pattern
 from wid_events.core.web import error_response
+from wid_events.events.access import api_organiser_required
 from wid_events.events.models import Event
 from wid_events.extensions import db
 from wid_events.jobday import services as jobday
@@ -112,6 +115,21 @@ def event_jobs(slug: str):
         return _not_found(slug)
     filters = jobday.JobFilters.from_args(request.args)
     return _serve(event, "jobs", lambda: jsonify(jobday.public_jobs(event, filters)))
+
+
+@bp.get("/events/<slug>/people")
+@api_organiser_required
+def event_people(event: Event):
+    """Organisers: the event's people whose name or organisation matches ``q`` (ignoring case,
+    accents and script-specific case), as ``{"id", "name", "organisation"}``; all without ``q``."""
+    query = request.args.get("q")
+    if query is not None and query.strip() and like_pattern(query) is None:
+        return error_response(
+            400, _("Search for at least one letter or digit of a name or organisation."), "invalid_query"
+        )
+    response = jsonify(api_people(event, query))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/openapi.json")

@@ -13,12 +13,12 @@ def on_panels_changing(event, *, publishing: bool = False, **_kwargs) -> None:
     services.enforce_gate(event, publishing=publishing)
 
 
-def on_publish_check(event, **_kwargs) -> list[str]:
-    """Receiver of :data:`wid_events.signals.publish_check`: incomplete panels warn."""
-    return services.publish_warnings(event)
+def on_panel_verdicts(event, **_kwargs) -> list[services.PanelResult]:
+    """Receiver of :data:`wid_events.signals.panel_verdicts`: every panel's verdict."""
+    return services.panel_results(event)
 
 
 def init_app(app: Flask) -> None:
     """Connect the balance receivers. Called once by ``create_app``; importing does nothing."""
     signals.panels_changing.connect(on_panels_changing, weak=False)
-    signals.publish_check.connect(on_publish_check, weak=False)
+    signals.panel_verdicts.connect(on_panel_verdicts, weak=False)

@@ -17,12 +17,13 @@ The rules (issue 4; the campaigns they follow are named in brackets):
 * **fail:** counted women + counted undisclosed < minimum: even if every undisclosed
   panelist turned out to be a woman, the panel would still fall short.
 * **incomplete:** the panel has no panelists yet, or the undisclosed could decide it.
-* **Self-described** people are *not* counted towards the minimum and are *not* treated as
-  "could decide". They told us how they describe themselves; the rule does not read
-  a free-text description to guess whether it "counts as a woman" (that would be the
-  organiser guessing someone's gender, the thing self-declaration exists to avoid). When
-  the organiser knows that the panel is balanced in the spirit of the policy, the right
-  tool is an exemption with a written reason, which is audited. The reason text says so.
+* **Self-described** people decide how they are counted (issue 14). They answer one
+  optional question, "for the No Women No Panel count, count me as a woman":
+  *yes* counts them towards the minimum (they are still reported as self-described),
+  *no* does not count them, and *prefer not to say* or no answer leaves them like the
+  undisclosed: they can make a panel *incomplete*, never *fail*. The rule never reads the
+  free-text description (that would be the organiser guessing someone's gender, the thing
+  self-declaration exists to avoid).
 
 A verdict carries a structured reason (:class:`ReasonPart` codes with numbers) rather than
 an English sentence, so that the caller can translate it.
@@ -66,10 +67,18 @@ class Member:
     gender: str = UNDISCLOSED
     #: Optional identity, so that statistics count each person once across sessions.
     person_id: Any = None
+    #: A self-described person's own answer to "count me as a woman" (True/False), or None
+    #: (no answer, prefer not to say). Ignored for every other gender.
+    count_as_woman: bool | None = None
 
     @property
     def is_moderator(self) -> bool:
         return self.role in MODERATOR_ROLES
+
+    @property
+    def self_described_answer(self) -> bool | None:
+        """The count-as-woman answer when self-described, else None."""
+        return self.count_as_woman if self.gender == SELF_DESCRIBED else None
 
 
 @dataclass(frozen=True)
@@ -102,7 +111,10 @@ class ReasonPart:
     ``women_moderate``: n women moderate, and moderators are not counted.
     ``non_binary_not_counted``: n counted non-binary people, not counted towards the minimum.
     ``non_binary_counted``: n counted non-binary people count towards the minimum (policy).
-    ``self_described_not_counted``: n self-described people, not counted (see module doc).
+    ``self_described_counted``: n self-described people who asked to be counted as women.
+    ``self_described_not_counted``: n self-described people who asked not to be counted as women.
+    ``self_described_undecided``: n self-described people who have not said how to count
+    them, and could decide the verdict (like the undisclosed).
     ``undisclosed_decide``: n people who have not disclosed could decide the verdict.
     ``undisclosed_cannot_save``: n undisclosed people, too few to reach the minimum.
     """
@@ -134,6 +146,10 @@ class Verdict:
     women_needed: int = 0
     #: Counted members who have not disclosed their gender.
     undisclosed: int = 0
+    #: Counted self-described members by their answer to "count me as a woman".
+    self_described_yes: int = 0
+    self_described_no: int = 0
+    self_described_undecided: int = 0
     #: Number of panelists (moderators excluded).
     panelists: int = 0
     reason: tuple[ReasonPart, ...] = ()
@@ -162,8 +178,12 @@ def panel_verdict(members: Sequence[Member], policy: Policy = Policy()) -> Verdi
     counted = _tally(counted_members)
     mods = _tally(moderators)
     minimum = max(0, policy.min_women_per_panel)
-    women = counted[WOMAN] + (counted[NON_BINARY] if policy.count_non_binary else 0)
+    answers = [m.count_as_woman for m in counted_members if m.gender == SELF_DESCRIBED]
+    sd_yes, sd_no = answers.count(True), answers.count(False)
+    sd_undecided = len(answers) - sd_yes - sd_no
+    women = counted[WOMAN] + (counted[NON_BINARY] if policy.count_non_binary else 0) + sd_yes
     undisclosed = counted[UNDISCLOSED]
+    undecided = undisclosed + sd_undecided
     needed = max(0, minimum - women)
     parts: list[ReasonPart] = []
 
@@ -172,7 +192,7 @@ def panel_verdict(members: Sequence[Member], policy: Policy = Policy()) -> Verdi
         parts.append(ReasonPart("no_panelists"))
     elif women >= minimum:
         verdict = PASS
-    elif women + undisclosed < minimum:
+    elif women + undecided < minimum:
         verdict = FAIL
     else:
         verdict = INCOMPLETE
@@ -191,8 +211,13 @@ def panel_verdict(members: Sequence[Member], policy: Policy = Policy()) -> Verdi
         if counted[NON_BINARY]:
             code = "non_binary_counted" if policy.count_non_binary else "non_binary_not_counted"
             parts.append(ReasonPart(code, counted[NON_BINARY]))
-        if counted[SELF_DESCRIBED]:
-            parts.append(ReasonPart("self_described_not_counted", counted[SELF_DESCRIBED]))
+        for code, n in (
+            ("self_described_counted", sd_yes),
+            ("self_described_not_counted", sd_no),
+            ("self_described_undecided", sd_undecided if verdict != PASS else 0),
+        ):
+            if n:
+                parts.append(ReasonPart(code, n))
         if undisclosed:
             code = "undisclosed_decide" if verdict == INCOMPLETE else "undisclosed_cannot_save"
             if verdict != PASS:
@@ -213,6 +238,9 @@ def panel_verdict(members: Sequence[Member], policy: Policy = Policy()) -> Verdi
         minimum=minimum,
         women_needed=0 if verdict == PASS else needed,
         undisclosed=undisclosed,
+        self_described_yes=sd_yes,
+        self_described_no=sd_no,
+        self_described_undecided=sd_undecided,
         panelists=len(panelists),
         reason=tuple(parts),
     )
@@ -286,10 +314,10 @@ class Share:
 
 
 def group_of(session_type: str, member: Member) -> str:
-    if member.is_moderator:
-        return "moderators"
+    """The statistics group of a member: moderators are those who chair a *panel* (a workshop's
+    facilitator or a talk's host counts under "other", not as a moderator)."""
     if session_type == "panel":
-        return "panelists"
+        return "moderators" if member.is_moderator else "panelists"
     if session_type == "keynote":
         return "keynotes"
     return "other"

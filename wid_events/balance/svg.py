@@ -14,6 +14,7 @@ from flask_babel import gettext, ngettext
 from markupsafe import Markup, escape
 
 from wid_events.balance import rules
+from wid_events.core.labels import percent
 
 #: Fill per gender, in stacking order (women first, so "is there one?" reads at a glance).
 COLOURS = {
@@ -143,7 +144,7 @@ def share_vs_target(rows: Sequence[tuple[str, rules.Share]], target: float, *, i
             descs.append(f"{label}: {gettext('no speakers')}")
             continue
         body.append(_rect(left, y + 2, scale * share.share, 20, COLOURS[rules.WOMAN]))
-        text = f"{share.share:.0%} ({share.women}/{share.total})"
+        text = f"{percent(share.share, 0)} ({share.women}/{share.total})"
         body.append(_text(left + scale + 6, y + 16, text, size=12))
         descs.append(f"{label}: {text}")
     tx = left + scale * target
@@ -151,7 +152,7 @@ def share_vs_target(rows: Sequence[tuple[str, rules.Share]], target: float, *, i
         f'<line x1="{tx:.1f}" y1="{top - 8}" x2="{tx:.1f}" y2="{top + row * len(rows)}" '
         f'stroke="#a4262c" stroke-width="2" stroke-dasharray="5 3"/>'
     )
-    target_label = gettext("target %(share)s", share=f"{target:.0%}")
+    target_label = gettext("target %(share)s", share=percent(target, 0))
     body.append(_text(tx, top - 12, target_label, anchor="middle", size=12, weight="700"))
     title = gettext("Share of women speakers against the target")
     desc = target_label + ". " + " · ".join(descs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -39,6 +41,18 @@ COMMON_TIMEZONES = [
     "UTC",
 ]
 
+
+def timezone_choices(default: str = "Europe/Brussels", current: str | None = None) -> list[tuple[str, str]]:
+    """Every IANA zone for a select: the organisation's default first, then the common ones,
+    then all the others alphabetically (and the current value, even if unknown, so it shows)."""
+    first = [default, *(tz for tz in COMMON_TIMEZONES if tz != default)]
+    rest = sorted(available_timezones() - set(first))
+    names = [*first, *rest]
+    if current and current not in names:
+        names.insert(0, current)
+    return [(name, name.replace("_", " ")) for name in names]
+
+
 MODE_CHOICES = [
     (EventMode.IN_PERSON.value, _l("In person")),
     (EventMode.ONLINE.value, _l("Online")),
@@ -57,16 +71,24 @@ class EventCoreFields:
     )
     start_date = DateField(_l("First day"), validators=[DataRequired()])
     end_date = DateField(_l("Last day"), validators=[DataRequired()])
-    timezone = StringField(
+    #: Choices from :func:`timezone_choices`; an unknown zone is refused by the service with a
+    #: clear message, so the select does not validate the choice itself.
+    timezone = SelectField(
         _l("Time zone"),
         validators=[DataRequired(), Length(max=64)],
         default="Europe/Brussels",
-        filters=[strip],
+        validate_choice=False,
     )
     mode = SelectField(_l("Format"), choices=MODE_CHOICES, default=EventMode.IN_PERSON.value)
 
 
 class NewEventForm(EventCoreFields, FlaskForm):
+    slug = StringField(
+        _l("Web address (slug)"),
+        validators=[Optional(), Length(max=100)],
+        filters=[strip],
+        description=_l("Leave empty to use one made from the title."),
+    )
     series_id = SelectField(_l("Series"), coerce=str, default="")
     new_series = StringField(
         _l("…or a new series"), validators=[Optional(), Length(max=300)], filters=[strip]

@@ -21,13 +21,13 @@ from wid_events.events import services
 from wid_events.events.access import organiser_required
 from wid_events.events.crud import EventCrud
 from wid_events.events.forms import (
-    COMMON_TIMEZONES,
     DuplicateForm,
     EventSettingsForm,
     NewEventForm,
     OrganiserForm,
     RoomForm,
     TrackForm,
+    timezone_choices,
 )
 from wid_events.events.models import Event, Room, Track
 from wid_events.extensions import db
@@ -64,6 +64,11 @@ def _series_choices(form) -> None:
     form.series_id.choices = [("", _("No series"))] + [(str(s.id), s.title) for s in services.all_series()]
 
 
+def _timezone_choices(form) -> None:
+    default = current_app.config.get("DEFAULT_TIMEZONE", "Europe/Brussels")
+    form.timezone.choices = timezone_choices(default, form.timezone.data)
+
+
 def _series_id(form) -> int | None:
     if form.new_series.data:
         return services.create_series(form.new_series.data, actor=actor()).id
@@ -85,6 +90,7 @@ def new_event():
     require_admin(actor())
     form = NewEventForm()
     _series_choices(form)
+    _timezone_choices(form)
     if form.validate_on_submit():
         done = run_action(
             _with_series,
@@ -104,9 +110,9 @@ def new_event():
         if done:
             flash(_("Event created as a draft. Add rooms, people and sessions, then publish."), "success")
             return redirect(url_for("manage.event_home", slug=done.value.slug))
-    return render_template(
-        "manage/event_new.html", form=form, timezones=COMMON_TIMEZONES, title=_("New event")
-    ), (400 if form.errors else 200)
+    return render_template("manage/event_new.html", form=form, title=_("New event")), (
+        400 if form.errors else 200
+    )
 
 
 @bp.route("/events/<slug>/settings", methods=["GET", "POST"])
@@ -114,6 +120,7 @@ def new_event():
 def settings(event: Event):
     form = EventSettingsForm(obj=event) if request.method == "GET" else EventSettingsForm()
     _series_choices(form)
+    _timezone_choices(form)
     if request.method == "GET":
         form.series_id.data = str(event.series_id) if event.series_id else ""
         form.mode.data = event.mode.value
@@ -140,9 +147,9 @@ def settings(event: Event):
                 "success",
             )
             return redirect(url_for("manage.settings", slug=event.slug))
-    return render_template(
-        "manage/event_settings.html", event=event, form=form, timezones=COMMON_TIMEZONES, title=_("Settings")
-    ), (400 if form.errors else 200)
+    return render_template("manage/event_settings.html", event=event, form=form, title=_("Settings")), (
+        400 if form.errors else 200
+    )
 
 
 # --- rooms and tracks: one generic list/edit/delete view each --------------------------
@@ -254,12 +261,14 @@ def duplicate(event: Event):
         if done:
             flash(
                 _(
-                    "Draft “%(title)s” created with the rooms, tracks and sessions (without speakers).",
+                    "Draft “%(title)s” created with the rooms, tracks, people and sessions with their "
+                    "speakers. The stream link was cleared and there are no registrations yet. Review "
+                    "the dates and the description now.",
                     title=done.value.title,
                 ),
                 "success",
             )
-            return redirect(url_for("manage.event_home", slug=done.value.slug))
+            return redirect(url_for("manage.settings", slug=done.value.slug))
     return render_template("manage/duplicate.html", event=event, form=form, title=_("Duplicate event")), (
         400 if form.errors else 200
     )

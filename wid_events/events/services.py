@@ -18,11 +18,10 @@ from wid_events.audit import services as audit
 from wid_events.enums import EventMode
 from wid_events.errors import Conflict, DomainError
 from wid_events.events.models import Event, Room, Series, Track
+from wid_events.events.slugs import RESERVED_SLUGS, free_slug, slugify
 from wid_events.extensions import db
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-#: Slugs that would clash with fixed URLs.
-RESERVED_SLUGS = {"new", "manage", "api", "static"}
 
 EVENT_FIELDS = (
     "slug",
@@ -62,10 +61,6 @@ def valid_timezone(name: str) -> bool:
     return True
 
 
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")[:80]
-
-
 def _normalised(fields: dict[str, Any]) -> dict[str, Any]:
     """Stripped text, LF line ends, and None for empty optional fields."""
     out = {}
@@ -89,7 +84,14 @@ def _clean_slug(value: str | None, event: Event | None) -> str:
         )
     clash = db.session.scalar(sa.select(Event.id).where(Event.slug == slug))
     if clash is not None and (event is None or clash != event.id):
-        raise DomainError(_("Another event already uses this address."), field="slug")
+        raise DomainError(
+            _(
+                "Another event already uses the address “%(slug)s”. Choose another one, e.g. “%(free)s”.",
+                slug=slug,
+                free=free_slug(slug),
+            ),
+            field="slug",
+        )
     return slug
 
 
@@ -166,6 +168,8 @@ def create_event(*, actor: User | str | None, **fields: Any) -> Event:
     """Site admins (or the CLI) create events. The creating admin becomes an organiser."""
     if isinstance(actor, User):
         require_admin(actor)
+    if not (fields.get("slug") or "").strip() and (fields.get("title") or "").strip():
+        fields = fields | {"slug": free_slug(slugify(fields["title"]))}
     values = _clean_event(fields, None)
     for required in ("slug", "title"):
         if not values.get(required):
@@ -339,8 +343,10 @@ def duplicate_event(
     start_date: dt.date,
     edition: int | None = None,
 ) -> Event:
-    """A new DRAFT event with the same settings, rooms, tracks and session skeleton
-    (sessions without speakers), shifted to start on ``start_date``.
+    """A new DRAFT event with the same settings, rooms, tracks, people and sessions with their
+    speakers and roles, shifted to start on ``start_date``. The stream link is cleared and
+    registrations are not copied (nor registration opened): the organiser reviews the
+    dates and the description first.
     """
     shift = start_date - event.start_date
     copied = {
@@ -352,6 +358,7 @@ def duplicate_event(
     elif event.edition is not None:
         copied["edition"] = event.edition + 1
     copied["registration_open"] = False
+    copied["livestream_url"] = None  # each edition has its own stream
     values = _clean_event(copied, None)
     new = Event(**values, published=False)
     db.session.add(new)
@@ -367,7 +374,8 @@ def duplicate_event(
         tracks[track.id] = new_track = Track(event=new, key=track.key, name=track.name)
         db.session.add(new_track)
     db.session.flush()
-    # The session skeleton is copied by the agenda (signal ``event_duplicated``).
+    # The people, and the sessions with their speakers, are copied by the agenda (signal
+    # ``event_duplicated``).
     signals.event_duplicated.send(new, original=event, shift=shift, rooms=rooms, tracks=tracks)
     for role in event.organisers:
         db.session.add(
@@ -385,6 +393,10 @@ def duplicate_event(
         actor=actor,
         event_id=new.id,
         obj=new,
-        changes={"copied_from": [None, event.slug], "sessions": [None, len(event.sessions)]},
+        changes={
+            "copied_from": [None, event.slug],
+            "sessions": [None, len(event.sessions)],
+            "people": [None, len(event.people)],
+        },
     )
     return new

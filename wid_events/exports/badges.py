@@ -39,6 +39,7 @@ from weasyprint.text.fonts import FontConfiguration
 from wid_events import signals
 from wid_events.accounts.models import EventOrganiser, User
 from wid_events.agenda.models import Session, SessionSpeaker
+from wid_events.core.collation import collation_key
 from wid_events.enums import BadgeRole, InvitationStatus, RegistrationStatus
 from wid_events.errors import DomainError
 from wid_events.exports import pdf_pool
@@ -187,7 +188,7 @@ def collect_badges(
 
     if roles:
         badges = [b for b in badges if str(b.role) in roles]
-    badges.sort(key=lambda b: (b.full_name.casefold(), str(b.role)))
+    badges.sort(key=lambda b: (collation_key(b.full_name), str(b.role)))
     return badges
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, StringField, widgets
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 LAYOUT_CHOICES = [
     ("a6", _l("A6, one badge per page (badge printers, A6 card stock)")),
@@ -22,8 +22,8 @@ ROLE_CHOICES = [
 ]
 
 ATTENDANCE_CHOICES = [
-    ("", _l("Everyone confirmed")),
     ("in_person", _l("In-person attendees only")),
+    ("", _l("Everyone confirmed")),
     ("online", _l("Online attendees only")),
 ]
 
@@ -36,7 +36,9 @@ class MultiCheckboxField(SelectMultipleField):
 class BadgeForm(FlaskForm):
     layout = RadioField(_l("Layout"), choices=LAYOUT_CHOICES, default="a6", validators=[DataRequired()])
     roles = MultiCheckboxField(_l("Roles"), choices=ROLE_CHOICES)
-    attendance = RadioField(_l("Registrations"), choices=ATTENDANCE_CHOICES, default="")
+    attendance = RadioField(
+        _l("Registrations"), choices=ATTENDANCE_CHOICES, default="in_person", validators=[Optional()]
+    )
 
 
 class CheckinCodeForm(FlaskForm):

@@ -180,7 +180,8 @@ def badge_job_download(event, job_id: int):
 
 def _checkin_page(event, *, form=None, result=None, problem=None, status=200):
     query = request.args.get("q", "").strip()
-    found = services.search_registrations(event, query) if query else []
+    found = services.search_registrations(event, query, offset=request.args.get("from", type=int) or 0)
+    names = [r.name_key for r in found.items]
     return (
         render_template(
             "exports/checkin.html",
@@ -190,6 +191,8 @@ def _checkin_page(event, *, form=None, result=None, problem=None, status=200):
             button=ButtonForm(formdata=None),
             query=query,
             found=found,
+            same_name={key for key in names if names.count(key) > 1},
+            email_domain=services.email_domain,
             counts=services.checkin_counts(event),
             result=result,
             problem=problem,

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from wid_events.audit import services as audit
 from wid_events.core.database import write_transaction
+from wid_events.core.search import like_pattern
 from wid_events.core.uow import after_commit
 from wid_events.enums import Attendance, RegistrationStatus
 from wid_events.errors import Conflict, DomainError, NotFound
@@ -149,7 +150,11 @@ class CheckinCounts:
     checked_in_online: int = 0
 
     def as_json(self) -> dict:
-        return {"checked_in": self.checked_in, "confirmed_in_person": self.expected}
+        return {
+            "checked_in": self.checked_in,
+            "confirmed_in_person": self.expected,
+            "checked_in_online": self.checked_in_online,
+        }
 
 
 def checkin_counts(event) -> CheckinCounts:
@@ -176,26 +181,57 @@ def checkin_counts(event) -> CheckinCounts:
     return CheckinCounts(checked_in=checked, expected=expected, checked_in_online=online)
 
 
-def search_registrations(event, query: str, *, limit: int = 50) -> list[Registration]:
-    """Registrations of the event whose name (or organisation) contains ``query``."""
+#: Results shown at once at the check-in desk; "N more" pages past them.
+DESK_PAGE = 20
+
+
+@dataclasses.dataclass
+class DeskResults:
+    """One page of the desk's search: the registrations shown and how many matched in all."""
+
+    items: list[Registration]
+    total: int
+    offset: int = 0
+    #: The query has nothing to search for (only spaces or symbols).
+    unsearchable: bool = False
+
+    @property
+    def more(self) -> int:
+        """How many matches come after this page."""
+        return max(0, self.total - self.offset - len(self.items))
+
+    @property
+    def next_offset(self) -> int:
+        return self.offset + len(self.items)
+
+
+def search_registrations(event, query: str, *, limit: int = DESK_PAGE, offset: int = 0) -> DeskResults:
+    """Registrations of the event whose name, organisation or email contains ``query``,
+    ignoring case and accents in any script (``core.search``), by name."""
     query = (query or "").strip()
-    if not query:
-        return []
-    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    stmt = (
-        sa.select(Registration)
-        .where(
-            Registration.event_id == event.id,
-            Registration.erased_at.is_(None),
-            sa.or_(
-                Registration.name.ilike(pattern, escape="\\"),
-                Registration.organisation.ilike(pattern, escape="\\"),
-            ),
-        )
-        .order_by(Registration.name, Registration.id)
-        .limit(limit)
+    pattern = like_pattern(query)
+    if pattern is None:
+        return DeskResults([], 0, unsearchable=bool(query))
+    where = (
+        Registration.event_id == event.id,
+        Registration.erased_at.is_(None),
+        Registration.search_key.like(pattern, escape="\\"),
     )
-    return list(db.session.scalars(stmt))
+    total = db.session.scalar(sa.select(sa.func.count(Registration.id)).where(*where)) or 0
+    offset = max(0, min(offset, max(0, total - 1)))
+    items = db.session.scalars(
+        sa.select(Registration)
+        .where(*where)
+        .order_by(Registration.name_key, Registration.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return DeskResults(list(items), total, offset)
+
+
+def email_domain(email: str | None) -> str:
+    """The part after the @, to tell people with the same name apart without showing the address."""
+    return (email or "").rpartition("@")[2]
 
 
 # --- badge batches ---------------------------------------------------------------------

@@ -68,6 +68,8 @@ def export_event(event: Event) -> dict:
                 "bio": p.bio or "",
                 "gender_self_description": p.gender_self_description,
             }
+            # The person's own answer on how they are counted: self-described people only.
+            | ({"count_as_woman": p.count_as_woman} if p.gender == Gender.SELF_DESCRIBED else {})
             for p in sorted(event.people, key=lambda p: p.id)
         ],
         "sessions": [

@@ -63,6 +63,7 @@ PERSON_FIELDS = (
     "job_title",
     "bio",
     "gender_self_description",
+    "count_as_woman",
 )
 SESSION_FIELDS = (
     "key",

@@ -204,8 +204,10 @@ def _apply_person(person: Person, item: dict, *, new: bool) -> None:
         person.gender_source = None if gender == Gender.UNDISCLOSED else GenderSource.IMPORTED
         person.gender_recorded_at = None if gender == Gender.UNDISCLOSED else utcnow()
     _set(person, "gender_self_description", item["gender_self_description"], None, creating=new)
+    _set(person, "count_as_woman", item.get("count_as_woman", MISSING), None, creating=new)
     if person.gender != Gender.SELF_DESCRIBED:
         person.gender_self_description = None
+        person.count_as_woman = None
 
 
 def _sync_people(event: Event, pkg: Parsed, old_people: dict[str, Person]) -> dict[str, Person]:

@@ -165,17 +165,37 @@ def _parse_track(r: Reader) -> dict:
     return {"key": r.key(), "name": r.text("name", required=True, max_len=200, non_empty=True)}
 
 
+def _count_as_woman(r: Reader, gender) -> object:
+    """``count_as_woman``: true, false or null, and only for a self-described person."""
+    if "count_as_woman" not in r.data:
+        return MISSING
+    value = r.data["count_as_woman"]
+    if value is not None and not isinstance(value, bool):
+        return r.wrong("count_as_woman", _("true, false or null"), value)
+    if gender != Gender.SELF_DESCRIBED.value:
+        r.problem(
+            _(
+                '"count_as_woman" is only allowed with "gender": "self_described" '
+                "(it is the self-described person's own answer to how they are counted)"
+            )
+        )
+        return MISSING
+    return value
+
+
 def _parse_person(r: Reader) -> dict:
+    gender = r.choice("gender", Gender)
     return {
         "key": r.key(),
         "name": r.text("name", required=True, max_len=200, non_empty=True),
         "email": r.email("email"),
         "organisation": r.text("organisation", nullable=True, max_len=300),
         "pronouns": r.text("pronouns", nullable=True, max_len=50),
-        "gender": r.choice("gender", Gender),
+        "gender": gender,
         "job_title": r.text("job_title", nullable=True, max_len=300),
         "bio": r.text("bio"),
         "gender_self_description": r.text("gender_self_description", nullable=True, max_len=100),
+        "count_as_woman": _count_as_woman(r, gender),
     }
 
 

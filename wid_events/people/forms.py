@@ -23,11 +23,36 @@ GENDER_CHOICES = [
 ]
 
 
+#: A self-described person's answer on how the policy counts them ("" = prefer not to say).
+COUNT_AS_WOMAN_CHOICES = [("yes", _l("Yes")), ("no", _l("No")), ("", _l("Prefer not to say"))]
+COUNT_AS_WOMAN_LABEL = _l("For the “No Women No Panel” count, count me as a woman")
+
+
+def count_as_woman_value(answer: str | None) -> bool | None:
+    """The form's ``yes``/``no``/empty as the model's True/False/None."""
+    return {"yes": True, "no": False}.get(answer or "")
+
+
+def count_as_woman_answer(value: bool | None) -> str:
+    """The model's True/False/None as the form's ``yes``/``no``/empty."""
+    return {True: "yes", False: "no"}.get(value, "")
+
+
 class GenderFieldsMixin:
     """Mix into a FlaskForm. Self-description is free text, kept private."""
 
     gender = RadioField(_l("Gender"), choices=GENDER_CHOICES, default=Gender.UNDISCLOSED.value)
     gender_self_description = StringField(_l("Self-description"), validators=[Optional(), Length(max=100)])
+    count_as_woman = RadioField(
+        COUNT_AS_WOMAN_LABEL,
+        choices=COUNT_AS_WOMAN_CHOICES,
+        default="",
+        validators=[Optional()],
+        description=_l(
+            "Only if you describe yourself in your own words. “Yes” counts you towards the "
+            "panel's minimum of women; “Prefer not to say” leaves the panel's verdict open."
+        ),
+    )
 
 
 class OrganiserGenderFieldsMixin(GenderFieldsMixin):

@@ -64,11 +64,13 @@ class Person(db.Model):
     """
 
     __tablename__ = "people"
-
     #: How a change here reaches the public version of its event (see events.versioning).
-
     __public_of__ = ("event_id", "event")
-    __table_args__ = (sa.UniqueConstraint("event_id", "key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "key"),
+        sa.Index("ix_people_event_name_key", "event_id", "name_key"),
+        sa.Index("ix_people_event_organisation_key", "event_id", "organisation_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -79,6 +81,11 @@ class Person(db.Model):
     #: Stable key within the event (event package format).
     key: Mapped[str] = mapped_column(sa.String(100), default=new_person_key)
     name: Mapped[str] = mapped_column(sa.String(200))
+    #: ``core.search.search_key(name)``: what searches compare, the same on every database.
+    #: Maintained on every ORM write (see ``_maintain_search_keys``).
+    name_key: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: ``core.search.search_key(organisation)``, maintained like ``name_key``.
+    organisation_key: Mapped[str] = mapped_column(sa.String(300), default="")
     #: Private: used for the portal invitation only.
     email: Mapped[str | None] = mapped_column(sa.String(254))
     organisation: Mapped[str | None] = mapped_column(sa.String(300))
@@ -96,6 +103,10 @@ class Person(db.Model):
     gender: Mapped[Gender] = mapped_column(enum_type(Gender), default=Gender.UNDISCLOSED)
     #: Free-text self-description when gender is ``self_described``. PRIVATE.
     gender_self_description: Mapped[str | None] = mapped_column(sa.String(100))
+    #: The person's own answer to "for the No Women No Panel count, count me as a woman", only
+    #: when ``gender`` is ``self_described``: True/False, or None (no answer, prefer not to say:
+    #: counted like undisclosed). PRIVATE, like the gender; its source is ``gender_source``.
+    count_as_woman: Mapped[bool | None] = mapped_column()
     #: Where the gender value came from (None while undisclosed).
     gender_source: Mapped[GenderSource | None] = mapped_column(enum_type(GenderSource))
     gender_recorded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -111,6 +122,13 @@ class Person(db.Model):
 
     def __repr__(self) -> str:
         return f"<Person {self.key} {self.name!r}>"
+
+
+@sa.event.listens_for(Person, "before_insert")
+@sa.event.listens_for(Person, "before_update")
+def _maintain_search_keys(_mapper, _connection, person: Person) -> None:
+    person.name_key = search_key(person.name)[:200]
+    person.organisation_key = search_key(person.organisation)[:300]
 
 
 class Unavailability(db.Model):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from wid_events.core.search import search_key
 from wid_events.enums import Attendance, RegistrationStatus
 from wid_events.extensions import db
 from wid_events.models_base import UTCDateTime, enum_type, utcnow
@@ -39,6 +40,8 @@ class Registration(db.Model):
         # A double submit of the same form (same idempotency key) is one registration.
         sa.UniqueConstraint("event_id", "form_key"),
         sa.Index("ix_registrations_event_status_attendance", "event_id", "status", "attendance"),
+        sa.Index("ix_registrations_event_name_key", "event_id", "name_key"),
+        sa.Index("ix_registrations_event_search_key", "event_id", "search_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +51,12 @@ class Registration(db.Model):
     #: Personal fields; emptied on GDPR erasure.
     name: Mapped[str] = mapped_column(sa.String(200))
     email: Mapped[str | None] = mapped_column(sa.String(254))
+    #: ``core.search.search_key(name)``: sort order and search, the same on every database.
+    #: Maintained on every ORM write (see ``_maintain_search_keys``).
+    name_key: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: ``search_key`` of name, organisation and email, one line each: what the organisers'
+    #: search compares with ``LIKE`` (``core.search.like_pattern``).
+    search_key: Mapped[str] = mapped_column(sa.String(800), default="")
     #: Lower-cased email, for the one-registration-per-email rule.
     email_normalised: Mapped[str | None] = mapped_column(sa.String(254), index=True)
     #: ``email_normalised`` while the registration is active (confirmed, waitlisted, pending),
@@ -126,3 +135,15 @@ class RegistrationSession(db.Model):
 
     registration: Mapped[Registration] = relationship(back_populates="choices")
     session: Mapped[Session] = relationship()
+
+
+def registration_search_text(name: str | None, organisation: str | None, email: str | None) -> str:
+    """The normalised text a registration is found by (name, organisation, email)."""
+    return "\n".join(search_key(part) for part in (name, organisation, email))[:800]
+
+
+@sa.event.listens_for(Registration, "before_insert")
+@sa.event.listens_for(Registration, "before_update")
+def _maintain_search_keys(_mapper, _connection, reg: Registration) -> None:
+    reg.name_key = search_key(reg.name)[:200]
+    reg.search_key = registration_search_text(reg.name, reg.organisation, reg.email)

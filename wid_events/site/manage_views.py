@@ -18,6 +18,7 @@ from wid_events.events.models import Event
 from wid_events.extensions import db
 from wid_events.people.models import Person
 from wid_events.registration.models import Registration
+from wid_events.registration.overview import overview_box
 
 
 def _count_by(column, *where) -> dict:
@@ -42,4 +43,10 @@ def dashboard():
 @organiser_required
 def event_home(event: Event):
     conflicts = find_conflicts(event)
-    return render_template("manage/event_home.html", event=event, conflicts=conflicts, title=event.title)
+    return render_template(
+        "manage/event_home.html",
+        event=event,
+        conflicts=conflicts,
+        boxes=overview_box(event),
+        title=event.title,
+    )

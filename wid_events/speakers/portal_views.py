@@ -31,7 +31,7 @@ from wid_events.core.web import error_response
 from wid_events.enums import GenderSource
 from wid_events.errors import NotFound
 from wid_events.extensions import limiter
-from wid_events.people.forms import PURPOSE
+from wid_events.people.forms import PURPOSE, count_as_woman_answer, count_as_woman_value
 from wid_events.people.gender import record_gender
 from wid_events.people.models import Person
 from wid_events.speakers import services
@@ -224,6 +224,7 @@ def _profile_form(person: Person, **kwargs) -> ProfileForm:
         obj=person,
         gender=person.gender.value,
         gender_self_description=person.gender_self_description,
+        count_as_woman=count_as_woman_answer(person.count_as_woman),
         links=list(person.links or []),
         **kwargs,
     )
@@ -241,11 +242,20 @@ def _profile_page(person: Person, form: ProfileForm, photo_form: PhotoForm, stat
     ), status
 
 
-def _save_profile(person: Person, values: dict, gender: tuple[str, str | None]) -> None:
-    """The profile form's one action: the public fields and the self-declared gender."""
+def _save_profile(person: Person, values: dict, gender: tuple[str, str | None, bool | None]) -> None:
+    """The profile form's one action: the public fields and the self-declared gender (with a
+    self-described person's own answer on how No Women No Panel counts them)."""
     actor = services.speaker_actor(person)
     services.update_profile(person, values, actor=actor)
-    record_gender(person, *gender, source=GenderSource.SELF_DECLARED, actor=actor)
+    declared, description, count_as_woman = gender
+    record_gender(
+        person,
+        declared,
+        description,
+        source=GenderSource.SELF_DECLARED,
+        actor=actor,
+        count_as_woman=count_as_woman,
+    )
 
 
 @bp.route("/speaker/profile", methods=["GET", "POST"])
@@ -259,7 +269,11 @@ def profile(person: Person):
             for name in ("name", "organisation", "job_title", "bio", "pronouns")
         }
         values["links"] = [{"label": row.form.label.data, "url": row.form.url.data} for row in form.links]
-        gender = (form.gender.data, form.gender_self_description.data)
+        gender = (
+            form.gender.data,
+            form.gender_self_description.data,
+            count_as_woman_value(form.count_as_woman.data),
+        )
         if run_action(_save_profile, person, values, gender, form=form):
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for(".profile"))

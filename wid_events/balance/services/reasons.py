@@ -69,14 +69,8 @@ def render_part(part: rules.ReasonPart) -> str:
             "%(num)d non-binary people, counted towards the minimum under this event's policy",
             n,
         )
-    if code == "self_described_not_counted":
-        return ngettext(
-            "%(num)d person describes themselves in their own words and is not counted towards "
-            "the minimum (an exemption with a reason is the way to record a balanced panel)",
-            "%(num)d people describe themselves in their own words and are not counted towards "
-            "the minimum (an exemption with a reason is the way to record a balanced panel)",
-            n,
-        )
+    if code.startswith("self_described_"):
+        return _self_described_part(code, n)
     if code == "undisclosed_decide":
         return ngettext(
             "%(num)d person has not disclosed their gender and could decide the verdict",
@@ -87,6 +81,29 @@ def render_part(part: rules.ReasonPart) -> str:
         return ngettext(
             "%(num)d person has not disclosed their gender, too few to reach the minimum",
             "%(num)d people have not disclosed their gender, too few to reach the minimum",
+            n,
+        )
+    return code
+
+
+def _self_described_part(code: str, n: int) -> str:
+    """The clauses about self-described people, by their answer to "count me as a woman"."""
+    if code == "self_described_counted":
+        return ngettext(
+            "%(num)d self-described person asked to be counted as a woman",
+            "%(num)d self-described people asked to be counted as women",
+            n,
+        )
+    if code == "self_described_not_counted":
+        return ngettext(
+            "%(num)d self-described person asked not to be counted as a woman",
+            "%(num)d self-described people asked not to be counted as women",
+            n,
+        )
+    if code == "self_described_undecided":
+        return ngettext(
+            "%(num)d self-described person has not said how to be counted and could decide the verdict",
+            "%(num)d self-described people have not said how to be counted and could decide the verdict",
             n,
         )
     return code

@@ -34,7 +34,10 @@ def gender_of(person: Person) -> str:
 def members_of(session: Session) -> list[rules.Member]:
     return [
         rules.Member(
-            role=SpeakerRole(link.role).value, gender=gender_of(link.person), person_id=link.person_id
+            role=SpeakerRole(link.role).value,
+            gender=gender_of(link.person),
+            person_id=link.person_id,
+            count_as_woman=link.person.count_as_woman,
         )
         for link in session.speakers
     ]

@@ -41,6 +41,14 @@ from wid_events.registration.services.form import (
     token_for,
     validate_choices,
 )
+from wid_events.registration.services.listing import (
+    PER_PAGE,
+    SORTS,
+    Filters,
+    Page,
+    registration_page,
+    registrations_by_ids,
+)
 from wid_events.registration.services.mail import (
     build_registration_mail,
     event_ics,
@@ -71,6 +79,10 @@ from wid_events.registration.services.waitlist import fill_waitlists
 
 __all__ = [
     "ERASED_NAME",
+    "PER_PAGE",
+    "SORTS",
+    "Filters",
+    "Page",
     "RegistrationData",
     "Slot",
     "allowed_attendance",
@@ -99,6 +111,8 @@ __all__ = [
     "queue_registration_mail",
     "register",
     "registration_closed_reason",
+    "registration_page",
+    "registrations_by_ids",
     "registrations_csv",
     "reject",
     "resend_link",

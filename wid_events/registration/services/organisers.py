@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import sqlalchemy as sa
@@ -10,8 +11,8 @@ from flask_babel import gettext as _
 
 from wid_events.agenda.models import Session
 from wid_events.audit import services as audit
+from wid_events.core.collation import sorted_by_name
 from wid_events.core.database import write_transaction
-from wid_events.enums import Attendance, RegistrationStatus
 from wid_events.errors import Conflict, NotFound
 from wid_events.events.models import Event
 from wid_events.extensions import db
@@ -25,6 +26,7 @@ from wid_events.registration.services.capacity import (
     WAITLISTED,
     waitlist_position,
 )
+from wid_events.registration.services.listing import Filters, filtered
 from wid_events.registration.services.mail import queue_registration_mail
 from wid_events.registration.services.waitlist import (
     place_choice,
@@ -41,21 +43,10 @@ def list_registrations(
     status: str | None = None,
     attendance: str | None = None,
     session_id: int | None = None,
+    q: str = "",
 ) -> list[Registration]:
-    stmt = sa.select(Registration).where(Registration.event_id == event.id)
-    if status:
-        stmt = stmt.where(Registration.status == RegistrationStatus(status))
-    if attendance:
-        stmt = stmt.where(Registration.attendance == Attendance(attendance))
-    if session_id:
-        stmt = stmt.where(
-            Registration.id.in_(
-                sa.select(RegistrationSession.registration_id).where(
-                    RegistrationSession.session_id == session_id,
-                    RegistrationSession.status.in_([CONFIRMED, WAITLISTED, PENDING]),
-                )
-            )
-        )
+    """Every matching registration, in registration order (the CSV, the API)."""
+    stmt = filtered(event, Filters(q=q, status=status, attendance=attendance, session_id=session_id))
     return list(db.session.scalars(stmt.order_by(Registration.created_at, Registration.id)))
 
 
@@ -157,11 +148,20 @@ def _csv_cell(value) -> str:
     return text
 
 
-def registrations_csv(event: Event, regs: list[Registration] | None = None, *, include_email=False) -> bytes:
-    """UTF-8 with a BOM (Excel), quoted by the csv module."""
+def registrations_csv(
+    event: Event, regs: list[Registration] | None = None, *, include_email=False, excel=False
+) -> bytes:
+    """UTF-8 with a BOM (Excel), quoted by the csv module.
+
+    For scripts: comma-separated, ``registered_at`` in UTC (ISO 8601). ``excel=True`` gives
+    what Excel with Belgian, French or German regional settings opens in columns: ``;`` as
+    the separator and ``registered_at`` as the event's local time ("YYYY-MM-DD HH:MM:SS").
+    """
     regs = list_registrations(event) if regs is None else regs
     out = io.StringIO()
-    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer = csv.writer(
+        out, delimiter=";" if excel else ",", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n"
+    )
     header = ["id", "name"]
     if include_email:
         header.append("email")
@@ -194,11 +194,20 @@ def registrations_csv(event: Event, regs: list[Registration] | None = None, *, i
             workshops,
             reg.access_needs,
             reg.dietary,
-            reg.created_at.isoformat(timespec="seconds") if reg.created_at else "",
+            _registered_at(event, reg, local=excel),
             "yes" if reg.checked_in_at else "",
         ]
         writer.writerow([_csv_cell(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _registered_at(event: Event, reg: Registration, *, local: bool) -> str:
+    if not reg.created_at:
+        return ""
+    if not local:
+        return reg.created_at.isoformat(timespec="seconds")
+    moment = reg.created_at if reg.created_at.tzinfo else reg.created_at.replace(tzinfo=dt.UTC)
+    return moment.astimezone(event.tz).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def session_attendees(session: Session) -> dict[str, list[Registration]]:
@@ -212,7 +221,7 @@ def session_attendees(session: Session) -> dict[str, list[Registration]]:
         )
         .order_by(RegistrationSession.waitlisted_at, Registration.name, Registration.id)
     ).all()
-    confirmed = sorted((r for c, r in rows if c.status == CONFIRMED), key=lambda r: (r.name.casefold(), r.id))
+    confirmed = sorted_by_name(sorted((r for c, r in rows if c.status == CONFIRMED), key=lambda r: r.id))
     waitlisted = [r for c, r in rows if c.status == WAITLISTED]
     return {"confirmed": confirmed, "waitlisted": waitlisted}
 
