@@ -57,17 +57,9 @@ def report(found: dict) -> str:
 
 
 @pytest.fixture
-def upcoming_job_day(monkeypatch) -> dt.date:
-    """The registration pages below need an upcoming event. The demo's Job Day has a fixed date,
-    which would pass one day: here it is moved to 30 days after today, so no test depends on
-    today's date."""
-    day = dt.date.today() + dt.timedelta(days=30)
-    monkeypatch.setattr(data, "JOBDAY_DATE", day.isoformat())
-    return day
-
-
-@pytest.fixture
-def demo(app, upcoming_job_day):
+def demo(app):
+    """The demo as `demo load` makes it: the Job Day and the next DT4E edition are dated some
+    weeks after today, so the registration pages below are open whatever the date."""
     load_demo(actor="test")
     db.session.commit()
     events = {e.slug: e for e in db.session.scalars(sa.select(Event))}
@@ -189,8 +181,7 @@ def test_pages_in_other_languages_have_no_serious_violations(page, demo):
     assert not found, "axe found serious or critical violations:\n" + report(found)
 
 
-def test_the_demo_job_day_is_upcoming_in_these_tests(upcoming_job_day):
+def test_the_demo_job_day_is_upcoming_in_these_tests():
     """The registration pages above need an upcoming demo event (the Job Day), whatever today is."""
     job_day = next(p for p in data.packages() if p["event"]["slug"] == data.JOBDAY_SLUG)
-    assert dt.date.fromisoformat(job_day["event"]["start_date"]) == upcoming_job_day
-    assert dt.date.fromisoformat(job_day["event"]["end_date"]) >= dt.date.today()
+    assert dt.date.fromisoformat(job_day["event"]["start_date"]) > dt.date.today()

@@ -50,12 +50,12 @@ def test_attendee_filters_jobs_books_interview_and_sees_it(app, page):
     page.get_by_role("link", name="Book or manage your interviews").click()
     page.get_by_role("link", name="Lumen Finance").click()
     page.get_by_label("About which offer? (optional)").select_option(label="Data analyst")
-    page.get_by_label("10:20 AM–10:40 AM").check()
+    page.get_by_label("10:20–10:40").check()
     page.get_by_role("button", name="Book this interview").click()
     expect(page.get_by_text("Your interview is booked.")).to_be_visible()
-    expect(page.get_by_role("heading", name="10:20 AM–10:40 AM · Lumen Finance")).to_be_visible()
+    expect(page.get_by_role("heading", name="10:20–10:40 · Lumen Finance")).to_be_visible()
     # The slot (one recruiter) is now full for everyone.
-    expect(page.get_by_label("10:20 AM–10:40 AM")).to_be_disabled()
+    expect(page.get_by_label("10:20–10:40")).to_be_disabled()
 
     # On the registration page…
     page.get_by_role("link", name="Back to your registration").click()

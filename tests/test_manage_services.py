@@ -160,10 +160,21 @@ def test_change_after_publication_sequence_changes_and_batched_mail(app, outbox)
     # Ada (workshop + plenary keynote) and Bea (plenary keynote): one email each, batched.
     assert sent == 2
     mails = outbox()
-    assert sorted(m["To"] for m in mails) == ["ada.one@example.org", "bea.two@example.org"]
-    ada_mail = next(m for m in mails if m["To"] == "ada.one@example.org").get_content()
+    assert sorted(m["To"].addresses[0].addr_spec for m in mails) == [
+        "ada.one@example.org",
+        "bea.two@example.org",
+    ]
+    ada_mail = (
+        next(m for m in mails if m["To"].addresses[0].addr_spec == "ada.one@example.org")
+        .get_body(("plain",))
+        .get_content()
+    )
     assert "Renamed workshop" in ada_mail and "Keynote" in ada_mail
-    bea_mail = next(m for m in mails if m["To"] == "bea.two@example.org").get_content()
+    bea_mail = (
+        next(m for m in mails if m["To"].addresses[0].addr_spec == "bea.two@example.org")
+        .get_body(("plain",))
+        .get_content()
+    )
     assert "Keynote" in bea_mail and "Renamed workshop" not in bea_mail
     # Nothing pending any more: a second run sends nothing.
     assert notices.notify_changes(event.id) == 0
@@ -209,7 +220,7 @@ def test_a_notice_job_whose_transaction_fails_mails_nobody_and_keeps_the_changes
     assert len(services.pending_changes(event)) == 1
     monkeypatch.undo()
     assert notices.notify_changes(event.id) == 1
-    assert [m["To"] for m in outbox()] == ["ada.one@example.org"]
+    assert [m["To"].addresses[0].addr_spec for m in outbox()] == ["ada.one@example.org"]
     assert services.pending_changes(event) == []
 
 
@@ -219,8 +230,8 @@ def test_save_with_notify_sends_after_the_commit(app, outbox):
     assert [(func, args) for func, args, _kw in pending_jobs()] == [(notices.notify_changes, (event.id,))]
     assert outbox() == []
     commit()
-    assert [m["To"] for m in outbox()] == ["ada.one@example.org"]
-    assert "14:00" in outbox()[0].get_content()
+    assert [m["To"].addresses[0].addr_spec for m in outbox()] == ["ada.one@example.org"]
+    assert "14:00" in outbox()[0].get_body(("plain",)).get_content()
 
 
 def test_publish_requires_confirming_conflicts(app):

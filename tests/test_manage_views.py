@@ -368,8 +368,8 @@ def test_change_after_publication_through_the_form(app, client, outbox):
     assert db.session.get(Session, workshop.id).sequence == 1
     assert count_rows(SessionChange) == 1
     mails = outbox()
-    assert sorted(m["To"] for m in mails) == ["Ada@example.org", "Bea@example.org"]
-    assert "14:00" in mails[0].get_content()
+    assert sorted(m["To"].addresses[0].addr_spec for m in mails) == ["Ada@example.org", "Bea@example.org"]
+    assert "14:00" in mails[0].get_body(("plain",)).get_content()
     changes = client.get("/manage/events/ev/changes").get_data(as_text=True)
     assert "Workshop" in changes and "2030-09-11 14:00" in changes and "2 emails" in changes
     audit_page = client.get("/manage/events/ev/audit").get_data(as_text=True)
@@ -398,7 +398,12 @@ def test_change_after_publication_through_the_form(app, client, outbox):
     assert "Send change notices (1 pending)" in client.get("/manage/events/ev/changes").get_data(as_text=True)
     client.post("/manage/events/ev/changes/notify")
     assert len(outbox()) == 4
-    assert "CANCELLED" in outbox()[-1].get_content()
+    assert "CANCELLED" in outbox()[-1].get_body(("plain",)).get_content()
+    # The notice of a cancelled session removes it from calendars: METHOD:CANCEL, same UID.
+    part = next(p for p in outbox()[-1].walk() if p.get_content_type() == "text/calendar")
+    assert part.get_param("method") == "CANCEL"
+    ics = part.get_payload(decode=True).decode()
+    assert "METHOD:CANCEL" in ics and f"UID:{workshop.uid}" in ics.replace("\r\n ", "")
 
 
 def test_csv_import_preview_errors_then_confirm(app, client):

@@ -8,14 +8,19 @@ import json
 import sqlalchemy as sa
 
 from tests.conftest import count_rows
+from tests.factories import login, make_user
 from wid_events.agenda.models import Session, SessionSpeaker
 from wid_events.audit.models import AuditLogEntry
 from wid_events.demo import data
+from wid_events.demo.services import load_demo
 from wid_events.enums import Gender, SessionType, SpeakerRole
 from wid_events.events.models import Event, Room, Series, Track
 from wid_events.extensions import db
 from wid_events.packages.package import validate_package
 from wid_events.people.models import Person
+
+#: A fixed "day demo load runs" (a Monday), so no date below depends on today.
+TODAY = dt.date(2031, 3, 3)
 
 MODELS = (Event, Series, Room, Track, Person, Session, SessionSpeaker, AuditLogEntry)
 
@@ -39,10 +44,10 @@ def test_demo_load_twice_changes_nothing(runner, app):
     assert first.exit_code == 0, first.output
     assert "dt4e-2024" in first.output
     after_first = counts()
-    assert after_first["Event"] == 3 and after_first["Series"] == 1
+    assert after_first["Event"] == 4 and after_first["Series"] == 2
     exports = {
         slug: runner.invoke(args=["events", "export", slug]).output
-        for slug in ("dt4e-2024", "women-in-digital-job-day", data.NEWCOMERS_SLUG)
+        for slug in ("dt4e-2024", data.DT4E_NEXT_SLUG, "women-in-digital-job-day", data.NEWCOMERS_SLUG)
     }
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0, second.output
@@ -121,10 +126,12 @@ def test_demo_speakers_have_non_latin_and_accented_names(runner, app):
     assert {"مريم الحسن", "Олена Коваленко", "João Gonçalves"} <= names
 
 
-def test_job_day_and_newcomers_workshop(runner, app):
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+def test_job_day_and_newcomers_workshop(app):
+    load_demo(actor="test", today=TODAY)
+    db.session.commit()
     job_day = by_slug("women-in-digital-job-day")
-    assert job_day.start_date.year == 2027
+    assert job_day.start_date == dt.date(2031, 5, 1)  # a Thursday, eight weeks on
+    assert job_day.registration_open
     types = {s.type for s in job_day.sessions}
     assert {SessionType.TALK, SessionType.PANEL, SessionType.WORKSHOP, SessionType.JOB_FAIR} <= types
     coaching = [s for s in job_day.sessions if s.requires_signup]
@@ -135,7 +142,8 @@ def test_job_day_and_newcomers_workshop(runner, app):
     newcomers = by_slug(data.NEWCOMERS_SLUG)
     assert newcomers.title == "Bridging Gaps: Integration and Empowerment of Migrant Women"
     assert newcomers.timezone == "Europe/Berlin"
-    assert newcomers.start_date == newcomers.end_date == dt.date(2024, 11, 26)
+    assert newcomers.start_date == newcomers.end_date == dt.date(2031, 4, 1)  # a Tuesday, four weeks on
+    assert newcomers.registration_open
     assert newcomers.series.title == "Newcomers in Germany and their Perspectives on the German Job Market"
     assert newcomers.edition == 7
     first = min(s.start for s in newcomers.sessions)
@@ -145,10 +153,68 @@ def test_job_day_and_newcomers_workshop(runner, app):
 
 def test_demo_events_round_trip(runner, app, tmp_path):
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
-    for slug in ("dt4e-2024", "women-in-digital-job-day"):
+    for slug in ("dt4e-2024", data.DT4E_NEXT_SLUG, "women-in-digital-job-day"):
         out = tmp_path / f"{slug}.json"
         assert runner.invoke(args=["events", "export", slug, "-o", str(out)]).exit_code == 0
         first = out.read_text(encoding="utf-8")
         assert runner.invoke(args=["events", "import", str(out)]).exit_code == 0
         assert runner.invoke(args=["events", "export", slug]).output == first
         assert json.loads(first)["event"]["slug"] == slug
+
+
+def test_next_dt4e_edition_is_dated_after_the_load_day(app):
+    load_demo(actor="test", today=TODAY)
+    db.session.commit()
+    past, following = by_slug("dt4e-2024"), by_slug(data.DT4E_NEXT_SLUG)
+    assert (past.start_date, past.end_date) == (dt.date(2024, 9, 11), dt.date(2024, 9, 12))
+    assert (following.start_date, following.end_date) == (dt.date(2031, 4, 16), dt.date(2031, 4, 17))
+    assert following.mode.value == "hybrid" and following.registration_open and following.published
+    assert following.series is past.series and past.series.title == data.DT4E_SERIES["title"]
+    assert "16 and 17 April 2031" in following.description
+    titles = lambda e: sorted((s.title, s.type, s.start.time(), s.requires_signup) for s in e.sessions)  # noqa: E731
+    assert titles(following) == titles(past)  # the same panels and parallel workshops
+    shift = following.start_date - past.start_date
+    assert all(s.start.date() - shift in past.days for s in following.sessions)
+
+
+def test_load_day_decides_the_relative_dates_only_on_the_first_load(app):
+    load_demo(actor="test", today=TODAY)
+    db.session.commit()
+    assert load_demo(actor="test", today=TODAY + dt.timedelta(days=400)) == []
+    assert by_slug(data.DT4E_NEXT_SLUG).start_date == dt.date(2031, 4, 16)
+
+
+def test_cli_demo_has_an_open_upcoming_edition(runner, app, client):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    event = by_slug(data.DT4E_NEXT_SLUG)
+    assert event.start_date > dt.date.today() + dt.timedelta(weeks=5)
+    form = client.get(f"/events/{data.DT4E_NEXT_SLUG}/register")
+    assert form.status_code == 200 and 'name="sessions"' in form.get_data(as_text=True)
+    agenda = client.get(f"/events/{data.DT4E_NEXT_SLUG}/agenda").get_data(as_text=True)
+    assert "choose it when you register" in agenda
+
+
+def test_a_past_event_offers_no_places(runner, app, client):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    past = by_slug("dt4e-2024")
+    agenda = client.get("/events/dt4e-2024/agenda").get_data(as_text=True)
+    assert "Sign-up required" in agenda
+    assert "places left" not in agenda and "choose it when you register" not in agenda
+    workshop = next(s for s in past.sessions if s.requires_signup)
+    page = client.get(f"/events/dt4e-2024/sessions/{workshop.id}").get_data(as_text=True)
+    assert "places left" not in page and "choose it when you register" not in page
+
+
+def test_organiser_dashboard_states_the_real_registration_state(runner, app, client):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    login(client, make_user(admin=True))
+    page = client.get("/manage/").get_data(as_text=True)
+    cards = {c.split("</a>")[0].rsplit(">", 1)[-1]: c for c in page.split('<li class="card">')[1:]}
+    past = cards["Displaced Talent for Europe (DT4E) conference"]
+    assert "Event over" in past and "Registration open" not in past
+    following = next(
+        c for t, c in cards.items() if t.startswith("Displaced Talent for Europe (DT4E) conference 2")
+    )
+    assert "Registration open" in following
+    home = client.get("/manage/events/dt4e-2024/").get_data(as_text=True)
+    assert "Event over" in home

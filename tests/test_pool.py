@@ -47,7 +47,7 @@ def sign_up(client, **over):
 
 
 def last_link(outbox) -> str:
-    return LINK_RE.search(outbox()[-1].get_content()).group(1)
+    return LINK_RE.search(outbox()[-1].get_body(("plain",)).get_content()).group(1)
 
 
 def path_of(link: str) -> str:
@@ -160,13 +160,13 @@ def test_organisers_accept_or_decline_with_a_message(app, client, outbox):
     assert response.status_code == 422 and member().status == PoolStatus.SUBMITTED
     client.post(f"/manage/pool/{m.id}/decline", data={"message": "We only cover Wallonia this year."})
     assert member().status == PoolStatus.DECLINED
-    assert "We only cover Wallonia this year." in outbox()[-1].get_content()
+    assert "We only cover Wallonia this year." in outbox()[-1].get_body(("plain",)).get_content()
     assert "We only cover Wallonia this year." in client.get(path_of(last_link(outbox))).get_data(
         as_text=True
     )
     client.post(f"/manage/pool/{m.id}/accept")
     assert member().status == PoolStatus.ACCEPTED and member().reviewed_by == organiser.email
-    assert "accepted you into the speaker pool" in outbox()[-1].get_content()
+    assert "accepted you into the speaker pool" in outbox()[-1].get_body(("plain",)).get_content()
     entries = db.session.scalars(sa.select(AuditLogEntry).where(AuditLogEntry.object_type == "pool_member"))
     assert all("Amina" not in (e.object_label + str(e.changes)) for e in entries)
 
@@ -309,7 +309,7 @@ def test_invite_to_this_panel_sends_the_portal_invitation_and_is_not_repeated(ap
     assert link.session_id == panel.id and link.role == SpeakerRole.PANELIST
     assert link.invitation_status == InvitationStatus.PENDING
     mail = outbox()[-1]
-    body = mail.get_content()
+    body = mail.get_body(("plain",)).get_content()
     assert mail["To"] == "amina.diallo@example.org"
     assert "Financing the digital transition" in body and "10:00" in body
     portal = PORTAL_RE.search(body).group(1)

@@ -69,7 +69,7 @@ def test_mail_is_queued_then_sent_by_burst_worker(redis_app, redis_conn, queue_n
     assert len(messages) == 1
     assert messages[0]["To"] == "ada@example.org"
     assert messages[0]["Subject"] == "Your DT4E registration"
-    assert "See you in Brussels." in messages[0].get_content()
+    assert "See you in Brussels." in messages[0].get_body(("plain",)).get_content()
 
     info = runner.invoke(args=["rq", "info", "--queue", queue_name])
     assert info.exit_code == 0

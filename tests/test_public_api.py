@@ -95,6 +95,7 @@ def test_sessions_shape_with_local_offset_times(client):
         "track": {"key": track.key, "name": "Finance"},
         "description": "Co-financing.",
         "requires_signup": True,
+        "attendance": "in_person",
         "capacity": 30,
         "speakers": [{"id": ana.id, "name": "Ana", "role": "facilitator"}],
         "url": f"http://localhost/events/sess/sessions/{session.id}",

@@ -69,7 +69,7 @@ def test_successful_transaction_sends_exactly_one_mail(app, outbox):
         _reg, token, created = services.register(event, data(locale="fr"))
     assert created
     [mail] = outbox()
-    assert mail["To"] == "amina@example.org"
+    assert mail["To"].addresses[0].addr_spec == "amina@example.org"
     assert mail["Subject"] == f"Votre inscription à {event.title} est confirmée"
     assert f"/registrations/{token}" in mail.get_body(("plain",)).get_content()
     assert [a.get_filename() for a in mail.iter_attachments()] == [f"{event.slug}.ics"]

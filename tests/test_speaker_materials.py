@@ -374,7 +374,7 @@ def test_organisers_hide_any_material_and_remind_speakers_missing_slides(app, cl
     assert response.status_code == 302
     mails = outbox()
     assert [m["To"] for m in mails] == ["grace@example.org"]
-    body = mails[0].get_content()
+    body = mails[0].get_body(("plain",)).get_content()
     assert "Panel without slides" in body and "/speaker/" in body
     flashes = org.get(f"/manage/events/{event.slug}/materials").get_data(as_text=True)
     assert "Anon Speaker" in flashes  # told who could not be reminded

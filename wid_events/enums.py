@@ -65,6 +65,14 @@ class Attendance(enum.StrEnum):
     ONLINE = "online"
 
 
+class SessionAttendance(enum.StrEnum):
+    """Who can attend a session: in the room, online (livestream), or both."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
 class RegistrationStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"

@@ -17,6 +17,11 @@ _signals = Namespace()
 #: Sender: the :class:`~wid_events.registration.models.Registration`. Keyword: ``actor``.
 registration_released = _signals.signal("registration-released")
 
+#: Who can attend a session may have changed (its ``attendance`` or sign-up setting). Sender:
+#: the :class:`~wid_events.agenda.models.Session`. Keyword: ``actor``. The registration area
+#: releases the seats that no longer fit (online attendees in an in-person-only session).
+session_attendance_changed = _signals.signal("session-attendance-changed")
+
 #: The badge sheet asks other areas for extra badges. Sender: the event. Receivers return a
 #: list of :class:`~wid_events.exports.badges.Badge`; the sheet concatenates them.
 badges_collect = _signals.signal("badges-collect")
@@ -30,8 +35,9 @@ personal_calendar_collect = _signals.signal("personal-calendar-collect")
 #: Sender: the event. Keyword: ``what`` (a short label for logs).
 agenda_changed = _signals.signal("agenda-changed")
 
-#: A registration email asks for the event's calendar to attach. Sender: the event. Receivers
-#: return the ``.ics`` file as bytes (or ``None``); the first answer is attached.
+#: A registration email asks for the attendee's personal calendar to attach. Sender: the
+#: registration. Keyword: ``cancel`` (True for a ``METHOD:CANCEL`` of the same entries).
+#: Receivers return the ``.ics`` file as bytes (or ``None``); the first answer is attached.
 calendar_for_registration = _signals.signal("calendar-for-registration")
 
 #: The panels of an event are about to change, or its agenda is being published. Sender: the

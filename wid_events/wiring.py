@@ -47,6 +47,7 @@ from wid_events.pool import views as pool_views
 from wid_events.registration import api_views as registration_api
 from wid_events.registration import cli as registration_cli
 from wid_events.registration import manage_views as registration_manage
+from wid_events.registration import personal_views as registration_personal
 from wid_events.registration import views as registration_views
 from wid_events.site import manage_views as site_manage
 from wid_events.site import views as site_views
@@ -95,6 +96,7 @@ ROUTE_MODULES = (
     agenda_manage_people,
     agenda_manage_import,
     speakers_portal_materials,
+    registration_personal,
 )
 
 #: ``flask`` command groups, one list per domain.

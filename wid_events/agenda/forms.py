@@ -56,6 +56,16 @@ class SessionForm(FlaskForm):
     track_id = SelectField(_l("Track"), default="")
     capacity = IntegerField(_l("Sign-up capacity"), validators=[Optional(), NumberRange(min=0)])
     requires_signup = BooleanField(_l("Attendees sign up for this session (parallel workshop)"))
+    attendance = SelectField(
+        _l("Who can attend"),
+        choices=[
+            ("", _l("The default for the event (hybrid events: workshops in person, others both)")),
+            ("in_person", _l("In person only")),
+            ("online", _l("Online only")),
+            ("hybrid", _l("In person and online")),
+        ],
+        default="",
+    )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
     status = SelectField(_l("Status"), choices=STATUS_CHOICES, default=SessionStatus.CONFIRMED.value)
     tags = StringField(

@@ -54,6 +54,7 @@ def _fill_from_session(form: SessionForm, session: Session) -> None:
     form.track_id.data = str(session.track_id or "")
     form.type.data = session.type.value
     form.status.data = session.status.value
+    form.attendance.data = session.attendance.value if session.attendance else ""
     form.version.data = str(session.version)
 
 
@@ -89,6 +90,7 @@ def _session_fields(form: SessionForm) -> dict:
         "track_id": int(form.track_id.data) if form.track_id.data else None,
         "capacity": form.capacity.data,
         "requires_signup": form.requires_signup.data,
+        "attendance": form.attendance.data or None,
         "description": form.description.data or "",
         "status": form.status.data,
         "tags": form.tags.data or "",

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wid_events.enums import InvitationStatus, SessionStatus, SessionType, SpeakerRole
+from wid_events.enums import (
+    Attendance,
+    EventMode,
+    InvitationStatus,
+    SessionAttendance,
+    SessionStatus,
+    SessionType,
+    SpeakerRole,
+)
 from wid_events.extensions import db
 from wid_events.models_base import UTCDateTime, enum_type, utcnow
 
@@ -20,6 +28,33 @@ if TYPE_CHECKING:
 
 def new_key() -> str:
     return "s-" + secrets.token_hex(4)
+
+
+def default_attendance(mode: EventMode | str, *, requires_signup: bool) -> SessionAttendance:
+    """A session's attendance when none is set, from its event's mode."""
+    if mode == EventMode.ONLINE:
+        return SessionAttendance.ONLINE
+    if mode == EventMode.IN_PERSON or requires_signup:
+        return SessionAttendance.IN_PERSON
+    return SessionAttendance.HYBRID
+
+
+def plenary_ids(sessions: list[Session]) -> set[int]:
+    """The sessions for everyone: keynotes, and sessions without sign-up that nothing else runs
+    in parallel with (openings, plenary panels, breaks). Parallel talks are left out: each
+    attendee picks among those (stars), so they do not belong in everyone's personal agenda."""
+    live = sorted((s for s in sessions if not s.is_cancelled), key=lambda s: (s.start, s.end))
+    parallel: set[int] = set()
+    for i, a in enumerate(live):
+        for b in live[i + 1 :]:
+            if b.start >= a.end:
+                break
+            parallel.update((a.id, b.id))
+    return {
+        s.id
+        for s in sessions
+        if not s.requires_signup and (s.type == SessionType.KEYNOTE or s.id not in parallel)
+    }
 
 
 class Session(db.Model):
@@ -53,6 +88,9 @@ class Session(db.Model):
     #: Attendees choose this session when registering (parallel workshops).
     requires_signup: Mapped[bool] = mapped_column(default=False)
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Who can attend (in person, online, both); None follows the event's mode, see
+    #: :attr:`attendance_mode`.
+    attendance: Mapped[SessionAttendance | None] = mapped_column(enum_type(SessionAttendance))
     status: Mapped[SessionStatus] = mapped_column(enum_type(SessionStatus), default=SessionStatus.CONFIRMED)
     #: iCalendar SEQUENCE: bumped when time, room or status change after publication.
     sequence: Mapped[int] = mapped_column(default=0)
@@ -72,6 +110,18 @@ class Session(db.Model):
         cascade="all, delete-orphan",
         order_by="SessionSpeaker.position, SessionSpeaker.id",
     )
+
+    @property
+    def attendance_mode(self) -> SessionAttendance:
+        """The session's attendance, or its default: the event's mode, and for hybrid events
+        "in person" for sign-up sessions (workshops have seats in a room) and "hybrid" otherwise."""
+        if self.attendance is not None:
+            return SessionAttendance(self.attendance)
+        return default_attendance(self.event.mode, requires_signup=self.requires_signup)
+
+    def open_to(self, attendance: Attendance | str) -> bool:
+        """Whether an attendee of that mode can sign up: online attendees never take in-person-only seats."""
+        return not (attendance == Attendance.ONLINE and self.attendance_mode == SessionAttendance.IN_PERSON)
 
     @property
     def start_utc(self) -> dt.datetime:

@@ -18,7 +18,7 @@ from wid_events import signals
 from wid_events.agenda.models import Session, SessionSpeaker
 from wid_events.core.collation import sorted_by_name
 from wid_events.core.text import safe_url
-from wid_events.enums import EventMode, InvitationStatus, SessionType, SpeakerRole
+from wid_events.enums import EventMode, InvitationStatus, SessionAttendance, SessionType, SpeakerRole
 from wid_events.errors import NotFound
 from wid_events.events.models import Event, Track
 from wid_events.extensions import db
@@ -44,6 +44,12 @@ EVENT_MODE_LABELS = {
     EventMode.IN_PERSON: _l("In person"),
     EventMode.ONLINE: _l("Online"),
     EventMode.HYBRID: _l("Hybrid (in person and online)"),
+}
+#: Who can attend a session (shown on the agenda, session pages and personal calendars).
+SESSION_ATTENDANCE_LABELS = {
+    SessionAttendance.IN_PERSON: _l("In person only"),
+    SessionAttendance.ONLINE: _l("Online only"),
+    SessionAttendance.HYBRID: _l("In person and online"),
 }
 
 

@@ -26,7 +26,7 @@ from wid_events.agenda.notices import (  # noqa: F401 - re-exported: change noti
     queue_notifications,
 )
 from wid_events.audit import services as audit
-from wid_events.enums import SessionStatus, SessionType, SpeakerRole
+from wid_events.enums import SessionAttendance, SessionStatus, SessionType, SpeakerRole
 from wid_events.errors import Conflict, DomainError, NotFound
 from wid_events.events.models import Event, Room, Track
 from wid_events.extensions import db
@@ -43,6 +43,7 @@ SESSION_FIELDS = (
     "track_id",
     "capacity",
     "requires_signup",
+    "attendance",
     "description",
     "status",
     "tags",
@@ -93,6 +94,13 @@ def _coerce_enums(out: dict[str, Any]) -> None:
             out["status"] = SessionStatus(out["status"])
         except ValueError:
             raise DomainError(_("Unknown session status."), field="status") from None
+    if out.get("attendance"):
+        try:
+            out["attendance"] = SessionAttendance(out["attendance"])
+        except ValueError:
+            raise DomainError(_("Unknown attendance mode."), field="attendance") from None
+    elif "attendance" in out:
+        out["attendance"] = None
 
 
 def _clean_values(out: dict[str, Any]) -> None:
@@ -237,6 +245,9 @@ def update_session(
     if event.published and ("type" in changes or "status" in changes):
         db.session.flush()
         signals.panels_changing.send(event)
+    if "attendance" in changes or "requires_signup" in changes:
+        db.session.flush()
+        signals.session_attendance_changed.send(session, actor=actor)
     if notify and event.published:
         queue_notifications(event)
     return changes

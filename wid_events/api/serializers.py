@@ -72,6 +72,7 @@ def session(event: Event, s: Session) -> dict:
         "track": {"key": s.track.key, "name": s.track.name} if s.track else None,
         "description": s.description,
         "requires_signup": s.requires_signup,
+        "attendance": s.attendance_mode.value,
         "capacity": s.capacity,
         "speakers": [
             {"id": link.person.id, "name": link.person.name, "role": link.role.value} for link in s.speakers

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from flask import Flask, current_app, has_request_context, jsonify, render_template, request
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from babel import Locale
+from babel import dates as babel_dates
+from flask import Flask, current_app, has_request_context, jsonify, render_template, request, session
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -82,23 +84,54 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def local_dt(value: dt.datetime | None, fmt: str = "medium") -> str:
+EN_GB = Locale("en", "GB")
+
+
+def format_locale(locale: Locale | str | None = None) -> Locale:
+    """The Babel locale for dates and times: the current (or given) one, except that plain
+    English formats as en-GB – day before month and 24-hour times (a Belgian reads "3/11/27"
+    as 3 November) – everywhere: pages, forms, emails and PDFs."""
+    if locale is None:
+        try:
+            locale = get_locale()
+        except RuntimeError:  # no app context
+            locale = None
+    if locale is None:
+        locale = Locale("en")
+    if isinstance(locale, str):
+        locale = Locale.parse(locale.replace("-", "_"))
+    if locale.language == "en" and not locale.territory:
+        return EN_GB
+    return locale
+
+
+def local_dt(value: dt.datetime | None, fmt: str = "medium", locale: Locale | str | None = None) -> str:
     """Format a naive local (event-timezone) datetime without shifting it."""
     if value is None:
         return ""
-    return format_datetime(value, fmt, rebase=False)
+    loc = format_locale(locale)
+    if fmt in ("full", "long"):  # Babel's long/full times name a zone, which naive times lack
+        day = babel_dates.format_date(value.date(), fmt, locale=loc)
+        return f"{day}, {babel_dates.format_time(value.time(), 'short', locale=loc)}"
+    return babel_dates.format_datetime(value.replace(tzinfo=None), fmt, locale=loc)
 
 
-def local_time(value: dt.datetime | dt.time | None, fmt: str = "short") -> str:
+def local_time(
+    value: dt.datetime | dt.time | None, fmt: str = "short", locale: Locale | str | None = None
+) -> str:
     if value is None:
         return ""
-    return format_time(value, fmt, rebase=False)
+    if isinstance(value, dt.datetime):
+        value = value.replace(tzinfo=None).time()
+    if fmt in ("full", "long"):
+        fmt = "short"
+    return babel_dates.format_time(value, fmt, locale=format_locale(locale))
 
 
-def local_date(value: dt.date | None, fmt: str = "medium") -> str:
+def local_date(value: dt.date | None, fmt: str = "medium", locale: Locale | str | None = None) -> str:
     if value is None:
         return ""
-    return format_date(value, fmt)
+    return babel_dates.format_date(value, fmt, locale=format_locale(locale))
 
 
 def init_app(app: Flask) -> None:
@@ -142,3 +175,27 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_globals():
         return {"current_locale": str(get_locale() or "en"), "languages": app.config["LANGUAGES"]}
+
+
+# --------------------------------------------------------------------------- this browser's registration
+
+
+def remember_registration(event_id: int, token: str) -> None:
+    """Remember, in this browser's signed session cookie, the attendee's personal link for the
+    event (set when they open their registration page), so public pages such as a job offer can
+    lead them straight to their own pages. No account is involved."""
+    session[f"reg:{event_id}"] = token
+
+
+def remembered_registration(event_id: int) -> str | None:
+    return session.get(f"reg:{event_id}")
+
+
+def remember_next(event_id: int, url: str) -> None:
+    """Where to go back after registering (e.g. the job offer whose interview needs a registration)."""
+    if url.startswith("/") and not url.startswith("//"):
+        session[f"next:{event_id}"] = url
+
+
+def remembered_next(event_id: int, *, forget: bool = False) -> str | None:
+    return session.pop(f"next:{event_id}", None) if forget else session.get(f"next:{event_id}")

@@ -19,7 +19,7 @@ def demo() -> None:
 
 @demo.command("load")
 def load() -> None:
-    """Load the demo events (DT4E 2024, the Girls & Women in Digital Job Day, Newcomers in Germany #7).
+    """Load the demo events (DT4E 2024 and its next edition, the Job Day, Newcomers in Germany #7).
 
     Events whose slug already exists are left as they are, so running it again changes
     nothing. It creates no user: use ``flask users create-admin EMAIL`` for an administrator.

@@ -13,9 +13,22 @@ it is not UI text, so it is not translated.
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 from typing import Any
 
+from babel.dates import format_date
+
 FORMAT = "wid-event/1"
+
+#: The next DT4E edition: a stable slug (the README links to it), dated relative to the day
+#: ``demo load`` runs, so the demo always has an open registration.
+DT4E_NEXT_SLUG = "dt4e-next"
+#: The series both DT4E editions belong to.
+DT4E_SERIES = {
+    "title": "Displaced Talent for Europe (DT4E)",
+    "description": "The DT4E conferences on labour mobility pathways for refugees, in Brussels and online.",
+}
 
 #: The series the "Newcomers in Germany" workshop belongs to (the package format has no
 #: series field; the demo service attaches it after the import).
@@ -419,13 +432,9 @@ JOBDAY_DESCRIPTION = """An inclusive job fair for girls and women in the digital
 Meet employers that are committed to inclusive recruitment, hear from women who built a career in ICT and STEM — including women who did not start with a STEM degree — and get practical coaching: how to adapt the description of your past career to a specific digital profile, and how to perform well in a job interview. Extra attention goes to women who face discrimination on several grounds."""  # noqa: E501
 
 
-#: The Job Day's date (ISO). Read when :func:`packages` builds the demo, so tests that need an
-#: upcoming event can move it relative to today instead of depending on the calendar.
-JOBDAY_DATE = "2027-03-11"
-
-
-def women_in_digital_job_day() -> dict[str, Any]:
-    day = JOBDAY_DATE
+def women_in_digital_job_day(day: dt.date) -> dict[str, Any]:
+    """The Job Day (a Thursday), dated relative to the load day."""
+    day = day.isoformat()
     people = [
         _person("nadia-el-amrani", "Nadia El Amrani", "woman", "Brussels Data Collective", "Data engineer"),
         _person(
@@ -649,8 +658,9 @@ NEWCOMERS_DESCRIPTION = """The seventh event in the series “Newcomers in Germa
 The four-hour workshop is an interactive space for exchanging ideas, spotlighting the challenges faced by migrant women, and sharing best practices for fostering inclusion. It brings together diaspora organizations, private sector, embassies, educational and research institutes and NGOs."""  # noqa: E501
 
 
-def newcomers_germany_7() -> dict[str, Any]:
-    day = "2024-11-26"
+def newcomers_germany_7(day: dt.date) -> dict[str, Any]:
+    """The seed's workshop (26 November 2024, a Tuesday), dated relative to the load day."""
+    day = day.isoformat()
     people = [
         _person("carla-mendes", "Carla Mendes", "woman", "Intercultural Bridges (demo)", "Founder"),
         _person(
@@ -763,7 +773,7 @@ def newcomers_germany_7() -> dict[str, Any]:
             "livestream_url": None,
             "capacity_in_person": 45,
             "capacity_online": None,
-            "registration_open": False,
+            "registration_open": True,
             "published": True,
             "balance_policy": _policy(),
             "travel_info": "",
@@ -776,9 +786,58 @@ def newcomers_germany_7() -> dict[str, Any]:
     }
 
 
-def packages() -> list[dict[str, Any]]:
-    """All demo event packages, in load order."""
-    return [dt4e_2024(), women_in_digital_job_day(), newcomers_germany_7()]
+def _weekday_after(today: dt.date, weeks: int, weekday: int) -> dt.date:
+    """The first ``weekday`` (0 = Monday) at least ``weeks`` weeks after ``today``."""
+    day = today + dt.timedelta(weeks=weeks)
+    return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def _english_days(d1: dt.date, d2: dt.date) -> str:
+    """``11 and 12 September 2024`` (demo text is English, day-month order)."""
+    if (d1.year, d1.month) == (d2.year, d2.month):
+        return f"{d1.day} and {format_date(d2, 'd MMMM y', locale='en_GB')}"
+    return f"{format_date(d1, 'd MMMM y', locale='en_GB')} and {format_date(d2, 'd MMMM y', locale='en_GB')}"
+
+
+def dt4e_next(start: dt.date) -> dict[str, Any]:
+    """The next DT4E edition: the 2024 programme (same panels, parallel workshops, speakers),
+    moved to ``start`` (a Wednesday) and the day after, with registration open."""
+    package = copy.deepcopy(dt4e_2024())
+    event = package["event"]
+    old_start = dt.date.fromisoformat(event["start_date"])
+    shift = start - old_start
+    end = dt.date.fromisoformat(event["end_date"]) + shift
+    event.update(
+        slug=DT4E_NEXT_SLUG,
+        title=f"Displaced Talent for Europe (DT4E) conference {start.year}",
+        description=event["description"].replace("11 and 12 September 2024", _english_days(start, end)),
+        start_date=start.isoformat(),
+        end_date=end.isoformat(),
+        livestream_url=f"https://stream.example.org/{DT4E_NEXT_SLUG}",
+        registration_open=True,
+        published=True,
+    )
+    for session in package["sessions"]:
+        for key in ("start", "end"):
+            moment = dt.datetime.fromisoformat(session[key]) + shift
+            session[key] = moment.isoformat(timespec="seconds")
+    return package
+
+
+def packages(today: dt.date | None = None) -> list[dict[str, Any]]:
+    """All demo event packages, in load order.
+
+    ``dt4e-2024`` keeps its real (past) dates; the next DT4E edition, the Job Day and the
+    Newcomers workshop are dated some weeks after ``today`` (default: the day it runs), so
+    the demo has open registrations whenever it is loaded.
+    """
+    today = today or dt.date.today()
+    return [
+        dt4e_2024(),
+        dt4e_next(_weekday_after(today, 6, 2)),
+        women_in_digital_job_day(_weekday_after(today, 8, 3)),
+        newcomers_germany_7(_weekday_after(today, 4, 1)),
+    ]
 
 
 # --- Job Day exhibitors (loaded by the jobday step of ``demo load``) -------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
 from wid_events.demo import data
@@ -19,20 +21,23 @@ def _series(title: str, description: str) -> Series:
     return series
 
 
-def load_demo(*, actor: object = "demo") -> list[Event]:
+def load_demo(*, actor: object = "demo", today: dt.date | None = None) -> list[Event]:
     """Import every demo event whose slug does not exist yet; returns the events created.
 
-    Existing events, even edited ones, are never touched, so running it again changes nothing.
+    Existing events, even edited ones, are never touched, so running it again changes nothing
+    (the events dated relative to the load day keep the dates of their first load).
     The caller commits.
     """
     created = []
-    for package in data.packages():
+    for package in data.packages(today):
         if event_by_slug(package["event"]["slug"]) is not None:
             continue
         event = import_package(package, actor=actor)
         if event.slug == data.NEWCOMERS_SLUG:
             event.series = _series(**data.NEWCOMERS_SERIES)
             event.edition = data.NEWCOMERS_EDITION
+        if event.slug in {"dt4e-2024", data.DT4E_NEXT_SLUG}:
+            event.series = _series(**data.DT4E_SERIES)
         if event.slug == data.JOBDAY_SLUG:
             _load_jobday(event, actor=actor)
         created.append(event)

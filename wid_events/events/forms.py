@@ -118,6 +118,17 @@ class EventSettingsForm(EventCoreFields, FlaskForm):
     registration_open = BooleanField(_l("Registration is open"))
     requires_approval = BooleanField(_l("Registrations need an organiser's approval"))
     access_needs_deadline = DateField(_l("Deadline for access needs requests"), validators=[Optional()])
+    contact_email = StringField(
+        _l("Contact address (replies to the event's emails go here)"),
+        validators=[Optional(), Length(max=254), Email(_l("Enter a valid email address."))],
+        filters=[strip, lambda v: v or None],
+    )
+    speaker_link_days = IntegerField(
+        _l("Speaker links stay valid this many days after the event"),
+        validators=[Optional(), NumberRange(min=0, max=3650)],
+        default=30,
+        filters=[lambda v: 30 if v is None else v],
+    )
     series_id = SelectField(_l("Series"), coerce=str, default="")
     new_series = StringField(
         _l("…or a new series"), validators=[Optional(), Length(max=300)], filters=[strip]

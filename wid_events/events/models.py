@@ -57,6 +57,10 @@ class Event(db.Model):
     registration_open: Mapped[bool] = mapped_column(default=False)
     #: New registrations start as ``pending`` until an organiser approves them.
     requires_approval: Mapped[bool] = mapped_column(default=False)
+    #: The organisers' contact address: the ``Reply-To`` of every email about the event.
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    #: Speakers' portal links stay valid until the event's end plus this many days.
+    speaker_link_days: Mapped[int] = mapped_column(default=30, server_default="30")
     #: Last day on which access needs can be requested (published on the form).
     access_needs_deadline: Mapped[dt.date | None]
     #: Whether the agenda is visible to the public.

@@ -41,6 +41,8 @@ EVENT_FIELDS = (
     "registration_open",
     "requires_approval",
     "access_needs_deadline",
+    "contact_email",
+    "speaker_link_days",
     "series_id",
     "edition",
     "balance_min_women_per_panel",

@@ -76,6 +76,14 @@ def registration_available(event: Event) -> bool:
     return bool(event.registration_open) and event.end_date >= event_today(event)
 
 
+@bp.app_template_global()
+def registration_state(event: Event) -> str:
+    """``open``, ``closed`` or ``over`` (the event has ended, in its timezone)."""
+    if event.end_date < event_today(event):
+        return "over"
+    return "open" if event.registration_open else "closed"
+
+
 def event_today(event: Event) -> dt.date:
     return dt.datetime.now(event.tz).date()
 

@@ -10,4 +10,4 @@ from wid_events.exports import ics
 
 def init_app(app: Flask) -> None:
     """Connect the exports' receivers. Called once by ``create_app``; importing does nothing."""
-    signals.calendar_for_registration.connect(ics.event_calendar, weak=False)
+    signals.calendar_for_registration.connect(ics.registration_calendar, weak=False)

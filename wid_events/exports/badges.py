@@ -31,7 +31,6 @@ from collections.abc import Callable, Iterable
 import segno
 import sqlalchemy as sa
 from babel.dates import format_interval
-from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -40,6 +39,7 @@ from wid_events import signals
 from wid_events.accounts.models import EventOrganiser, User
 from wid_events.agenda.models import Session, SessionSpeaker
 from wid_events.core.collation import collation_key
+from wid_events.core.web import format_locale, local_date
 from wid_events.enums import BadgeRole, InvitationStatus, RegistrationStatus
 from wid_events.errors import DomainError
 from wid_events.exports import pdf_pool
@@ -296,9 +296,9 @@ def _qr_data_uri(code: str) -> str:
 
 def _event_line(event) -> str:
     if event.start_date == event.end_date:
-        dates = format_date(event.start_date, "long")
+        dates = local_date(event.start_date, "long")
     else:
-        dates = format_interval(event.start_date, event.end_date, "yMMMMd", locale=get_locale())
+        dates = format_interval(event.start_date, event.end_date, "yMMMMd", locale=format_locale())
     return f'<b dir="auto">{html.escape(event.title)}</b>{html.escape(dates)}'
 
 

@@ -14,10 +14,11 @@ Decisions (documented for the lead and other areas):
   need a sign-up) and the workshops whose choice is *confirmed*; waitlisted workshop choices are
   left out until the attendee gets the seat (the subscribed feed then picks them up). A pending,
   waitlisted, cancelled or rejected registration gets an empty (valid) calendar. Online attendees
-  get the livestream as an RFC 7986 ``CONFERENCE`` property and in ``DESCRIPTION``; in-person
-  attendees never do. Other areas add items through
-  :data:`wid_events.signals.personal_calendar_collect` (Job Day: booked interviews, see
-  :func:`interview_vevent`).
+  get the livestream as an RFC 7986 ``CONFERENCE`` property and in ``DESCRIPTION``, in the
+  sessions that are online or hybrid (never in an in-person-only one); in-person attendees never
+  do. In hybrid events each session's ``DESCRIPTION`` names its attendance mode. Other areas add
+  items through :data:`wid_events.signals.personal_calendar_collect` (Job Day: booked
+  interviews, see :func:`interview_vevent`).
 * Until the agenda is published, event and personal calendars hold one all-day item for the
   whole event (so the confirmation-email attachment is still useful).
 """
@@ -36,11 +37,20 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from wid_events import signals
-from wid_events.agenda.models import Session, SessionSpeaker
+from wid_events.agenda.models import Session, SessionSpeaker, plenary_ids
 from wid_events.core.urls import base_url
-from wid_events.enums import Attendance, InvitationStatus, RegistrationStatus, SessionType, SpeakerRole
+from wid_events.enums import (
+    Attendance,
+    EventMode,
+    InvitationStatus,
+    RegistrationStatus,
+    SessionAttendance,
+    SessionType,
+    SpeakerRole,
+)
 from wid_events.exports import ical_text
 from wid_events.extensions import db
+from wid_events.registration.services.stars import starred_ids
 
 PRODID = "-//wid_events//Inclusive events//EN"
 
@@ -90,6 +100,19 @@ def role_label(value: SpeakerRole) -> str:
         SpeakerRole.SPEAKER: _("speaker"),
         SpeakerRole.FACILITATOR: _("facilitator"),
     }.get(value, str(value))
+
+
+def attendance_label(value: SessionAttendance) -> str:
+    return {
+        SessionAttendance.IN_PERSON: _("In person only"),
+        SessionAttendance.ONLINE: _("Online only"),
+        SessionAttendance.HYBRID: _("In person and online"),
+    }.get(value, str(value))
+
+
+def shows_attendance(session) -> bool:
+    """Name the session's attendance mode in hybrid events, or when set against the event's mode."""
+    return session.event.mode == EventMode.HYBRID or session.attendance is not None
 
 
 def public_speakers(session) -> list:
@@ -177,6 +200,9 @@ def session_vevent(session, *, livestream_url: str | None = None) -> icalendar.E
     ev.add("url", url)
 
     lines: list[str] = []
+    if shows_attendance(session):
+        lines.append(_("Attendance: %(mode)s", mode=attendance_label(session.attendance_mode)))
+        lines.append("")
     if session.description:
         lines.append(session.description.strip())
         lines.append("")
@@ -281,14 +307,24 @@ def _with_public_vevents(cal: icalendar.Calendar, event, sessions: list) -> byte
     return head[: -len(_END)] + body.encode() + _END
 
 
-def personal_sessions(registration) -> list:
-    """The sessions in an attendee's own agenda (see the module docstring)."""
-    if registration.status != RegistrationStatus.CONFIRMED:
+def personal_sessions(registration, *, held_before: bool = False) -> list:
+    """The sessions in an attendee's own agenda (see the module docstring): the plenary
+    sessions, their confirmed workshops and their starred sessions.
+
+    ``held_before``: for a cancellation, every session the agenda may have held (any choice,
+    whatever its status now), so the cancellation names the same UIDs as the confirmation.
+    """
+    if registration.status != RegistrationStatus.CONFIRMED and not held_before:
         return []
     chosen = {
-        choice.session_id for choice in registration.choices if choice.status == RegistrationStatus.CONFIRMED
+        choice.session_id
+        for choice in registration.choices
+        if held_before or choice.status == RegistrationStatus.CONFIRMED
     }
-    return [s for s in registration.event.sessions if not s.requires_signup or s.id in chosen]
+    mine = chosen | starred_ids(registration)
+    sessions = load_event_sessions(registration.event)
+    everyone = plenary_ids(sessions)
+    return [s for s in sessions if s.id in everyone or s.id in mine]
 
 
 def personal_calendar(registration) -> bytes:
@@ -304,9 +340,59 @@ def personal_calendar(registration) -> bytes:
                 cal.add_component(_event_overview(event))
         else:
             for session in personal_sessions(registration):
-                cal.add_component(session_vevent(session, livestream_url=livestream))
+                streamed = session.attendance_mode != SessionAttendance.IN_PERSON
+                cal.add_component(session_vevent(session, livestream_url=livestream if streamed else None))
         for item in signals.collect(signals.personal_calendar_collect, registration):
             cal.add_component(item)
+        return _to_bytes(cal)
+
+
+def cancellation_calendar(registration, session_ids: list[int] | None = None) -> bytes:
+    """``METHOD:CANCEL`` for everything the attendee's confirmation calendar may have held (or
+    only ``session_ids``: sessions the organisers cancelled), with the same UIDs and a higher
+    SEQUENCE, so calendar clients remove the entries."""
+    event = registration.event
+    with force_locale(registration.locale or "en"):
+        cal = _new_calendar(event, _("%(title)s – my agenda", title=event.title))
+        del cal["method"]
+        cal.add("method", "CANCEL")
+        if session_ids is not None:
+            wanted = set(session_ids)
+            items = [session_vevent(s) for s in load_event_sessions(event) if s.id in wanted]
+        elif not event.published:
+            items = [_event_overview(event)]
+        else:
+            items = [session_vevent(s) for s in personal_sessions(registration, held_before=True)]
+        for item in items:
+            item.pop("status", None)
+            item.add("status", "CANCELLED")
+            sequence = int(item.pop("sequence", 0))
+            item.add("sequence", sequence + 1)
+            cal.add_component(item)
+        return _to_bytes(cal)
+
+
+def registration_calendar(
+    registration, *, cancel: bool = False, session_ids: list[int] | None = None
+) -> bytes:
+    """The :data:`~wid_events.signals.calendar_for_registration` receiver: the attendee's own
+    calendar for a confirmation mail, or its cancellation (of some sessions only)."""
+    return cancellation_calendar(registration, session_ids) if cancel else personal_calendar(registration)
+
+
+def interview_calendar(booking, *, cancel: bool = False) -> bytes:
+    """One interview as a calendar file for its confirmation (or ``METHOD:CANCEL``) mail."""
+    event = booking.exhibitor.event
+    with force_locale(booking.registration.locale or "en"):
+        cal = _new_calendar(event, _("Interview: %(name)s", name=booking.exhibitor.name))
+        item = interview_vevent(booking)
+        if cancel:
+            del cal["method"]
+            cal.add("method", "CANCEL")
+            item.pop("status", None)
+            item.add("status", "CANCELLED")
+            item.add("sequence", 1)
+        cal.add_component(item)
         return _to_bytes(cal)
 
 

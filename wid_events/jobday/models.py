@@ -123,6 +123,8 @@ class Exhibitor(db.Model):
     #: PRIVATE: the contact person, who receives the exhibitor portal link. Never public.
     contact_name: Mapped[str] = mapped_column(sa.String(200), default="")
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    #: Email the contact address for each new interview booking (opt-in, from the portal).
+    notify_bookings: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

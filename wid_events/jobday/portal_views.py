@@ -22,6 +22,7 @@ from wid_events.extensions import limiter
 from wid_events.jobday import services
 from wid_events.jobday.forms import ConfirmForm, LogoForm, OfferForm, ProfileForm, SlotBlockForm
 from wid_events.jobday.models import COMMITMENTS, Exhibitor
+from wid_events.models_base import utcnow
 from wid_events.storage import StorageError, get_storage
 from wid_events.uploads import content_disposition
 
@@ -281,7 +282,24 @@ def interviews(exhibitor: Exhibitor):
         event=event,
         bookings=bookings,
         day=day,
+        new_since=utcnow() - dt.timedelta(hours=48),
+        form=ConfirmForm(),
     )
+
+
+@bp.post("/exhibitor/interviews/notifications")
+@exhibitor_required
+def booking_notifications(exhibitor: Exhibitor):
+    """Opt in (or out) of an email to the contact address for each new booking."""
+    if not ConfirmForm().validate():
+        abort(400)
+    wanted = request.form.get("notify") == "1"
+    if run_action(services.set_booking_notifications, exhibitor, wanted, actor=_actor(exhibitor)):
+        flash(
+            _("You will get an email for each new booking.") if wanted else _("Booking emails are off."),
+            "success",
+        )
+    return redirect(url_for("jobday_portal.interviews"), code=303)
 
 
 @bp.get("/exhibitor/cvs/<int:booking_id>")

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from wid_events.core.actions import run_action
+from wid_events.core.web import remember_next, remembered_next, remembered_registration
 from wid_events.errors import NotFound
 from wid_events.events.views import public_event_or_404, render_public, viewer_organises
 from wid_events.jobday import services
@@ -191,6 +192,38 @@ def logo(name: str):
 
 
 # --------------------------------------------------------------------------- attendee bookings
+
+
+@bp.get("/events/<slug>/jobs/<int:offer_id>/interview")
+def book_from_offer(slug: str, offer_id: int):
+    """ "Book an interview" on a job offer: to the attendee's interview page when this browser
+    knows their registration; otherwise register first, then come back here."""
+    event, _draft = public_event_or_404(slug)
+    try:
+        job = services.get_public_offer(event, offer_id)
+    except NotFound:
+        abort(404)
+    here = url_for("jobday.book_from_offer", slug=slug, offer_id=offer_id)
+    token = remembered_registration(event.id)
+    if token:
+        try:
+            reg = registration_services.by_token(token)
+        except NotFound:
+            reg = None
+        if reg is not None and reg.event_id == event.id and reg.is_active:
+            remembered_next(event.id, forget=True)
+            target = url_for("jobday.interviews", token=token, exhibitor=job.exhibitor_id, offer=job.id)
+            return redirect(target, code=303)
+    remember_next(event.id, here)
+    flash(
+        _(
+            "To book an interview, register for %(event)s first (or open the personal link from your "
+            "confirmation email). You then come back to this job offer.",
+            event=event.title,
+        ),
+        "info",
+    )
+    return redirect(url_for("registration.register", slug=slug), code=303)
 
 
 def _registration(token: str):

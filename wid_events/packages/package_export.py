@@ -85,6 +85,7 @@ def export_event(event: Event) -> dict:
                 "requires_signup": bool(s.requires_signup),
                 "description": s.description or "",
                 "status": SessionStatus(s.status).value,
+                "attendance": s.attendance_mode.value,
                 "speakers": [
                     {"person": link.person.key, "role": SpeakerRole(link.role).value}
                     for link in sorted(s.speakers, key=lambda link: (link.position, link.id))

@@ -78,6 +78,8 @@ SESSION_FIELDS = (
     "description",
     "status",
     "speakers",
+    # extensions
+    "attendance",
 )
 SPEAKER_FIELDS = ("person", "role")
 

@@ -237,6 +237,7 @@ def _apply_session(session: Session, item: dict, rooms: dict, tracks: dict, *, n
     _set(session, "requires_signup", item["requires_signup"], False, creating=new)
     _set(session, "description", item["description"], "", creating=new)
     _set(session, "status", item["status"], SessionStatus.CONFIRMED, creating=new)
+    _set(session, "attendance", item["attendance"], None, creating=new)
 
 
 def _sync_speakers(session: Session, item: dict, people: dict[str, Person]) -> None:

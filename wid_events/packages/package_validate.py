@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from wid_events.enums import EventMode, Gender, SessionStatus, SessionType, SpeakerRole
+from wid_events.enums import EventMode, Gender, SessionAttendance, SessionStatus, SessionType, SpeakerRole
 from wid_events.packages.package_format import (
     EVENT_FIELDS,
     FORMAT,
@@ -315,6 +315,7 @@ def _parse_session(problems: list[str], i: int, raw: dict, ctx: _SessionContext)
         "requires_signup": r.boolean("requires_signup"),
         "description": r.text("description"),
         "status": r.choice("status", SessionStatus),
+        "attendance": r.choice("attendance", SessionAttendance),
         "speakers": [],
     }
     _check_session_times(r, s, ctx)

@@ -95,3 +95,8 @@ class ResendForm(FlaskForm):
             Length(max=254),
         ],
     )
+
+
+class StarForm(FlaskForm):
+    """Star or unstar one session (the personal agenda's buttons); only the CSRF token and
+    ``star`` ("1" to add, "0" to remove)."""

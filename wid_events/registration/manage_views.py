@@ -53,6 +53,14 @@ def _filters(event) -> services.Filters:
     )
 
 
+def _star_rows(event) -> list[tuple]:
+    """(session, stars) for every starred session, most stars first (to help choose rooms)."""
+    counts = services.star_counts(event)
+    by_id = {s.id: s for s in event.sessions}
+    rows = [(by_id[sid], n) for sid, n in counts.items() if sid in by_id]
+    return sorted(rows, key=lambda row: (-row[1], row[0].start, row[0].id))
+
+
 @bp.get("/registrations")
 @organiser_required
 def index(event):
@@ -65,6 +73,7 @@ def index(event):
         page=page,
         positions={r.id: services.waitlist_position(r) for r in page.items},
         counts=services.counts(event),
+        stars=_star_rows(event),
         filters=filters,
         sessions=services.signup_sessions(event),
         statuses=list(RegistrationStatus),

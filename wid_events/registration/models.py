@@ -147,3 +147,20 @@ def registration_search_text(name: str | None, organisation: str | None, email: 
 def _maintain_search_keys(_mapper, _connection, reg: Registration) -> None:
     reg.name_key = search_key(reg.name)[:200]
     reg.search_key = registration_search_text(reg.name, reg.organisation, reg.email)
+
+
+class SessionStar(db.Model):
+    """An attendee's favourite ("star") on a session: it joins their personal agenda and feed.
+
+    Set through the personal link (no account); organisers see only the counts per session.
+    """
+
+    __tablename__ = "session_stars"
+    __table_args__ = (sa.UniqueConstraint("registration_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -20,14 +20,16 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from wid_events import signals
 from wid_events.agenda.models import Session, SessionChange
 from wid_events.audit import services as audit
 from wid_events.core.database import lock_for_update, write_transaction
 from wid_events.core.uow import after_commit, queue_mail, unit_of_work
+from wid_events.core.web import local_dt
 from wid_events.enums import RegistrationStatus
 from wid_events.events.models import Event
 from wid_events.extensions import db
-from wid_events.mail import Mail
+from wid_events.mail import Attachment, Mail
 from wid_events.models_base import utcnow
 from wid_events.registration.models import Registration, RegistrationSession
 
@@ -161,11 +163,28 @@ def build_change_notice(
             lines.extend(_session_lines(session, by_session[session.id]))
         lines.append(_("Your calendar updates itself if you subscribed to your personal agenda."))
         subject = _("Programme change: %(event)s", event=event.title)
-    return Mail(to=reg.email, subject=subject, body="\n".join(lines))
+    attachments = []
+    cancelled = [s.id for s in sessions if s.is_cancelled]
+    if cancelled:  # calendar clients remove these entries (same UIDs as the confirmation)
+        for _receiver, ics in signals.calendar_for_registration.send(reg, cancel=True, session_ids=cancelled):
+            if ics:
+                attachments.append(
+                    Attachment(f"{event.slug}-cancel.ics", ics, "text/calendar; method=CANCEL")
+                )
+                break
+    return Mail(
+        to=reg.email,
+        to_name=reg.name,
+        subject=subject,
+        body="\n".join(lines),
+        attachments=attachments,
+        reply_to=event.contact_email,
+        heading=event.title,
+    )
 
 
 def _session_lines(session: Session, changes: list[SessionChange]) -> list[str]:
-    state = _("CANCELLED") if session.is_cancelled else session.start.strftime("%a %d %b %Y %H:%M")
+    state = _("CANCELLED") if session.is_cancelled else local_dt(session.start, "full")
     room = f", {session.room.name}" if session.room else ""
     lines = [f"* {session.title} ({state}{room})"]
     for change in changes:

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from wid_events.core.actions import run_action
 from wid_events.core.uow import unit_of_work
 from wid_events.core.urls import external_url
+from wid_events.core.web import remember_registration, remembered_next
 from wid_events.enums import Attendance, EventMode, RegistrationStatus
 from wid_events.errors import DomainError
 from wid_events.events.access import event_or_404
@@ -106,7 +107,8 @@ def register(slug: str):
         valid = False
     # The server checks workshop choices even when other fields have errors, so all show at once.
     try:
-        services.validate_choices(event, [i for i in (form.sessions.data or []) if i > 0])
+        chosen_mode = form.attendance.data if form.attendance.data in ("in_person", "online") else None
+        services.validate_choices(event, [i for i in (form.sessions.data or []) if i > 0], chosen_mode)
         if any(i <= 0 for i in form.sessions.data or []):
             raise DomainError(
                 _("Please choose only among the workshops listed on this form."), field="sessions"
@@ -196,6 +198,7 @@ def _manage_context(reg, token, sessions_form=None, attendance_form=None):
         .replace("https://", "webcal://")
         .replace("http://", "webcal://"),
         "title": _("Your registration: %(title)s", title=event.title),
+        "next_url": remembered_next(event.id) if reg.is_active else None,
     }
 
 
@@ -211,6 +214,7 @@ def manage(token: str):
     if token.endswith(".json"):
         return status_json(token[: -len(".json")])
     reg = services.by_token(token)
+    remember_registration(reg.event_id, token)
     response = Response(render_template("registration/manage.html", **_manage_context(reg, token)))
     return _private(response)
 

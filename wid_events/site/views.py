@@ -22,6 +22,11 @@ from wid_events.events.views import bp, event_today, public_event_or_404
 from wid_events.extensions import db
 
 
+@bp.app_template_filter("session_attendance_label")
+def session_attendance_label(value) -> str:
+    return str(queries.SESSION_ATTENDANCE_LABELS.get(value, value))
+
+
 @bp.app_template_filter("session_type_label")
 def session_type_label(value) -> str:
     return str(queries.SESSION_TYPE_LABELS.get(value, value))

@@ -83,3 +83,7 @@ class OrganiserMaterialForm(FileMaterialForm):
     """An organiser adds a file for any session of the event (e.g. slides received by email)."""
 
     session_id = SelectField(_l("Session"), coerce=int, validators=[DataRequired()])
+
+
+class RenewLinkForm(FlaskForm):
+    """ "Email me a fresh link" on an expired link's page: only the CSRF token."""

@@ -35,7 +35,7 @@ from wid_events.people.forms import PURPOSE, count_as_woman_answer, count_as_wom
 from wid_events.people.gender import record_gender
 from wid_events.people.models import Person
 from wid_events.speakers import services
-from wid_events.speakers.forms import AvailabilityForm, PhotoForm, ProfileForm
+from wid_events.speakers.forms import AvailabilityForm, PhotoForm, ProfileForm, RenewLinkForm
 from wid_events.speakers.models import Material
 from wid_events.storage import StorageError, get_storage
 from wid_events.uploads import Kind, human_size
@@ -115,13 +115,15 @@ def speaker_required(view):
     return wrapper
 
 
-def _link_problem(status: int, message: str, *, event=None, expired: bool = False):
+def _link_problem(status: int, message: str, *, event=None, expired: bool = False, token: str | None = None):
     response = render_template(
         "speakers/portal_link_invalid.html",
         title=_("Your speaker link"),
         message=message,
         event=event,
         expired=expired,
+        renew_token=token,
+        renew_form=RenewLinkForm() if token else None,
     )
     return response, status, {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
@@ -167,13 +169,26 @@ def open_link(token: str):
         link = run_json_action(services.open_link, token)
     except (services.LinkExpired, services.LinkRevoked) as exc:
         event = services.event_of_token(token)
-        return _link_problem(403, exc.message, event=event, expired=True)
+        return _link_problem(403, exc.message, event=event, expired=True, token=token)
     except NotFound as exc:
         return _link_problem(404, exc.message)
     flask_session[PERSON_KEY] = link.person_id
     flask_session[TOKEN_KEY] = link.id
     # Redirect so the token leaves the address bar, history and Referer headers.
     return redirect(url_for(".home"))
+
+
+@bp.post("/speaker/<token>/renew")
+@limiter.limit("5/hour")
+def renew_link(token: str):
+    """An expired or replaced link asks for a fresh one, mailed to the stored address only.
+    The answer is the same whether or not a mail went out (it reveals no address)."""
+    if not RenewLinkForm().validate():
+        return _link_problem(400, _("The form has expired. Please try again."))
+    event = services.event_of_token(token)
+    run_action(services.renew_link, token)
+    page = render_template("speakers/portal_link_renewed.html", title=_("Your speaker link"), event=event)
+    return page, 200, {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 
 @bp.post("/speaker/logout")

@@ -14,7 +14,6 @@ import datetime as dt
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 
 from wid_events.accounts.models import User
@@ -65,16 +64,36 @@ def issue_token(person: Person, *, actor: Actor) -> tuple[SpeakerToken, str]:
     revoke_active_tokens(person)
     now = utcnow()
     raw = secrets.token_urlsafe(32)  # 256 bits
-    days = current_app.config.get("SPEAKER_TOKEN_DAYS", 60)
     token = SpeakerToken(
         person_id=person.id,
         token_hash=hash_token(raw),
         created_at=now,
-        expires_at=now + dt.timedelta(days=days),
+        expires_at=link_expiry(person.event, now),
         issued_by=audit.actor_label(actor),
     )
     db.session.add(token)
     return token, raw
+
+
+#: A fresh link always works for at least this many days, even for an event that is over.
+MIN_LINK_DAYS = 7
+
+
+def link_expiry(event: Event, now: dt.datetime) -> dt.datetime:
+    """Speaker links stay valid until the end of the event's last day (in its timezone) plus
+    the event's ``speaker_link_days`` (default 30), and at least :data:`MIN_LINK_DAYS` from now."""
+    days = event.speaker_link_days if event.speaker_link_days is not None else 30
+    last = dt.datetime.combine(event.end_date + dt.timedelta(days=1), dt.time(0), tzinfo=event.tz)
+    return max(last.astimezone(dt.UTC) + dt.timedelta(days=days), now + dt.timedelta(days=MIN_LINK_DAYS))
+
+
+def stale_link_person(raw_token: str) -> Person | None:
+    """The speaker of an expired or replaced link that may ask for a fresh one (it must have
+    a stored email address); None for an unknown or still valid link."""
+    token = _token_row(raw_token)
+    if token is None or token.is_valid() or not token.person.email:
+        return None
+    return token.person
 
 
 def portal_url(raw_token: str) -> str:

@@ -18,6 +18,7 @@ from wid_events.jobday.services.bookings import (
     own_booking,
     personal_interviews,
     release_registration,
+    set_booking_notifications,
 )
 from wid_events.jobday.services.common import (
     DEFAULT_MAX_BOOKINGS,
@@ -173,6 +174,7 @@ __all__ = [
     "remove_logo",
     "revoke_links",
     "search_offers",
+    "set_booking_notifications",
     "set_floor_plan",
     "set_logo",
     "settings_for",

@@ -23,9 +23,11 @@ from sqlalchemy.orm import selectinload
 
 from wid_events.audit import services as audit
 from wid_events.core.database import lock_for_update, write_transaction
+from wid_events.core.uow import queue_mail
 from wid_events.enums import RegistrationStatus
 from wid_events.errors import Conflict, DomainError, NotFound, PermissionDenied
 from wid_events.extensions import db
+from wid_events.jobday import interview_mails
 from wid_events.jobday.models import BookingStatus, Exhibitor, InterviewBooking, InterviewSlot, JobOffer
 from wid_events.jobday.services.common import Actor, max_bookings, now_local
 from wid_events.jobday.services.cvs import drop_cv
@@ -118,6 +120,7 @@ def book_interview(
                     ),
                     code="back_to_back",
                 )
+        _refuse_session_overlap(registration, slot)
         limit = max_bookings(event)
         if len(mine) >= limit:
             raise Conflict(
@@ -142,6 +145,9 @@ def book_interview(
         )
         db.session.add(booking)
         db.session.flush()
+        queue_mail(interview_mails.attendee_mail, booking.id, "booked")
+        if slot.exhibitor.notify_bookings and slot.exhibitor.contact_email:
+            queue_mail(interview_mails.exhibitor_mail, booking.id)
         audit.record(
             "interview.book",
             actor=actor,
@@ -152,6 +158,27 @@ def book_interview(
     return booking
 
 
+def _refuse_session_overlap(registration: Registration, slot: InterviewSlot) -> None:
+    """An interview may not clash with one of the attendee's confirmed workshop seats."""
+    for choice in registration.choices:
+        session = choice.session
+        if (
+            choice.status == RegistrationStatus.CONFIRMED
+            and session.start < slot.end
+            and slot.start < session.end
+        ):
+            raise Conflict(
+                _(
+                    "This overlaps your workshop “%(title)s” (%(start)s–%(end)s). Please choose "
+                    "another time, or change your workshops first.",
+                    title=session.title,
+                    start=session.start.strftime("%H:%M"),
+                    end=session.end.strftime("%H:%M"),
+                ),
+                code="overlapping_session",
+            )
+
+
 def own_booking(registration: Registration, booking_id: int) -> InterviewBooking:
     booking = db.session.get(InterviewBooking, booking_id)
     if booking is None or booking.registration_id != registration.id:
@@ -159,10 +186,14 @@ def own_booking(registration: Registration, booking_id: int) -> InterviewBooking
     return booking
 
 
-def cancel_booking(booking: InterviewBooking, *, actor: Actor = "attendee") -> None:
-    """Cancel a booking (frees the seat) and delete its CV."""
+def cancel_booking(booking: InterviewBooking, *, actor: Actor = "attendee", notify: bool = True) -> None:
+    """Cancel a booking (frees the seat) and delete its CV; ``notify`` mails the attendee a
+    cancellation with ``METHOD:CANCEL`` (not when their whole registration is cancelled: that
+    mail says so)."""
     if booking.status == BookingStatus.CANCELLED:
         return
+    if notify:
+        queue_mail(interview_mails.attendee_mail, booking.id, "cancelled")
     booking.status = BookingStatus.CANCELLED
     booking.active_slot_id = None
     booking.cancelled_at = utcnow()
@@ -182,7 +213,7 @@ def release_registration(registration: Registration, *, actor: Actor = None) -> 
     n = 0
     for booking in bookings_of(registration, active_only=False):
         if booking.status == BookingStatus.BOOKED:
-            cancel_booking(booking, actor=actor)
+            cancel_booking(booking, actor=actor, notify=False)
             n += 1
         elif booking.cv_key:
             drop_cv(booking)
@@ -211,3 +242,19 @@ def exhibitor_bookings(exhibitor: Exhibitor, day: dt.date | None = None) -> list
     if day is not None:
         bookings = [b for b in bookings if b.slot.start.date() == day]
     return bookings
+
+
+def set_booking_notifications(exhibitor: Exhibitor, wanted: bool, *, actor: Actor = None) -> bool:
+    """Opt the exhibitor's contact address in (or out) of an email per new booking."""
+    if wanted and not exhibitor.contact_email:
+        raise DomainError(_("Add a contact email address to your profile first."), code="no_contact")
+    if exhibitor.notify_bookings != wanted:
+        exhibitor.notify_bookings = wanted
+        audit.record(
+            "exhibitor.booking_notifications",
+            actor=actor,
+            event_id=exhibitor.event_id,
+            obj=exhibitor,
+            changes={"notify_bookings": [not wanted, wanted]},
+        )
+    return wanted

@@ -7,6 +7,7 @@
 * :mod:`.signup`: registering, and emailing the manage link again.
 * :mod:`.selfservice`: the attendee's changes, cancelling, GDPR erasure and export.
 * :mod:`.organisers`: the organisers' list, CSV, approve / reject / promote, the API shape.
+* :mod:`.stars`: attendees' favourite sessions (their personal agenda) and the counts.
 * :mod:`.mail`: emails, queued in the transaction and built after the commit.
 
 Services never commit: views use :func:`wid_events.core.actions.run_action`, the CLI
@@ -51,8 +52,8 @@ from wid_events.registration.services.listing import (
 )
 from wid_events.registration.services.mail import (
     build_registration_mail,
-    event_ics,
     queue_registration_mail,
+    registration_ics,
 )
 from wid_events.registration.services.organisers import (
     api_list,
@@ -75,6 +76,7 @@ from wid_events.registration.services.selfservice import (
     status_json,
 )
 from wid_events.registration.services.signup import register, resend_link
+from wid_events.registration.services.stars import set_star, star_counts, starred_ids
 from wid_events.registration.services.waitlist import fill_waitlists
 
 __all__ = [
@@ -99,7 +101,6 @@ __all__ = [
     "counts",
     "erase",
     "event_capacity",
-    "event_ics",
     "export_data",
     "fill_waitlists",
     "get_for_event",
@@ -111,6 +112,7 @@ __all__ = [
     "queue_registration_mail",
     "register",
     "registration_closed_reason",
+    "registration_ics",
     "registration_page",
     "registrations_by_ids",
     "registrations_csv",
@@ -122,8 +124,11 @@ __all__ = [
     "session_capacity",
     "session_seats_left",
     "sessions_seats_left",
+    "set_star",
     "signup_sessions",
     "signup_slots",
+    "star_counts",
+    "starred_ids",
     "status_json",
     "token_for",
     "validate_choices",

@@ -110,8 +110,26 @@ def _overlap(a: Session, b: Session) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def validate_choices(event: Event, session_ids: list[int]) -> list[Session]:
-    """Sign-up sessions of this event, at most one per time slot; else a DomainError on ``sessions``."""
+def check_open_to(sessions: list[Session], attendance: Attendance | str | None) -> None:
+    """Refuse in-person-only sessions for an online attendee (a DomainError on ``sessions``)."""
+    for session in sessions:
+        if attendance and not session.open_to(attendance):
+            raise DomainError(
+                _(
+                    "“%(title)s” takes place in person only: as an online attendee you cannot sign up "
+                    "for it. Please choose an online session, or attend in person.",
+                    title=session.title,
+                ),
+                code="in_person_only",
+                field="sessions",
+            )
+
+
+def validate_choices(
+    event: Event, session_ids: list[int], attendance: Attendance | str | None = None
+) -> list[Session]:
+    """Sign-up sessions of this event, at most one per time slot and open to ``attendance``;
+    else a DomainError on ``sessions``."""
     ids = list(dict.fromkeys(int(i) for i in session_ids))
     if not ids:
         return []
@@ -124,6 +142,7 @@ def validate_choices(event: Event, session_ids: list[int]) -> list[Session]:
             field="sessions",
         )
     chosen = [available[i] for i in ids]
+    check_open_to(chosen, attendance)
     for i, a in enumerate(chosen):
         for b in chosen[i + 1 :]:
             if _overlap(a, b):

@@ -18,7 +18,6 @@ from wid_events.agenda.models import Session
 from wid_events.core.uow import queue_mail
 from wid_events.core.urls import external_url
 from wid_events.enums import Attendance
-from wid_events.events.models import Event
 from wid_events.extensions import db
 from wid_events.mail import Attachment, Mail
 from wid_events.registration.models import Registration
@@ -44,17 +43,29 @@ MAIL_SUBJECTS = {
     "link": lambda e: _("Your registration link for %(title)s", title=e.title),
 }
 
-#: The kinds of message that carry the event's calendar as an attachment.
-WITH_CALENDAR = ("confirmed", "promoted", "waitlisted", "pending")
+#: The kinds of message that carry the attendee's personal calendar (when confirmed).
+WITH_CALENDAR = ("confirmed", "promoted", "session_promoted", "updated")
 
 
-def event_ics(event: Event) -> bytes | None:
-    """The event's calendar for confirmation emails, asked for with the
+def registration_ics(reg: Registration, *, cancel: bool = False) -> bytes | None:
+    """The attendee's personal calendar (or its cancellation), asked for with the
     :data:`~wid_events.signals.calendar_for_registration` signal (the exports area answers)."""
-    for _receiver, calendar in signals.calendar_for_registration.send(event):
+    for _receiver, calendar in signals.calendar_for_registration.send(reg, cancel=cancel):
         if calendar:
             return calendar
     return None
+
+
+def _calendar_attachments(reg: Registration, kind: str) -> list[Attachment]:
+    """Confirmations carry the personal calendar; a cancellation its ``METHOD:CANCEL``."""
+    slug = reg.event.slug
+    if kind == "cancelled":
+        ics = registration_ics(reg, cancel=True)
+        return [Attachment(f"{slug}-cancel.ics", ics, "text/calendar; method=CANCEL")] if ics else []
+    if kind in WITH_CALENDAR and reg.status == CONFIRMED:
+        ics = registration_ics(reg)
+        return [Attachment(f"{slug}.ics", ics, "text/calendar; method=PUBLISH")] if ics else []
+    return []
 
 
 def queue_registration_mail(kind: str, reg: Registration, *, session: Session | None = None) -> None:
@@ -98,9 +109,12 @@ def build_registration_mail(registration_id: int, kind: str, session_id: int | N
         }
         subject = MAIL_SUBJECTS[kind](event)
         body = render_template("email/registration_message.txt", **context)
-    attachments = []
-    if kind in WITH_CALENDAR:
-        ics = event_ics(event)
-        if ics:
-            attachments.append(Attachment(f"{event.slug}.ics", ics, "text/calendar"))
-    return Mail(to=reg.email, subject=subject, body=body, attachments=attachments)
+    return Mail(
+        to=reg.email,
+        to_name=reg.name,
+        subject=subject,
+        body=body,
+        attachments=_calendar_attachments(reg, kind),
+        reply_to=getattr(event, "contact_email", None),
+        heading=event.title,
+    )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import secrets
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from wid_events.agenda.models import Session
 from wid_events.audit import services as audit
 from wid_events.core.database import write_transaction
 from wid_events.core.web import hash_token
+from wid_events.enums import Attendance
 from wid_events.errors import Conflict
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
@@ -23,11 +25,12 @@ from wid_events.registration.services.capacity import (
     seats_left,
     waitlist_position,
 )
-from wid_events.registration.services.form import resolve_attendance, validate_choices
+from wid_events.registration.services.form import check_open_to, resolve_attendance, validate_choices
 from wid_events.registration.services.mail import queue_registration_mail
 from wid_events.registration.services.waitlist import (
     fill_event,
     fill_session,
+    lock_event,
     place_choice,
     place_registration,
     release,
@@ -41,12 +44,13 @@ ERASED_NAME = "(erased)"
 def change_sessions(reg: Registration, session_ids: list[int], *, actor=None) -> Registration:
     """Replace the workshop choices; kept choices keep their seat or waitlist place."""
     require_active(reg)
-    sessions = validate_choices(reg.event, session_ids)
+    sessions = validate_choices(reg.event, session_ids, reg.attendance)
     wanted = {s.id for s in sessions}
     now = utcnow()
     with write_transaction():
         reg = relock(reg)
         require_active(reg)
+        check_open_to(sessions, reg.attendance)
         freed: list[Session] = []
         current = {c.session_id: c for c in reg.choices}
         for sid, choice in current.items():
@@ -106,8 +110,52 @@ def change_attendance(reg: Registration, attendance: str, *, actor=None) -> Regi
             fill_event(event, old, now)
         else:
             reg.attendance = new
+        release_unfit_choices(reg, now)
         queue_registration_mail("updated", reg)
     return reg
+
+
+def on_session_attendance_changed(session: Session, *, actor=None, **_kw) -> None:
+    """Signal receiver: a session became in person only; online attendees give up its seats
+    (and waitlist places), in the organiser's transaction, and whoever waits is promoted."""
+    lock_event(session.event_id)
+    unfit = db.session.scalars(
+        sa.select(RegistrationSession)
+        .join(Registration, RegistrationSession.registration_id == Registration.id)
+        .where(
+            RegistrationSession.session_id == session.id,
+            RegistrationSession.status != CANCELLED,
+            Registration.attendance == Attendance.ONLINE,
+        )
+    ).all()
+    unfit = [c for c in unfit if not session.open_to(Attendance.ONLINE)]
+    if not unfit:
+        return
+    freed = any(c.status == CONFIRMED for c in unfit)
+    regs = [c.registration for c in unfit]
+    for choice in unfit:
+        choice.registration.choices.remove(choice)
+    db.session.flush()
+    if freed:
+        fill_session(session, utcnow())
+    for reg in regs:
+        queue_registration_mail("updated", reg)
+
+
+def release_unfit_choices(reg: Registration, now) -> list[Session]:
+    """Drop the workshop choices the registration's attendance no longer allows (an online
+    attendee in an in-person-only session), freeing their seats for whoever waits."""
+    freed: list[Session] = []
+    for choice in list(reg.choices):
+        if choice.status == CANCELLED or choice.session.open_to(reg.attendance):
+            continue
+        if choice.status == CONFIRMED:
+            freed.append(choice.session)
+        reg.choices.remove(choice)
+    db.session.flush()
+    for session in freed:
+        fill_session(session, now)
+    return freed
 
 
 def cancel(reg: Registration, *, actor=None) -> Registration:

@@ -18,6 +18,7 @@ from wid_events.registration.models import Registration, RegistrationSession
 from wid_events.registration.services.capacity import PENDING
 from wid_events.registration.services.form import (
     RegistrationData,
+    check_open_to,
     manage_token,
     new_form_key,
     registration_closed_reason,
@@ -48,7 +49,7 @@ def register(event: Event, data: RegistrationData, *, actor=None) -> tuple[Regis
     if not data.consent:
         raise DomainError(_("Please agree to the processing of your data to register."), field="consent")
     attendance = resolve_attendance(event, data.attendance)
-    sessions = validate_choices(event, data.session_ids)
+    sessions = validate_choices(event, data.session_ids, attendance)
     form_key = data.form_key if data.form_key and _FORM_KEY_RE.match(data.form_key) else new_form_key()
     email_norm = email.lower()
     event_id = event.id
@@ -60,6 +61,9 @@ def register(event: Event, data: RegistrationData, *, actor=None) -> tuple[Regis
         reason = registration_closed_reason(event)
         if reason:
             raise Conflict(reason, code="registration_closed")
+        for session in sessions:  # as they are now, under the lock
+            db.session.refresh(session)
+        check_open_to(sessions, attendance)
         existing = db.session.scalar(
             sa.select(Registration).where(
                 Registration.event_id == event_id, Registration.form_key == form_key

@@ -15,6 +15,7 @@ from wid_events.speakers.services.invitations import (
     invite_in_foreground,
     invite_uninvited,
     own_sessions,
+    renew_link,
     require_own_session,
     revoke_links,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "remind_missing_slides",
     "remove_photo",
     "remove_unavailability",
+    "renew_link",
     "require_own_session",
     "revoke_active_tokens",
     "revoke_links",

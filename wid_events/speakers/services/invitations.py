@@ -23,7 +23,13 @@ from wid_events.mail import Mail
 from wid_events.models_base import utcnow
 from wid_events.people.models import Person
 from wid_events.speakers.invitation_mail import build_invitation, invitation_mail
-from wid_events.speakers.tokens import Actor, link_status, revoke_active_tokens, speaker_actor
+from wid_events.speakers.tokens import (
+    Actor,
+    link_status,
+    revoke_active_tokens,
+    speaker_actor,
+    stale_link_person,
+)
 
 
 def find_person_by_email(event: Event, email: str) -> Person:
@@ -143,3 +149,14 @@ def require_own_session(person: Person, session_id: int) -> Session:
     if not any(link.person_id == person.id for link in session.speakers):
         raise PermissionDenied(_("You can only manage materials of your own sessions."))
     return session
+
+
+def renew_link(raw_token: str) -> bool:
+    """An expired (or replaced) link asks for a fresh one. It is mailed, after the commit, to
+    the address the organisers stored for that speaker and nowhere else. Returns whether one
+    was queued; callers must not reveal it (the page says the same either way)."""
+    person = stale_link_person(raw_token)
+    if person is None:
+        return False
+    invite(person, actor=f"speaker:{person.id} (expired link)")
+    return True
