@@ -80,12 +80,25 @@ class Labels:
             self._roles[value] = self._role_label(value)
         return self._roles[value]
 
+    def attendance(self, mode_label: str) -> str:
+        key = ("attendance", mode_label)
+        if key not in self._types:
+            self._types[key] = _("Attendance: %(mode)s", mode=mode_label)
+        return self._types[key]
+
     def details(self, url: str) -> str:
         return self._details.replace("\x00", url)
 
 
 def vevent_text(
-    session, *, labels: Labels, url: str, location: str, speakers: list, stamp: dt.datetime
+    session,
+    *,
+    labels: Labels,
+    url: str,
+    location: str,
+    speakers: list,
+    stamp: dt.datetime,
+    attendance: str | None = None,
 ) -> str:
     """The VEVENT of one public session (no livestream: public feeds never carry it)."""
     tzid = session.event.timezone
@@ -102,6 +115,8 @@ def vevent_text(
         lines.append(f"LOCATION:{escape_text(location)}")
     lines.append(f"URL:{url}")
     text: list[str] = []
+    if attendance:
+        text += [labels.attendance(attendance), ""]
     if session.description:
         text += [session.description.strip(), ""]
     if speakers:

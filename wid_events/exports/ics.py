@@ -301,6 +301,7 @@ def _with_public_vevents(cal: icalendar.Calendar, event, sessions: list) -> byte
             location=location_text(session),
             speakers=public_speakers(session),
             stamp=_stamp(session.updated_at),
+            attendance=attendance_label(session.attendance_mode) if shows_attendance(session) else None,
         )
 
     body = "".join(ical_text.remembered((*version, s.id), lambda s=s: build(s)) for s in sessions)
