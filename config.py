@@ -91,6 +91,12 @@ class Config:
         self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Redis down: count in this process's memory instead, log it, and keep serving; a
+        # limiter error never turns a page into a 500.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        if self.REDIS_URL:
+            self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
         # A moving window: "20 per minute" means any 60 s, so a burst cannot straddle the edge
         # of a clock-aligned window and get twice the allowance.
         self.RATELIMIT_STRATEGY = os.environ.get("RATELIMIT_STRATEGY", "moving-window")
@@ -104,6 +110,8 @@ class Config:
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+        #: The name in the page header and titles (e.g. "Women in Digital Events").
+        self.SITE_NAME = os.environ.get("SITE_NAME") or "wid_events"
         self.BABEL_DEFAULT_LOCALE = "en"
         self.LANGUAGES = ["en", "fr", "nl", "de"]
         self.SPEAKER_TOKEN_DAYS = int(os.environ.get("SPEAKER_TOKEN_DAYS", "60"))

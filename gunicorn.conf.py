@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 
 def _int(name: str, default: int) -> int:
@@ -50,7 +53,31 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 #: Client address as seen through the proxy, the request line, status, size, time in microseconds.
+#: The secret in personal links is replaced by ``[redacted]`` (see RedactingLogger below).
 access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(D)sus "%(a)s"'
+
+#: The capability token in a personal link: ``/registrations/<token>…``, ``/speaker/<token>``,
+#: ``/exhibitor/<token>``. Whoever holds one can act as that person, so it never goes to disk.
+TOKEN_IN_PATH = re.compile(r"(/(?:registrations|speaker|exhibitor)/)([A-Za-z0-9_%-]{16,})")
+
+
+def redact(text: str) -> str:
+    """``text`` (a request line, path or URL) with personal-link tokens replaced."""
+    return TOKEN_IN_PATH.sub(r"\1[redacted]", text)
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, with tokens taken out of the request line, path and referrer."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for name in ("r", "U", "f"):
+            if isinstance(atoms.get(name), str):
+                atoms[name] = redact(atoms[name])
+        return atoms
+
+
+logger_class = RedactingLogger
 
 #: Which proxies may set X-Forwarded-Proto/For for gunicorn (comma-separated IPs, or "*" when
 #: only the proxy can reach the port, e.g. on a private container network).
@@ -67,8 +94,8 @@ def post_fork(server, worker) -> None:
     """Each worker opens its own database connections (and Redis ones, lazily)."""
     if not preload_app:
         return
-    import wsgi
-    from wid_events.extensions import db
+    import wsgi  # noqa: PLC0415 - only in a preloading master, after the fork
+    from wid_events.extensions import db  # noqa: PLC0415
 
     with wsgi.app.app_context():
         db.engine.dispose(close=False)
@@ -77,3 +104,17 @@ def post_fork(server, worker) -> None:
 #: Request-size limits before the app sees them (uploads are limited by MAX_UPLOAD_MB in the app).
 limit_request_line = 8190
 limit_request_fields = 100
+
+
+def when_ready(server) -> None:
+    """At start-up: warn when limits would be counted per worker (production, no Redis)."""
+    production = (
+        os.environ.get("WID_ENV") or os.environ.get("FLASK_ENV") or ""
+    ).strip().lower() == "production"
+    if production and server.cfg.workers > 1 and not os.environ.get("REDIS_URL"):
+        server.log.warning(
+            "WID_ENV=production with %d workers and no REDIS_URL: most rate limits are counted per "
+            "worker. Login, resend-link and token-guess limits still hold (counted in the database). "
+            "Set REDIS_URL.",
+            server.cfg.workers,
+        )

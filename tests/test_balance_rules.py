@@ -216,14 +216,26 @@ def test_women_to_reach():
     assert rules.women_to_reach(1, 2, 1.0) is None
 
 
-def test_badge_suppressed_below_five_speakers_and_share_hidden_at_extremes():
-    share = rules.Share({"woman": 2, "man": 2, "non_binary": 0, "self_described": 0, "undisclosed": 0})
-    assert rules.badge_data(["pass"], share) is None
-    five = rules.Share({"woman": 2, "man": 3, "non_binary": 0, "self_described": 0, "undisclosed": 0})
-    badge = rules.badge_data(["pass", "fail", "incomplete"], five)
-    assert (badge.panels_passing, badge.panels_total, badge.share_women_percent) == (1, 3, 40)
-    all_women = rules.Share({"woman": 5, "man": 0, "non_binary": 0, "self_described": 0, "undisclosed": 0})
-    assert rules.badge_data(["pass"], all_women).share_women_percent is None
+def _share(women, others):
+    return rules.Share(
+        {"woman": women, "man": others, "non_binary": 0, "self_described": 0, "undisclosed": 0}
+    )
+
+
+def test_badge_share_only_with_five_women_and_five_others():
+    """Issue 16, F8: the share is published only when at least 5 counted speakers are women and
+    at least 5 are not; otherwise only the panels line."""
+    assert rules.badge_data([], _share(2, 2)) is None
+    small = rules.badge_data(["pass"], _share(2, 2))
+    assert (small.panels_passing, small.panels_total, small.share_women_percent) == (1, 1, None)
+    # The finding: 5 women and 1 man (83 %) told everyone which one speaker is not a woman.
+    assert rules.badge_data(["pass"], _share(5, 1)).share_women_percent is None
+    assert rules.badge_data(["pass"], _share(4, 10)).share_women_percent is None
+    assert rules.badge_data(["pass"], _share(10, 4)).share_women_percent is None
+    assert rules.badge_data(["pass"], _share(5, 0)).share_women_percent is None
+    badge = rules.badge_data(["pass", "fail", "incomplete"], _share(5, 5))
+    assert (badge.panels_passing, badge.panels_total, badge.share_women_percent) == (1, 3, 50)
+    assert rules.badge_data([], _share(6, 9)).share_women_percent == 40
 
 
 # --- properties -----------------------------------------------------------------------------

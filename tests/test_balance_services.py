@@ -418,18 +418,26 @@ def render_badge(app, event) -> str:
 def test_badge_shows_aggregates_for_published_events_with_enough_speakers(world, app):
     html = render_badge(app, world["event"])
     assert "Panels meeting “No Women No Panel”: 1 of 3" in html
-    assert "38% of our 8 speakers are women" in html
+    # 3 women of 8: fewer than 5 women, so no share is published (issue 16, F8).
+    assert "%" not in html and "are women" not in html
     world["event"].published = False
     db.session.commit()
     assert "balance-badge" not in render_badge(app, world["event"])
 
 
-def test_badge_is_suppressed_below_five_speakers(app):
+def test_badge_shows_only_the_panels_line_for_small_groups(app):
+    """Issue 16, F8: a share of women only with at least 5 women and 5 others counted."""
     event = make_event()
     panel(event, "Small", [(make_person(event, f"P{i}", W if i == 0 else M), P) for i in range(4)])
-    assert "balance-badge" not in render_badge(app, event)
-    make_session(event, "Talk", start=at(event, 15), speakers=[(make_person(event, "Fifth", M), P)])
-    assert "Panels meeting “No Women No Panel”: 1 of 1" in render_badge(app, event)
+    html = render_badge(app, event)
+    assert "Panels meeting “No Women No Panel”: 1 of 1" in html
+    assert "%" not in html
+    for i in range(4):
+        make_session(event, f"Talk {i}", start=at(event, 15), speakers=[(make_person(event, f"W{i}", W), P)])
+    make_session(event, "Talk 5", start=at(event, 16), speakers=[(make_person(event, "Other", M), P)])
+    assert "%" not in render_badge(app, event)  # 5 women, only 4 others
+    make_session(event, "Talk 6", start=at(event, 17), speakers=[(make_person(event, "Another", M), P)])
+    assert "50% of our 10 speakers are women" in render_badge(app, event)
 
 
 def test_a_gender_change_on_a_published_event_goes_through_the_gate(app):

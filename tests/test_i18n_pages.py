@@ -66,6 +66,8 @@ EXPECTED = {
 MONTH = {"fr": "septembre", "nl": "september", "de": "September"}
 
 # Common English words: a text node made of them on a French page is untranslated UI text.
+#: The campaign's own name stays English in every language (its two "No" are no English UI text).
+CAMPAIGN = "No Women No Panel"
 ENGLISH = re.compile(
     r"\b(the|your|you|and|of|to|is|are|this|with|for|on|at|from|no|not|all|an?|by|here|yet|more)\b",
     re.IGNORECASE,
@@ -197,7 +199,9 @@ def test_public_pages_show_no_untranslated_ui_text(client, event, lang, english_
                 continue
             if text in english_ui[lang]:
                 problems.append(f"{name}: catalogue string shown in English: {text!r}")
-            elif len(ENGLISH.findall(text)) >= 2 and re.search(r"[a-z]{3,} [a-z]{2,}", text):
+            elif len(ENGLISH.findall(text.replace(CAMPAIGN, ""))) >= 2 and re.search(
+                r"[a-z]{3,} [a-z]{2,}", text
+            ):
                 problems.append(f"{name}: English text not marked for translation: {text!r}")
     assert not problems, f"{lang}:\n" + "\n".join(sorted(set(problems)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import signal
@@ -98,6 +99,50 @@ def test_gunicorn_conf_serves_app_in_production_mode(tmp_path):
         assert text.count("Booting worker") == 2
         # The access log goes to stdout.
         assert '"GET /healthz HTTP/1.1" 200' in text
+        # Issue 16, F3: production, two workers, no Redis: a clear warning at start-up.
+        assert "no REDIS_URL" in text
+        # Issue 16, F7: personal-link tokens never reach the access log.
+        secret = "Zq8vN3xK1pR7tY2uW5sA9bC4dE6fG0hJ"
+        for path in (
+            f"/registrations/{secret}",
+            f"/registrations/{secret}.json",
+            f"/registrations/{secret}/calendar.ics",
+            f"/speaker/{secret}",
+            f"/exhibitor/{secret}",
+        ):
+            _get(base + path, {"Referer": base + path})
+        deadline = time.monotonic() + 30
+        while "/exhibitor/[redacted]" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)  # the log line is written after the response
+        text = log.read_text()
+        assert secret not in text
+        assert '"GET /registrations/[redacted].json HTTP/1.1" 404' in text
+        assert '"GET /speaker/[redacted] HTTP/1.1"' in text
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def _gunicorn_conf():
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_access_log_redacts_personal_link_tokens():
+    """Issue 16, F7: ``gunicorn.conf.py`` logs request lines without the token of a personal link."""
+    pytest.importorskip("gunicorn")
+    conf = _gunicorn_conf()
+    token = "aB3_dE5-fG7hI9jK1lM3nO5pQ7rS9tU1"
+    assert conf.redact(f"GET /registrations/{token} HTTP/1.1") == "GET /registrations/[redacted] HTTP/1.1"
+    assert conf.redact(f"POST /registrations/{token}/cancel?x=1 HTTP/1.1") == (
+        "POST /registrations/[redacted]/cancel?x=1 HTTP/1.1"
+    )
+    assert conf.redact(f"/registrations/{token}.json") == "/registrations/[redacted].json"
+    assert conf.redact(f"https://site.example/speaker/{token}") == "https://site.example/speaker/[redacted]"
+    assert conf.redact(f"/exhibitor/{token}") == "/exhibitor/[redacted]"
+    # Ordinary paths stay readable.
+    assert conf.redact("/exhibitor/offers/12") == "/exhibitor/offers/12"
+    assert conf.redact("/events/dt4e-2024/agenda") == "/events/dt4e-2024/agenda"
+    assert conf.logger_class is conf.RedactingLogger

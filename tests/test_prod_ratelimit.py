@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -12,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from conftest import base_config, database_url
-from factories import make_user
+from factories import make_event, make_user
 
 from config import Config
 from wid_events import create_app
+from wid_events.core.ratelimit import warn_if_counting_per_worker
 from wid_events.extensions import limiter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,9 +149,44 @@ def test_limit_is_counted_across_worker_processes_with_redis(app):
 
 
 @pytest.mark.slow
-def test_without_redis_each_process_counts_alone(app):
-    """The control: in-memory storage cannot see the other worker's attempts."""
+def test_without_redis_the_login_limit_still_holds_across_processes(app):
+    """Issue 16, F3: Flask-Limiter's in-memory storage cannot see the other worker's attempts,
+    but the login limit is also counted in the database, which every worker shares."""
     user = make_user()
     reports = run_workers(user.email, 6, None, "widtest")
     assert {r["storage"] for r in reports} == {"memory://"}
-    assert [r["codes"] for r in reports] == [[401] * 6, [401] * 6]
+    codes = sorted(code for r in reports for code in r["codes"])
+    assert codes == [401] * 10 + [429] * 2
+
+
+def test_resend_link_and_token_guesses_are_limited_in_the_database(limited_client):
+    """The per-address counters live in the database: the 11th resend in a minute and the
+    31st wrong token in a minute get 429, even for a worker that never saw the others."""
+    event = make_event("db-limits")
+    codes = [
+        limited_client.post(
+            f"/events/{event.slug}/register/resend", data={"email": "x@example.org"}
+        ).status_code
+        for _ in range(11)
+    ]
+    assert 429 not in codes[:10] and codes[10] == 429
+    limiter.reset()  # as if another worker, with its own memory, got the next request
+    again = limited_client.post(f"/events/{event.slug}/register/resend", data={"email": "x@example.org"})
+    assert again.status_code == 429
+    guesses = [limited_client.get(f"/registrations/guess{n:020d}").status_code for n in range(31)]
+    assert set(guesses[:30]) == {404}
+    assert guesses[30] == 429
+    # A fresh process-local limiter (another worker) still sees the database's count.
+    limiter.reset()
+    assert limited_client.get("/speaker/another-guess-000000000000").status_code == 429
+    assert limited_client.get("/exhibitor/another-guess-000000000000").status_code == 429
+
+
+def test_production_warns_about_per_worker_limits_without_redis(caplog):
+    logger = logging.getLogger("wid-test-warning")
+    with caplog.at_level(logging.WARNING, logger="wid-test-warning"):
+        assert warn_if_counting_per_worker(logger, production=True, workers=4, redis_url=None)
+    assert "no REDIS_URL" in caplog.text
+    assert not warn_if_counting_per_worker(logger, production=True, workers=4, redis_url=REDIS_URL)
+    assert not warn_if_counting_per_worker(logger, production=True, workers=1, redis_url=None)
+    assert not warn_if_counting_per_worker(logger, production=False, workers=4, redis_url=None)

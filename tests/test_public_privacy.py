@@ -12,6 +12,7 @@ from wid_events.extensions import db
 
 EMAILS = ("secret-email@example.org", "other-secret@example.org", "third-secret@example.org")
 SELF_DESC = "SECRET-SELF-DESC"
+BADGE_HINT = "Speakers declare their gender themselves; only totals are published."
 FORBIDDEN = (*EMAILS, SELF_DESC, "gender", "non_binary", "self_described", "stream.example.org")
 
 
@@ -71,7 +72,8 @@ def test_no_email_gender_or_stream_link_on_any_public_page_or_api(client):
     for url in public_urls(event, people, panel):
         response = client.get(url)
         assert response.status_code == 200, url
-        body = response.get_data(as_text=True)
+        # The badge's fixed explanation names the word "gender", about nobody in particular.
+        body = response.get_data(as_text=True).replace(BADGE_HINT, "")
         for secret in FORBIDDEN:
             assert secret.lower() not in body.lower(), (url, secret)
         # No gender word used as a label of a person ("Gender: woman" or a JSON field).

@@ -228,6 +228,7 @@ def test_api_registrations_contract_shape(client):
             "attendance": "in_person",
             "sessions": [a.id],
             "checked_in": False,
+            "answers": {},
         }
     ]
     assert "email" not in response.get_data(as_text=True)

@@ -36,7 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from config import Config
     from wid_events import extensions as ext
     from wid_events import wiring
-    from wid_events.core import httpcache, labels, security, uow, web
+    from wid_events.core import httpcache, labels, ratelimit, security, uow, web
 
     config = Config()
     app = Flask(__name__, instance_path=config.INSTANCE_PATH)
@@ -67,6 +67,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     labels.init_app(app)
     security.init_app(app)
+    ratelimit.init_app(app)
     uow.init_app(app)
     httpcache.init_app(app)
     wiring.register(app)

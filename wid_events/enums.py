@@ -95,6 +95,22 @@ class MaterialVisibility(enum.StrEnum):
     ORGANISERS = "organisers"
 
 
+class QuestionType(enum.StrEnum):
+    """The kind of answer a custom registration question takes."""
+
+    TEXT = "text"
+    TEXTAREA = "textarea"
+    CHOICE = "choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    YES_NO = "yes_no"
+    COUNTRY = "country"
+    DATE = "date"
+
+
+#: Languages event content can be written in (the UI languages).
+CONTENT_LANGUAGES = ("en", "fr", "nl", "de")
+
+
 class PoolStatus(enum.StrEnum):
     """Where a speaker-pool entry stands (call for speakers)."""
 

@@ -2,7 +2,8 @@
 
 Three back ends, chosen per call by :func:`backend`:
 
-* ``rq``: an RQ queue on Redis when ``REDIS_URL`` is set (``flask rq worker`` runs it);
+* ``rq``: an RQ queue on Redis when ``REDIS_URL`` is set (``flask rq worker`` runs it); when
+  Redis is unreachable the job runs inline, with a warning in the log, rather than being lost;
 * ``db``: without Redis, a row in the ``jobs`` table (:class:`wid_events.core.models.Job`), run
   by ``flask jobs worker`` (:mod:`wid_events.core.worker`); it survives restarts of the web
   server and of the worker (a job whose worker died is marked failed, and can be retried);
@@ -56,10 +57,24 @@ def enqueue_keyed(key: str | None, func: Callable[..., Any], *args: Any, **kwarg
     mode = backend()
     if mode == "rq":
         from redis import Redis
+        from redis.exceptions import RedisError
         from rq import Queue
 
-        queue = Queue(QUEUE_NAME, connection=Redis.from_url(current_app.config["REDIS_URL"]))
-        return queue.enqueue(run_in_app, func, *args, **kwargs)
+        redis_url = current_app.config["REDIS_URL"]
+        try:
+            queue = Queue(
+                QUEUE_NAME, connection=Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
+            )
+            return queue.enqueue(run_in_app, func, *args, **kwargs)
+        except (RedisError, OSError) as exc:
+            # Redis is down: never lose the job (a mail with a link someone waits for); run it here
+            # (the RQ worker would never see a row in the jobs table).
+            current_app.logger.warning(
+                "Redis unreachable (%s): running job %s inline",
+                type(exc).__name__,
+                getattr(func, "__name__", func),
+            )
+            return func(*args, **kwargs)
     if mode == "db":
         try:
             payload = encode(args, kwargs)

@@ -25,6 +25,7 @@ from wid_events.balance import cli as balance_cli
 from wid_events.balance import manage_views as balance_manage
 from wid_events.balance import views as balance_views
 from wid_events.core import cli as core_cli
+from wid_events.core import content as core_content
 from wid_events.core import jobs_cli
 from wid_events.core import views as core_views
 from wid_events.demo import cli as demo_cli
@@ -46,6 +47,7 @@ from wid_events.pool import manage_views as pool_manage
 from wid_events.pool import views as pool_views
 from wid_events.registration import api_views as registration_api
 from wid_events.registration import cli as registration_cli
+from wid_events.registration import manage_questions as registration_questions
 from wid_events.registration import manage_views as registration_manage
 from wid_events.registration import personal_views as registration_personal
 from wid_events.registration import views as registration_views
@@ -70,6 +72,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     speakers_portal.bp,
     registration_views.bp,
     registration_manage.bp,
+    registration_questions.bp,
     registration_api.bp,
     balance_views.bp,
     balance_manage.bp,
@@ -116,6 +119,7 @@ CLI_COMMANDS = (
 
 #: Domains that connect receivers (signals, the login loaders) when the app starts, never at import time.
 DOMAIN_INIT = (
+    core_content.init_app,
     accounts_auth.init_app,
     events_versioning.init_app,
     agenda.init_app,

@@ -1,7 +1,7 @@
 """event public version and the durable job table
 
 Revision ID: c15e0a7f1b2d
-Revises: b13a7e4d2c01
+Revises: a16c0de5ec01
 Create Date: 2026-12-01 22:45:00
 
 """
@@ -13,7 +13,7 @@ import wid_events.models_base
 
 # revision identifiers, used by Alembic.
 revision = 'c15e0a7f1b2d'
-down_revision = 'b13a7e4d2c01'
+down_revision = 'a16c0de5ec01'
 branch_labels = None
 depends_on = None
 

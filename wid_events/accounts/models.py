@@ -70,7 +70,13 @@ class ApiToken(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     #: hex SHA-256 of the token handed out once by ``flask users token``.
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: A label for the account page, e.g. "check-in phone".
+    name: Mapped[str] = mapped_column(sa.String(100), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: After this instant the token gets 401 (``users token --days N``, default 90 days).
+    #: NULL for tokens made before tokens expired.
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: Last successful use, updated at most once a minute.
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 import sqlalchemy as sa
@@ -12,8 +13,12 @@ from wid_events.accounts.models import ApiToken, User
 from wid_events.core.web import hash_token
 from wid_events.errors import DomainError, NotFound
 from wid_events.extensions import db
+from wid_events.models_base import utcnow
 
 MIN_PASSWORD_LENGTH = 10
+#: How long a new API token works unless ``--days`` says otherwise.
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 3650
 # A fixed hash to compare against for unknown emails, so timing does not reveal accounts.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-0000")
 
@@ -70,11 +75,62 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def issue_token(email: str) -> str:
-    """Create an API token for the user and return it; only its hash is stored."""
+def issue_token(email: str, *, days: int = DEFAULT_TOKEN_DAYS, name: str = "") -> str:
+    """Create an API token for the user, valid ``days`` days, and return it; only its hash is stored."""
     user = user_by_email(email)
     if user is None:
         raise NotFound(f"No user with email {email!r}.")
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise DomainError(f"--days must be between 1 and {MAX_TOKEN_DAYS}.", field="days")
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=hash_token(token)))
+    now = utcnow()
+    db.session.add(
+        ApiToken(
+            user_id=user.id,
+            token_hash=hash_token(token),
+            name=(name or "").strip()[:100],
+            created_at=now,
+            expires_at=now + dt.timedelta(days=days),
+        )
+    )
     return token
+
+
+def active_tokens(user: User) -> list[ApiToken]:
+    """The user's tokens that still work, newest first (for the account page)."""
+    now = utcnow()
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken)
+            .where(
+                ApiToken.user_id == user.id,
+                ApiToken.revoked_at.is_(None),
+                sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+            )
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("No such token.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token
+
+
+def revoke_tokens(email: str) -> int:
+    """Revoke every API token of the user with this email; returns how many were still working."""
+    user = user_by_email(email)
+    if user is None:
+        raise NotFound(f"No user with email {email!r}.")
+    tokens = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    now = utcnow()
+    for token in tokens:
+        token.revoked_at = now
+    return len(tokens)

@@ -8,7 +8,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -16,6 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from wid_events.core.content_forms import add_translation_fields
+from wid_events.core.fields import IntegerField
 from wid_events.enums import SessionStatus, SessionType, SpeakerRole
 from wid_events.people.forms import OrganiserGenderFieldsMixin
 
@@ -78,6 +79,13 @@ class SessionForm(FlaskForm):
     )
 
 
+SESSION_TRANSLATED = {
+    "title": (_l("Title"), False, 300),
+    "description": (_l("Description"), True, 20000),
+}
+add_translation_fields(SessionForm, SESSION_TRANSLATED)
+
+
 class AddSpeakerForm(FlaskForm):
     person_id = IntegerField(_l("Person"), validators=[DataRequired()])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=SpeakerRole.SPEAKER.value)
@@ -105,6 +113,9 @@ class PersonForm(OrganiserGenderFieldsMixin, FlaskForm):
     topics = StringField(
         _l("Topics (comma-separated)"), validators=[Optional(), Length(max=500)], filters=[strip]
     )
+
+
+add_translation_fields(PersonForm, {"bio": (_l("Short biography"), True, 10000)})
 
 
 class UnavailabilityForm(FlaskForm):

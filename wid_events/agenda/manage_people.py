@@ -13,6 +13,7 @@ from wid_events.agenda.forms import PersonForm, UnavailabilityForm
 from wid_events.agenda.manage_views import bp, day_choices, run_gated
 from wid_events.core.actions import actor, owned_or_404, run_action
 from wid_events.core.collation import sorted_by_name
+from wid_events.core.content_forms import fill_translations, translations_from
 from wid_events.core.search import like_pattern
 from wid_events.events.access import organiser_required
 from wid_events.events.models import Event
@@ -38,7 +39,8 @@ def people(event: Event):
 
 def _save_person(event: Event, form: PersonForm, person: Person | None) -> Person:
     """Create or update the person from the form, gender declaration included."""
-    fields = {name: form[name].data for name in people_services.PERSON_FIELDS}
+    fields = {name: form[name].data for name in people_services.PERSON_FIELDS if name != "translations"}
+    fields["translations"] = translations_from(form, ("bio",), event.default_language)
     if person is None:
         person = people_services.create_person(event, actor=actor(), **fields)
     else:
@@ -84,6 +86,7 @@ def person_edit(event: Event, person_id: int):
     form = PersonForm(obj=person) if request.method == "GET" else PersonForm()
     if request.method == "GET":
         form.gender.data = person.gender.value
+        fill_translations(form, person, ("bio",))
         form.count_as_woman.data = count_as_woman_answer(person.count_as_woman)
     if request.method == "POST" and form.validate_on_submit():
         if run_gated(event, _save_person, event, form, person, form=form):

@@ -12,10 +12,17 @@ from wid_events import signals
 from wid_events.agenda import people as people_services
 from wid_events.agenda import services
 from wid_events.agenda.conflicts import conflicts_by_session, find_conflicts
-from wid_events.agenda.forms import AddSpeakerForm, NewSpeakerForm, SessionForm, SpeakerRoleForm
+from wid_events.agenda.forms import (
+    SESSION_TRANSLATED,
+    AddSpeakerForm,
+    NewSpeakerForm,
+    SessionForm,
+    SpeakerRoleForm,
+)
 from wid_events.agenda.manage_views import bp, day_choices, run_gated
 from wid_events.agenda.models import Session
 from wid_events.core.actions import actor, owned_or_404, run_action
+from wid_events.core.content_forms import fill_translations, translations_from
 from wid_events.core.search import like_pattern
 from wid_events.enums import SessionType, SpeakerRole
 from wid_events.events.access import organiser_required
@@ -41,6 +48,7 @@ def _session_form(event: Event, session: Session | None = None) -> SessionForm:
     if request.method == "GET":
         if session is not None:
             _fill_from_session(form, session)
+            fill_translations(form, session, tuple(SESSION_TRANSLATED))
         else:
             _fill_from_query(form, event)
     return form
@@ -77,7 +85,7 @@ def _fill_from_query(form: SessionForm, event: Event) -> None:
             pass
 
 
-def _session_fields(form: SessionForm) -> dict:
+def _session_fields(form: SessionForm, event: Event) -> dict:
     day = dt.date.fromisoformat(form.day.data)
     start = dt.datetime.combine(day, form.start_time.data)
     end = dt.datetime.combine(day, form.end_time.data)
@@ -93,6 +101,7 @@ def _session_fields(form: SessionForm) -> dict:
         "attendance": form.attendance.data or None,
         "description": form.description.data or "",
         "status": form.status.data,
+        "translations": translations_from(form, tuple(SESSION_TRANSLATED), event.default_language),
         "tags": form.tags.data or "",
     }
 
@@ -118,13 +127,18 @@ def session_new(event: Event):
             actor=actor(),
             form=form,
             rename=FORM_FIELDS,
-            **_session_fields(form),
+            **_session_fields(form, event),
         )
         if done:
             flash(_("Session created. Now add its speakers."), "success")
             return redirect(url_for("agenda_manage.session_edit", slug=event.slug, session_id=done.value.id))
     return render_template(
-        "agenda/manage_session_form.html", event=event, form=form, session=None, title=_("New session")
+        "agenda/manage_session_form.html",
+        event=event,
+        form=form,
+        session=None,
+        session_translated=SESSION_TRANSLATED,
+        title=_("New session"),
     ), (400 if form.errors else 200)
 
 
@@ -144,7 +158,7 @@ def session_edit(event: Event, session_id: int):
             expected_version=_version(form),
             form=form,
             rename=FORM_FIELDS,
-            **_session_fields(form),
+            **_session_fields(form, event),
         )
         if done:
             changes = done.value
@@ -179,6 +193,7 @@ def _render_session(event: Event, session: Session, form: SessionForm):
         event=event,
         form=form,
         session=session,
+        session_translated=SESSION_TRANSLATED,
         query=query,
         unsearchable=bool(query) and like_pattern(query) is None,
         found=[p for p in found if p.id not in on_session],

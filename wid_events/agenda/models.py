@@ -88,6 +88,8 @@ class Session(db.Model):
     #: Attendees choose this session when registering (parallel workshops).
     requires_signup: Mapped[bool] = mapped_column(default=False)
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    #: ``{lang: {"title", "description"}}`` in languages other than the event's default.
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     #: Who can attend (in person, online, both); None follows the event's mode, see
     #: :attr:`attendance_mode`.
     attendance: Mapped[SessionAttendance | None] = mapped_column(enum_type(SessionAttendance))

@@ -14,6 +14,7 @@ from wid_events import signals
 from wid_events.accounts.models import User
 from wid_events.audit import services as audit
 from wid_events.core.collation import sorted_by_name
+from wid_events.core.content import checked_translations
 from wid_events.core.search import like_pattern
 from wid_events.enums import Gender, GenderSource
 from wid_events.errors import Conflict, DomainError
@@ -22,7 +23,7 @@ from wid_events.extensions import db
 from wid_events.people.gender import record_gender
 from wid_events.people.models import Person, Unavailability, new_person_key
 
-PERSON_FIELDS = ("name", "email", "organisation", "job_title", "pronouns", "bio", "topics")
+PERSON_FIELDS = ("name", "email", "organisation", "job_title", "pronouns", "bio", "topics", "translations")
 
 
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:
@@ -31,6 +32,9 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
         raise DomainError(f"Unknown person fields: {', '.join(sorted(unknown))}")
     out: dict[str, Any] = {}
     for key, given in fields.items():
+        if key == "translations":
+            out[key] = checked_translations(given, ("bio",))
+            continue
         value = (given or "").strip() if isinstance(given, str) or given is None else given
         if key in ("bio", "topics"):
             out[key] = (value or "").replace("\r\n", "\n")

@@ -26,6 +26,7 @@ from wid_events.agenda.notices import (  # noqa: F401 - re-exported: change noti
     queue_notifications,
 )
 from wid_events.audit import services as audit
+from wid_events.core.content import checked_translations
 from wid_events.enums import SessionAttendance, SessionStatus, SessionType, SpeakerRole
 from wid_events.errors import Conflict, DomainError, NotFound
 from wid_events.events.models import Event, Room, Track
@@ -46,6 +47,7 @@ SESSION_FIELDS = (
     "attendance",
     "description",
     "status",
+    "translations",
     "tags",
 )
 #: Changes of these fields after publication bump SEQUENCE and notify attendees.
@@ -115,6 +117,8 @@ def _clean_values(out: dict[str, Any]) -> None:
     if "description" in out:
         # Browsers submit textareas with CRLF line ends; store LF so an unchanged form is no change.
         out["description"] = (out["description"] or "").replace("\r\n", "\n").strip()
+    if "translations" in out:
+        out["translations"] = checked_translations(out["translations"], ("title", "description"))
     if "tags" in out:
         seen: dict[str, str] = {}
         for raw in (out["tags"] or "").split(","):

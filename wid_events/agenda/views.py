@@ -18,9 +18,10 @@ from markupsafe import escape
 
 from wid_events.agenda import queries
 from wid_events.core import httpcache
+from wid_events.core.content import localized
 from wid_events.enums import SessionType
 from wid_events.errors import NotFound
-from wid_events.events.views import event_today, public_event_or_404
+from wid_events.events.views import event_today, public_event_or_404, window_parts
 
 bp = Blueprint("agenda", __name__)
 
@@ -85,7 +86,7 @@ def agenda(slug: str):
         status = 400 if filters.problems else 200
         page = render_template(
             "agenda/agenda.html",
-            title=_("Agenda: %(event)s", event=event.title),
+            title=_("Agenda: %(event)s", event=localized(event, "title")),
             event=event,
             draft=draft,
             days=days,
@@ -99,7 +100,7 @@ def agenda(slug: str):
         )
         return page, status
 
-    parts = httpcache.event_parts(event, "agenda", event_today(event))
+    parts = httpcache.event_parts(event, "agenda", event_today(event), *window_parts(event))
     return httpcache.serve(
         parts,
         render,
@@ -120,7 +121,7 @@ def session_page(slug: str, session_id: int):
             abort(404)
         return render_template(
             "agenda/session.html",
-            title=session.title,
+            title=localized(session, "title"),
             event=event,
             draft=draft,
             session=session,
@@ -129,7 +130,7 @@ def session_page(slug: str, session_id: int):
             section="agenda",
         )
 
-    parts = httpcache.event_parts(event, "session", session_id)
+    parts = httpcache.event_parts(event, "session", session_id, event_today(event), *window_parts(event))
     return httpcache.serve(
         parts,
         render,

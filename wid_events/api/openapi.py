@@ -231,6 +231,26 @@ PATHS: dict = {
 }
 
 
+#: Any request: a NUL byte or a lone surrogate in the path, query or body is refused first.
+BAD_CHARACTERS = error_response(
+    "The request holds a NUL byte or an invalid Unicode character (`bad_request`)."
+)
+#: Any request while the database does not answer.
+UNAVAILABLE = error_response("The service is temporarily unavailable (`unavailable`); try again later.")
+
+
+def _paths() -> dict:
+    """The paths, each operation also documenting the answers every request can get."""
+    paths = copy.deepcopy(PATHS)
+    for item in paths.values():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            operation["responses"].setdefault("400", copy.deepcopy(BAD_CHARACTERS))
+            operation["responses"].setdefault("503", copy.deepcopy(UNAVAILABLE))
+    return paths
+
+
 def build_document(server_url: str = "/api/v1") -> dict:
     """The full OpenAPI 3.1 document (a fresh copy each time)."""
     return {
@@ -251,7 +271,7 @@ def build_document(server_url: str = "/api/v1") -> dict:
             {"name": "organiser", "description": "Bearer token of an organiser of the event."},
             {"name": "meta"},
         ],
-        "paths": copy.deepcopy(PATHS),
+        "paths": _paths(),
         "components": {
             "schemas": copy.deepcopy(SCHEMAS),
             "securitySchemes": {

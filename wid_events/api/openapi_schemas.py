@@ -93,6 +93,20 @@ SCHEMAS: dict = {
                     },
                     "capacity_in_person": NULLABLE_INT,
                     "capacity_online": NULLABLE_INT,
+                    "default_language": {"type": "string", "enum": ["en", "fr", "nl", "de"]},
+                    "translations": {
+                        "type": "object",
+                        "description": "Title, description, travel and online information in other "
+                        "languages, by language code.",
+                    },
+                    "registration_opens": {
+                        "type": ["string", "null"],
+                        "description": "Local date and time in the event's timezone.",
+                    },
+                    "registration_closes": {
+                        "type": ["string", "null"],
+                        "description": "Local date and time in the event's timezone.",
+                    },
                     "series": {
                         "type": ["object", "null"],
                         "properties": {"title": {"type": "string"}, "edition": NULLABLE_INT},
@@ -322,8 +336,14 @@ SCHEMAS: dict = {
             "attendance": {"type": "string", "enum": ["in_person", "online"]},
             "sessions": {"type": "array", "items": {"type": "integer"}, "description": "Chosen session ids."},
             "checked_in": {"type": "boolean"},
+            "answers": {
+                "type": "object",
+                "description": "Answers to the event's own questions by question key: text, a list of "
+                "options, true/false, an ISO 3166 country code or a date (YYYY-MM-DD).",
+                "additionalProperties": True,
+            },
         },
-        "required": ["id", "name", "status", "attendance", "sessions", "checked_in"],
+        "required": ["id", "name", "status", "attendance", "sessions", "checked_in", "answers"],
     },
     "CheckinRequest": {
         "type": "object",

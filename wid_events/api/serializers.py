@@ -40,6 +40,12 @@ def event_detail(event: Event) -> dict:
             "online_info": event.online_info,
             "capacity_in_person": event.capacity_in_person,
             "capacity_online": event.capacity_online,
+            "default_language": event.default_language or "en",
+            "translations": dict(event.translations or {}),
+            "registration_opens": event.registration_opens.isoformat() if event.registration_opens else None,
+            "registration_closes": event.registration_closes.isoformat()
+            if event.registration_closes
+            else None,
             "series": (
                 {"title": event.series.title, "edition": event.edition} if event.series is not None else None
             ),

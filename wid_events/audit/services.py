@@ -4,9 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
 from wid_events.accounts.models import User
 from wid_events.audit.models import AuditLogEntry
 from wid_events.extensions import db
+
+#: What an erased person's name becomes in the audit trail.
+ERASED_LABEL = "(erased)"
+
+
+def erase_object(object_type: str, object_id: int | str) -> int:
+    """GDPR erasure: the entries about this object keep their action and time, but its name
+    becomes "(erased)" and the changed values are dropped (only the changed fields' names
+    stay). Returns how many entries were changed. Callers commit."""
+    entries = db.session.scalars(
+        sa.select(AuditLogEntry).where(
+            AuditLogEntry.object_type == object_type, AuditLogEntry.object_id == str(object_id)
+        )
+    ).all()
+    for entry in entries:
+        entry.object_label = ERASED_LABEL
+        entry.changes = {field: [ERASED_LABEL, ERASED_LABEL] for field in entry.changes or {}}
+    return len(entries)
 
 
 def actor_label(actor: User | str | None) -> str:

@@ -55,8 +55,15 @@ MODERATOR_ROLES = frozenset({"moderator", "facilitator"})
 
 #: Women among ICT experts in Belgium (Women in Digital strategy): the default base rate.
 DEFAULT_BASE_RATE = 0.182
-#: The public badge is shown only when at least this many speakers are counted.
-BADGE_MIN_SPEAKERS = 5
+#: A public share of women is published only when at least this many counted speakers are
+#: women and at least this many are not; otherwise only the panels line is (the speakers'
+#: names are public, so a small group's share would tell each one's gender).
+PUBLIC_SHARE_MIN_GROUP = 5
+
+
+def public_share_allowed(women: int, total: int) -> bool:
+    """Whether a share of ``women`` among ``total`` counted speakers may be published."""
+    return women >= PUBLIC_SHARE_MIN_GROUP and total - women >= PUBLIC_SHARE_MIN_GROUP
 
 
 @dataclass(frozen=True)
@@ -405,17 +412,17 @@ class BadgeData:
 
 
 def badge_data(verdicts: Sequence[str], overall: Share) -> BadgeData | None:
-    """The public transparency badge, or None when it must be suppressed.
+    """The public transparency badge, or None when there is nothing to show.
 
-    Suppressed when fewer than :data:`BADGE_MIN_SPEAKERS` speakers are counted, so that no
-    individual's gender can be inferred. The share is also left out when it is exactly 0 % or
-    100 % of the counted speakers, because then it states every speaker's gender.
+    The share of women is published only when :func:`public_share_allowed` (at least 5
+    counted speakers are women and at least 5 are not), so nobody's gender can be inferred
+    from it; otherwise only "N of M panels meet No Women No Panel" is shown.
     """
-    if overall.total < BADGE_MIN_SPEAKERS:
-        return None
     share = None
-    if 0 < overall.women < overall.total:
+    if public_share_allowed(overall.women, overall.total):
         share = round(100 * overall.women / overall.total)
+    if not verdicts and share is None:
+        return None
     return BadgeData(
         panels_total=len(verdicts),
         panels_passing=sum(1 for v in verdicts if v == PASS),

@@ -31,7 +31,7 @@ def _key(event) -> tuple | None:
 
 @bp.app_template_global()
 def balance_badge(event):
-    """Badge data for a published event, or None (draft, or fewer than 5 speakers counted)."""
+    """Badge data for a published event, or None (a draft, or no panel and no share to show)."""
     if event is None:
         return None
     key = _key(event)

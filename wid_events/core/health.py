@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from redis import Redis
+from redis.exceptions import RedisError
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -19,6 +21,18 @@ def expected_heads() -> frozenset[str]:
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return frozenset(ScriptDirectory.from_config(cfg).get_heads())
+
+
+def check_redis(url: str) -> bool:
+    """Whether Redis at ``url`` answers a PING within two seconds."""
+    try:
+        conn = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        try:
+            return bool(conn.ping())
+        finally:
+            conn.close()
+    except (RedisError, OSError):
+        return False
 
 
 def check_health(engine: sa.Engine) -> tuple[bool, str]:

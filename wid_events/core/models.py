@@ -1,4 +1,5 @@
-"""The durable job queue without Redis: one row per job, run by ``flask jobs worker``."""
+"""Tables of the core: the durable job queue without Redis (one row per job, run by
+``flask jobs worker``) and the database-backed counters of the sensitive rate limits."""
 
 from __future__ import annotations
 
@@ -50,3 +51,17 @@ class Job(db.Model):
 
     def __repr__(self) -> str:
         return f"<Job {self.id} {self.func} {self.state}>"
+
+
+class RateLimitHit(db.Model):
+    """One counted attempt at a sensitive action (a login, a "resend my link", a guessed
+    token), so a limit holds across every worker process even without Redis. Rows older
+    than the longest window are deleted as new ones come in."""
+
+    __tablename__ = "rate_limit_hits"
+    __table_args__ = (sa.Index("ix_rate_limit_hits_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: What is counted and for whom, e.g. ``login:203.0.113.7`` (no personal data beyond the address).
+    key: Mapped[str] = mapped_column(sa.String(200))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

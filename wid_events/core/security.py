@@ -97,6 +97,16 @@ def content_security_policy(nonce: str) -> str:
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
+#: Paths of pages that hold personal data or a secret of one visitor.
+PERSONAL_PREFIXES = ("/manage/", "/registrations/", "/speaker/", "/exhibitor/", "/account/")
+#: The registration form carries its own idempotency key; its answer redirects to a personal link.
+PERSONAL_ENDPOINTS = frozenset({"registration.register", "registration.resend"})
+
+
+def _is_personal(path: str, endpoint: str | None) -> bool:
+    return path.startswith(PERSONAL_PREFIXES) or endpoint in PERSONAL_ENDPOINTS
+
+
 def set_security_headers(response: Response) -> Response:
     """``after_request``: headers a view already set (a deliberate exception) are kept."""
     headers = response.headers
@@ -108,8 +118,9 @@ def set_security_headers(response: Response) -> Response:
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if current_app.config.get("PREFERRED_URL_SCHEME") == "https":
         headers.setdefault("Strict-Transport-Security", HSTS_VALUE)
-    if request.path.startswith("/manage/") and "Cache-Control" not in headers:
-        # Organiser pages hold personal data: never keep them in a shared cache or browser history.
+    if _is_personal(request.path, request.endpoint) and "Cache-Control" not in headers:
+        # Organiser pages and personal links hold personal data (or, on the registration form,
+        # a fresh idempotency key): never keep them in a shared cache or browser history.
         headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -7,6 +7,8 @@ without faking a request context.
 
 from __future__ import annotations
 
+from urllib.parse import unquote, urlsplit
+
 from flask import current_app, has_request_context, request, url_for
 
 DEFAULT_SERVER_NAME = "localhost:5000"
@@ -33,3 +35,30 @@ def base_url() -> str:
     scheme = cfg.get("PREFERRED_URL_SCHEME") or "http"
     root = (cfg.get("APPLICATION_ROOT") or "/").rstrip("/")
     return f"{scheme}://{cfg.get('SERVER_NAME') or DEFAULT_SERVER_NAME}{root}"
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a path on this site, else None: for ``?next=`` after login and the
+    language switch.
+
+    Browsers drop tabs and newlines inside URLs, strip leading control characters and read a
+    backslash as a slash, so ``/\\t/evil.example`` or ``/\\evil.example`` become
+    ``//evil.example``: another site. Anything holding such characters, in plain or
+    percent-encoded form, is refused, as is anything with a scheme or a host.
+    """
+    if not target or len(target) > 2000:
+        return None
+    candidates = [target]
+    decoded = target
+    for _ in range(3):  # %252F%252F… decoded twice by some proxy still ends up here
+        decoded = unquote(decoded)
+        candidates.append(decoded)
+    for value in candidates:
+        if any(ord(ch) < 0x20 or ord(ch) == 0x7F or ch == "\\" for ch in value):
+            return None
+        if not value.startswith("/") or value.startswith("//"):
+            return None
+        parts = urlsplit(value)
+        if parts.scheme or parts.netloc:
+            return None
+    return target

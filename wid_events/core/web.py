@@ -9,17 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+import sqlalchemy as sa
 from babel import Locale
 from babel import dates as babel_dates
-from flask import Flask, current_app, has_request_context, jsonify, render_template, request, session
+from flask import Flask, current_app, g, has_request_context, jsonify, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.routing import IntegerConverter as _WerkzeugIntegerConverter
 
 from wid_events.core.text import safe_markdown, safe_url
 from wid_events.errors import DomainError
-from wid_events.extensions import db
+from wid_events.extensions import db, login_manager
 
 ERROR_TITLES = {
     400: _l("Bad request"),
@@ -65,6 +68,66 @@ def error_response(status: int, message: str, code: str | None = None):
         return jsonify({"error": {"code": code, "message": message}}), status
     title = ERROR_TITLES.get(status, _l("Error"))
     return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+#: The largest id or count any column holds (PostgreSQL ``integer``); larger numbers in a URL,
+#: a query string or a form are refused before they reach the database.
+MAX_INT = 2**31 - 1
+
+
+class IntegerConverter(_WerkzeugIntegerConverter):
+    """``<int:…>`` in every route: at most :data:`MAX_INT`, so ``/sessions/2147483648`` is a 404
+    instead of a database error."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_INT, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def int_arg(name: str, source=None) -> int | None:
+    """A non-negative integer query (or form) argument within :data:`MAX_INT`, else None."""
+    raw = (source if source is not None else request.args).get(name, "")
+    raw = raw.strip() if isinstance(raw, str) else ""
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 10:
+        return None
+    value = int(raw)
+    return value if value <= MAX_INT else None
+
+
+def _bad_text(value) -> bool:
+    """NUL (which PostgreSQL text cannot hold) or a lone surrogate (not encodable as UTF-8)."""
+    if isinstance(value, str):
+        return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_bad_text(k) or _bad_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_bad_text(v) for v in value)
+    return False
+
+
+def _clean_text(value: str) -> str:
+    return "".join("\ufffd" if ch == "\x00" or "\ud800" <= ch <= "\udfff" else ch for ch in value)
+
+
+def reject_unstorable_input() -> None:
+    """``before_request``: a NUL byte or a lone surrogate in the path, a form field or a JSON
+    body is a 400 with a clear message, never a database error. In the query string they
+    become U+FFFD, so filters answer as for any other unknown value."""
+    args = request.args
+    if any(_bad_text(k) or _bad_text(v) for k, vs in args.lists() for v in [*vs, k]):
+        request.args = ImmutableMultiDict(
+            [(_clean_text(k), _clean_text(v)) for k, vs in args.lists() for v in vs]
+        )
+    values: list = [request.path]
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if request.is_json:
+            values.append(request.get_json(silent=True))
+        else:
+            values.extend(request.form.keys())
+            values.extend(v for vs in request.form.listvalues() for v in vs)
+            values.extend(f.filename or "" for f in request.files.values())
+    if any(_bad_text(v) for v in values):
+        message = _l("The request contains a NUL byte or an invalid Unicode character. Please remove it.")
+        raise BadRequest(str(message))
 
 
 def select_locale() -> str | None:
@@ -136,6 +199,8 @@ def local_date(value: dt.date | None, fmt: str = "medium", locale: Locale | str 
 
 def init_app(app: Flask) -> None:
     """Error handlers and template helpers. The login loaders are :mod:`wid_events.accounts.auth`'s."""
+    app.url_map.converters["int"] = IntegerConverter
+    app.before_request(reject_unstorable_input)
 
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):
@@ -157,6 +222,23 @@ def init_app(app: Flask) -> None:
             return body, status, {"Allow": ", ".join(exc.valid_methods)}
         return response
 
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    def handle_database_down(exc: Exception):
+        """The database does not answer (or dropped the connection): a short 503, not a 500."""
+        current_app.logger.error(
+            "Database unavailable: %s: %s", type(exc).__name__, str(exc).replace("\n", " ")[:600]
+        )
+        try:
+            db.session.rollback()
+        except sa.exc.SQLAlchemyError:
+            db.session.invalidate()
+        # The page must not ask the database who is logged in: render it for a visitor.
+        g._login_user = login_manager.anonymous_user()
+        message = str(_l("The site is temporarily unavailable. Please try again in a few minutes."))
+        body, status = error_response(503, message, "unavailable")
+        return body, status, {"Retry-After": "60"}
+
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
         current_app.logger.exception("Unhandled error")
@@ -174,7 +256,11 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals():
-        return {"current_locale": str(get_locale() or "en"), "languages": app.config["LANGUAGES"]}
+        return {
+            "current_locale": str(get_locale() or "en"),
+            "languages": app.config["LANGUAGES"],
+            "site_name": app.config.get("SITE_NAME") or "wid_events",
+        }
 
 
 # --------------------------------------------------------------------------- this browser's registration

@@ -634,6 +634,63 @@ def women_in_digital_job_day(day: dt.date) -> dict[str, Any]:
                 "Brussels Airport stop there, as do metro lines 1 and 5 (Gare Centrale)."
             ),
             "online_info": "",
+            "default_language": "en",
+            "translations": {
+                "fr": {
+                    "title": "Job Day « Girls & Women in Digital »",
+                    "travel_info": (
+                        "BeCentral se trouve dans la gare de Bruxelles-Central : les trains de toute la "
+                        "Belgique et de Brussels Airport s’y arrêtent, ainsi que les métros 1 et 5 "
+                        "(Gare Centrale)."
+                    ),
+                },
+                "nl": {
+                    "title": "Girls & Women in Digital Jobdag",
+                    "travel_info": (
+                        "BeCentral ligt in het station Brussel-Centraal: treinen uit heel België en van "
+                        "Brussels Airport stoppen er, net als metrolijnen 1 en 5 (Centraal Station)."
+                    ),
+                },
+            },
+            "questions": [
+                {
+                    "key": "looking_for",
+                    "label": "What are you looking for?",
+                    "type": "multiple_choice",
+                    "required": False,
+                    "options": ["A job", "An internship", "A traineeship", "Advice and contacts"],
+                    "attendance": None,
+                    "help_text": "It helps exhibitors prepare. Choose all that apply.",
+                    "translations": {
+                        "fr": {
+                            "label": "Que recherchez-vous ?",
+                            "options": [
+                                "Un emploi",
+                                "Un stage",
+                                "Une formation en entreprise",
+                                "Des conseils et des contacts",
+                            ],
+                        },
+                        "nl": {
+                            "label": "Wat zoekt u?",
+                            "options": ["Een baan", "Een stage", "Een traineeship", "Advies en contacten"],
+                        },
+                    },
+                },
+                {
+                    "key": "country",
+                    "label": "Which country do you live in?",
+                    "type": "country",
+                    "required": False,
+                    "options": None,
+                    "attendance": None,
+                    "help_text": "",
+                    "translations": {
+                        "fr": {"label": "Dans quel pays habitez-vous ?"},
+                        "nl": {"label": "In welk land woont u?"},
+                    },
+                },
+            ],
         },
         "rooms": [
             {"key": "expo", "name": "Expo hall", "capacity": 400},

@@ -51,6 +51,8 @@ def api_organiser_required(view: Callable) -> Callable:
     @functools.wraps(view)
     def wrapper(*args, slug: str, **kwargs):
         if not current_user.is_authenticated:
+            if g.get("api_token_refused"):
+                return error_response(401, "This token has expired or was revoked.", "unauthorized")
             return error_response(401, "A valid bearer token is required.", "unauthorized")
         event = event_or_404(slug)
         if not is_organiser(current_user._get_current_object(), event):

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
 from wid_events.audit.models import AuditLogEntry
+from wid_events.core.web import int_arg
 from wid_events.events.access import organiser_required
 from wid_events.events.models import Event
 from wid_events.extensions import db
@@ -19,10 +20,7 @@ PER_PAGE = 50
 @bp.get("/audit")
 @organiser_required
 def log(event: Event):
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = max(1, min(int_arg("page") or 1, 100_000))
     action = request.args.get("action", "").strip()
     stmt = sa.select(AuditLogEntry).where(AuditLogEntry.event_id == event.id)
     if action:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from wid_events.core.actions import actor, owned_or_404, run_action
 from wid_events.events.access import organiser_required
@@ -53,6 +53,9 @@ class EventCrud:
     def delete(self, obj, *, actor) -> Any:
         raise NotImplementedError
 
+    def fill(self, form, obj) -> None:
+        """Fill form fields that ``obj=`` does not (e.g. translations) on the edit page's GET."""
+
     def usage(self, event) -> dict:
         """Extra numbers for the list page (e.g. sessions per room)."""
         return {}
@@ -81,6 +84,8 @@ class EventCrud:
     def edit_view(self, event, **ids: int):
         obj = owned_or_404(self.model, ids[f"{self.kind}_id"], event)
         form = self.form_class(obj=obj)
+        if request.method == "GET":
+            self.fill(form, obj)
         if form.validate_on_submit() and run_action(self.update, obj, form, actor=actor(), form=form):
             flash(str(self.saved_message), "success")
             return self._to_list(event)

@@ -6,18 +6,22 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     FloatField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
 
-from wid_events.enums import EventMode
+from wid_events.core.content import LANGUAGE_NAMES
+from wid_events.core.content_forms import add_translation_fields
+from wid_events.core.fields import IntegerField
+from wid_events.enums import CONTENT_LANGUAGES, EventMode
 
 #: Common zones offered first; any valid IANA name can be typed (validated by the service).
 COMMON_TIMEZONES = [
@@ -116,6 +120,17 @@ class EventSettingsForm(EventCoreFields, FlaskForm):
     capacity_in_person = IntegerField(_l("In-person capacity"), validators=[Optional(), NumberRange(min=0)])
     capacity_online = IntegerField(_l("Online capacity"), validators=[Optional(), NumberRange(min=0)])
     registration_open = BooleanField(_l("Registration is open"))
+    registration_opens = DateTimeLocalField(
+        _l("Registration opens on (local time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    registration_closes = DateTimeLocalField(
+        _l("Registration closes on (local time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    default_language = SelectField(
+        _l("Default language of the content"),
+        choices=[(code, LANGUAGE_NAMES[code]) for code in CONTENT_LANGUAGES],
+        default="en",
+    )
     requires_approval = BooleanField(_l("Registrations need an organiser's approval"))
     access_needs_deadline = DateField(_l("Deadline for access needs requests"), validators=[Optional()])
     contact_email = StringField(
@@ -153,6 +168,26 @@ class EventSettingsForm(EventCoreFields, FlaskForm):
     )
 
 
+EVENT_TRANSLATED = {
+    "title": (_l("Title"), False, 300),
+    "description": (_l("Description"), True, 20000),
+    "travel_info": (_l("How to get there"), True, 10000),
+    "online_info": (_l("Online participation (public text)"), True, 10000),
+}
+add_translation_fields(EventSettingsForm, EVENT_TRANSLATED)
+
+
+class LookForm(FlaskForm):
+    accent_colour = StringField(_l("Accent colour"), validators=[Optional(), Length(max=7)], filters=[strip])
+    logo = FileField(_l("Logo (PNG, JPEG, WebP or SVG)"))
+    remove_logo = BooleanField(_l("Remove the logo"))
+    header_image = FileField(_l("Header image (PNG, JPEG or WebP)"))
+    header_image_alt = StringField(
+        _l("Alternative text of the header image"), validators=[Optional(), Length(max=300)], filters=[strip]
+    )
+    remove_header = BooleanField(_l("Remove the header image"))
+
+
 class RoomForm(FlaskForm):
     name = StringField(_l("Room name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     capacity = IntegerField(_l("Seats"), validators=[Optional(), NumberRange(min=0)])
@@ -161,6 +196,10 @@ class RoomForm(FlaskForm):
 
 class TrackForm(FlaskForm):
     name = StringField(_l("Track name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+
+
+add_translation_fields(RoomForm, {"name": (_l("Room name"), False, 200)})
+add_translation_fields(TrackForm, {"name": (_l("Track name"), False, 200)})
 
 
 class OrganiserForm(FlaskForm):

@@ -16,13 +16,16 @@ from flask_login import login_required
 from wid_events.accounts.models import EventOrganiser
 from wid_events.accounts.permissions import require_admin
 from wid_events.core.actions import actor, run_action
+from wid_events.core.content_forms import fill_translations, translations_from
+from wid_events.events import look, services
 from wid_events.events import organisers as organiser_services
-from wid_events.events import services
 from wid_events.events.access import organiser_required
 from wid_events.events.crud import EventCrud
 from wid_events.events.forms import (
+    EVENT_TRANSLATED,
     DuplicateForm,
     EventSettingsForm,
+    LookForm,
     NewEventForm,
     OrganiserForm,
     RoomForm,
@@ -124,10 +127,12 @@ def settings(event: Event):
     if request.method == "GET":
         form.series_id.data = str(event.series_id) if event.series_id else ""
         form.mode.data = event.mode.value
+        fill_translations(form, event, services.EVENT_TEXTS)
     if form.validate_on_submit():
         fields = {
             name: form[name].data for name in services.EVENT_FIELDS if name in form and name != "series_id"
         }
+        fields["translations"] = _submitted_translations(form, event, services.EVENT_TEXTS)
         for optional_number in (
             "balance_min_women_per_panel",
             "balance_target_share_women",
@@ -147,7 +152,43 @@ def settings(event: Event):
                 "success",
             )
             return redirect(url_for("manage.settings", slug=event.slug))
-    return render_template("manage/event_settings.html", event=event, form=form, title=_("Settings")), (
+    return render_template(
+        "manage/event_settings.html", event=event, form=form, translated=EVENT_TRANSLATED, title=_("Settings")
+    ), (400 if form.errors else 200)
+
+
+def _submitted_translations(form, obj, fields: tuple[str, ...]) -> dict:
+    """The form's translations; the default language's own (not shown) is kept as stored."""
+    default = getattr(obj, "default_language", None) or getattr(obj.event, "default_language", "en")
+    out = translations_from(form, fields, default)
+    stored = (obj.translations or {}).get(default)
+    if stored:
+        out[default] = stored
+    return out
+
+
+@bp.route("/events/<slug>/look", methods=["GET", "POST"])
+@organiser_required
+def event_look(event: Event):
+    """Logo, accent colour and header image (checked and cleaned; the colour for WCAG AA)."""
+    form = LookForm(obj=event) if request.method == "GET" else LookForm()
+    if form.validate_on_submit():
+        done = run_action(
+            look.update_look,
+            event,
+            form=form,
+            actor=actor(),
+            accent_colour=form.accent_colour.data,
+            logo=form.logo.data,
+            header_image=form.header_image.data,
+            header_image_alt=form.header_image_alt.data,
+            remove_logo=form.remove_logo.data,
+            remove_header=form.remove_header.data,
+        )
+        if done:
+            flash(_("The look of the event is saved."), "success")
+            return redirect(url_for("manage.event_look", slug=event.slug), code=303)
+    return render_template("manage/event_look.html", event=event, form=form, title=_("Look")), (
         400 if form.errors else 200
     )
 
@@ -177,8 +218,16 @@ class RoomCrud(_SessionPlaceCrud):
 
     def update(self, obj, form, *, actor):
         return services.update_room(
-            obj, actor=actor, name=form.name.data, capacity=form.capacity.data, position=form.position.data
+            obj,
+            actor=actor,
+            name=form.name.data,
+            capacity=form.capacity.data,
+            position=form.position.data,
+            translations=_submitted_translations(form, obj, ("name",)),
         )
+
+    def fill(self, form, obj):
+        fill_translations(form, obj, ("name",))
 
     def delete(self, obj, *, actor):
         services.delete_room(obj, actor=actor)
@@ -193,7 +242,12 @@ class TrackCrud(_SessionPlaceCrud):
         return services.create_track(event, form.name.data, actor=actor)
 
     def update(self, obj, form, *, actor):
-        return services.update_track(obj, actor=actor, name=form.name.data)
+        return services.update_track(
+            obj, actor=actor, name=form.name.data, translations=_submitted_translations(form, obj, ("name",))
+        )
+
+    def fill(self, form, obj):
+        fill_translations(form, obj, ("name",))
 
     def delete(self, obj, *, actor):
         services.delete_track(obj, actor=actor)

@@ -57,6 +57,21 @@ class Event(db.Model):
     registration_open: Mapped[bool] = mapped_column(default=False)
     #: New registrations start as ``pending`` until an organiser approves them.
     requires_approval: Mapped[bool] = mapped_column(default=False)
+    #: Language of the plain title/description/travel/online columns (``en``/``fr``/``nl``/``de``).
+    default_language: Mapped[str] = mapped_column(sa.String(8), default="en")
+    #: Other languages' content: ``{lang: {"title", "description", "travel_info", "online_info"}}``.
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: Local (event-timezone) wall-clock time the form opens by itself; None: no lower bound.
+    registration_opens: Mapped[dt.datetime | None]
+    #: Local wall-clock time the form closes by itself; None: open until the event ends.
+    registration_closes: Mapped[dt.datetime | None]
+    #: Accent colour as ``#rrggbb`` (checked for WCAG AA contrast on save), None for the site's.
+    accent_colour: Mapped[str | None] = mapped_column(sa.String(7))
+    #: Storage key of the sanitised logo (PNG/JPEG/WebP, or SVG through a safe subset).
+    logo_key: Mapped[str | None] = mapped_column(sa.String(200))
+    #: Storage key of the header image and its alternative text.
+    header_image_key: Mapped[str | None] = mapped_column(sa.String(200))
+    header_image_alt: Mapped[str] = mapped_column(sa.String(300), default="")
     #: The organisers' contact address: the ``Reply-To`` of every email about the event.
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
     #: Speakers' portal links stay valid until the event's end plus this many days.
@@ -144,6 +159,8 @@ class Room(db.Model):
     capacity: Mapped[int | None]
     #: Column order in the agenda.
     position: Mapped[int] = mapped_column(default=0)
+    #: ``{lang: {"name"}}`` in languages other than the event's default.
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
     event: Mapped[Event] = relationship(back_populates="rooms")
 
@@ -158,5 +175,7 @@ class Track(db.Model):
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(sa.String(100))
     name: Mapped[str] = mapped_column(sa.String(200))
+    #: ``{lang: {"name"}}`` in languages other than the event's default.
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
     event: Mapped[Event] = relationship(back_populates="tracks")

@@ -15,11 +15,16 @@ from wid_events import signals
 from wid_events.accounts.models import EventOrganiser, User
 from wid_events.accounts.permissions import require_admin
 from wid_events.audit import services as audit
-from wid_events.enums import EventMode
+from wid_events.core.content import clean_translations
+from wid_events.core.text import is_http_url
+from wid_events.enums import CONTENT_LANGUAGES, EventMode
 from wid_events.errors import Conflict, DomainError
 from wid_events.events.models import Event, Room, Series, Track
 from wid_events.events.slugs import RESERVED_SLUGS, free_slug, slugify
 from wid_events.extensions import db
+
+#: The event's translatable texts.
+EVENT_TEXTS = ("title", "description", "travel_info", "online_info")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -50,6 +55,10 @@ EVENT_FIELDS = (
     "balance_count_non_binary",
     "balance_target_share_women",
     "balance_base_rate",
+    "default_language",
+    "translations",
+    "registration_opens",
+    "registration_closes",
 )
 
 
@@ -119,6 +128,31 @@ def _check_numbers(out: dict[str, Any]) -> None:
             raise DomainError(_("Enter a share between 0 and 1 (e.g. 0.4 for 40%)."), field=share)
 
 
+def _check_content(out: dict[str, Any], event: Event | None) -> None:
+    """Default language, translations (known languages only) and the registration window."""
+    if "default_language" in out and out["default_language"] not in CONTENT_LANGUAGES:
+        raise DomainError(_("Choose English, French, Dutch or German."), field="default_language")
+    if "translations" in out:
+        raw = out["translations"] or {}
+        unknown = sorted(set(raw) - set(CONTENT_LANGUAGES))
+        if unknown:
+            raise DomainError(
+                _(
+                    "There is no content language “%(lang)s”; use en, fr, nl or de.",
+                    lang=", ".join(map(str, unknown)),
+                )
+            )
+        out["translations"] = clean_translations(raw, EVENT_TEXTS)
+    opens = out.get("registration_opens", event.registration_opens if event else None)
+    closes = out.get("registration_closes", event.registration_closes if event else None)
+    if opens is not None and closes is not None and closes <= opens:
+        raise DomainError(
+            _("Registration must close after it opens."),
+            field="registration_closes",
+            code="window_order",
+        )
+
+
 def _clean_event(fields: dict[str, Any], event: Event | None) -> dict[str, Any]:
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
@@ -138,11 +172,12 @@ def _clean_event(fields: dict[str, Any], event: Event | None) -> dict[str, Any]:
     _check_dates(out, event)
     if out.get("livestream_url"):
         url = out["livestream_url"]
-        if not re.match(r"^https?://[^\s/$.?#][^\s]*$", url, re.I):
+        if not is_http_url(url):
             raise DomainError(
                 _("Enter a web address starting with http:// or https://."), field="livestream_url"
             )
     _check_numbers(out)
+    _check_content(out, event)
     if out.get("series_id") is not None and db.session.get(Series, out["series_id"]) is None:
         raise DomainError(_("Choose an existing series."), field="series_id")
     return out
@@ -251,10 +286,18 @@ def create_room(
 
 
 def update_room(
-    room: Room, *, actor: User | str | None, name: str, capacity: int | None, position: int | None = None
+    room: Room,
+    *,
+    actor: User | str | None,
+    name: str,
+    capacity: int | None,
+    position: int | None = None,
+    translations: dict | None = None,
 ) -> dict:
     name, capacity = _clean_room(name, capacity)
     values: dict[str, Any] = {"name": name, "capacity": capacity}
+    if translations is not None:
+        values["translations"] = _clean_name_translations(translations)
     if position is not None:
         values["position"] = position
     changes = audit.diff(room, values)
@@ -305,13 +348,28 @@ def create_track(event: Event, name: str, *, actor: User | str | None) -> Track:
     return track
 
 
-def update_track(track: Track, *, actor: User | str | None, name: str) -> dict:
+def _clean_name_translations(raw: dict) -> dict:
+    unknown = sorted(set(raw) - set(CONTENT_LANGUAGES))
+    if unknown:
+        raise DomainError(
+            _("There is no content language “%(lang)s”; use en, fr, nl or de.", lang=", ".join(unknown))
+        )
+    return clean_translations(raw, ("name",))
+
+
+def update_track(
+    track: Track, *, actor: User | str | None, name: str, translations: dict | None = None
+) -> dict:
     name = (name or "").strip()
     if not name:
         raise DomainError(_("A track needs a name."), field="name")
-    changes = audit.diff(track, {"name": name})
+    values: dict[str, Any] = {"name": name}
+    if translations is not None:
+        values["translations"] = _clean_name_translations(translations)
+    changes = audit.diff(track, values)
     if changes:
-        track.name = name
+        for key, (_old, new) in changes.items():
+            setattr(track, key, new)
         audit.record("track.update", actor=actor, event_id=track.event_id, obj=track, changes=changes)
     return changes
 
@@ -360,6 +418,9 @@ def duplicate_event(
     elif event.edition is not None:
         copied["edition"] = event.edition + 1
     copied["registration_open"] = False
+    for window_end in ("registration_opens", "registration_closes"):
+        if copied.get(window_end) is not None:
+            copied[window_end] += shift  # the window keeps its place relative to the event
     copied["livestream_url"] = None  # each edition has its own stream
     values = _clean_event(copied, None)
     new = Event(**values, published=False)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from wid_events.accounts.permissions import is_organiser
+from wid_events.events import look, window
 from wid_events.events.access import event_or_404
 from wid_events.events.models import Event
 
@@ -72,8 +73,30 @@ def webcal_url(http_url: str) -> str:
 
 @bp.app_template_global()
 def registration_available(event: Event) -> bool:
-    """Registration is open and the event has not ended yet (in the event's timezone)."""
-    return bool(event.registration_open) and event.end_date >= event_today(event)
+    """Registration is open, within its window, and the event has not ended yet (in the event's timezone)."""
+    return (
+        bool(event.registration_open)
+        and event.end_date >= event_today(event)
+        and window.window_state(event) == window.WindowState.OPEN
+    )
+
+
+def window_parts(event: Event) -> tuple:
+    """What a cached public page showing the registration window depends on besides the event's
+    version: the window's state and its minute-by-minute countdown text."""
+    if event.registration_opens is None and event.registration_closes is None:
+        return ()
+    return (str(window.window_state(event)), window.countdown(event) if event.registration_open else None)
+
+
+@bp.app_template_global()
+def registration_window(event: Event) -> dict:
+    """The window's reason (opens on …/closed on …) and text countdown for the event page."""
+    return {
+        "reason": window.window_reason(event),
+        "countdown": window.countdown(event) if event.registration_open else None,
+        "closes": window.closes_message(event) if event.registration_closes is not None else None,
+    }
 
 
 @bp.app_template_global()
@@ -85,7 +108,48 @@ def registration_state(event: Event) -> str:
 
 
 def event_today(event: Event) -> dt.date:
-    return dt.datetime.now(event.tz).date()
+    return window.local_now(event).date()
+
+
+@bp.get("/events/<slug>/look/<which>")
+def look_image(slug: str, which: str):
+    """The event's logo or header image (stored outside static/, served with safe headers)."""
+    event = event_or_404(slug)
+    key = look.image_key(event, which)
+    data = look.read_image(key) if key else None
+    if not data:
+        abort(404)
+    response = Response(data, mimetype=look.mimetype_of(key))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # An SVG opened on its own can never run anything or load anything.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.get("/events/<slug>/look.css")
+def look_css(slug: str):
+    """The event's accent colour as CSS variables (a file, so the CSP needs no inline style)."""
+    event = event_or_404(slug)
+    colour = look.normalise_colour(event.accent_colour or "")
+    body = f":root {{ --accent: {colour}; --link: {colour}; }}\n" if colour else ""
+    response = Response(body, mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.app_template_global()
+def event_look(event: Event) -> dict:
+    """What the templates need to show the organisation's look."""
+    return {
+        "css": url_for("events.look_css", slug=event.slug) if event.accent_colour else None,
+        "logo": url_for("events.look_image", slug=event.slug, which="logo") if event.logo_key else None,
+        "header": url_for("events.look_image", slug=event.slug, which="header")
+        if event.header_image_key
+        else None,
+        "header_alt": event.header_image_alt,
+        "accent": event.accent_colour,
+    }
 
 
 @bp.app_template_filter("venue_city")

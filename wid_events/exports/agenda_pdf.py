@@ -17,6 +17,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from weasyprint import HTML
 
+from wid_events.events import look
 from wid_events.events.models import Event
 from wid_events.exports import badges
 from wid_events.exports.badges import _FONT_STACK, _get_renderer
@@ -40,6 +41,8 @@ def render_agenda_pdf(event) -> bytes:
             type_label=type_label,
             event_url=event_url(event),
             font_stack=_FONT_STACK,
+            logo=look.data_uri(event, "logo"),
+            accent=look.normalise_colour(event.accent_colour or ""),
         )
         with badges.RENDER_LOCK:  # by attribute: a forked process gets a new lock
             renderer = _get_renderer()

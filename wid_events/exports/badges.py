@@ -39,9 +39,11 @@ from wid_events import signals
 from wid_events.accounts.models import EventOrganiser, User
 from wid_events.agenda.models import Session, SessionSpeaker
 from wid_events.core.collation import collation_key
+from wid_events.core.content import localized
 from wid_events.core.web import format_locale, local_date
 from wid_events.enums import BadgeRole, InvitationStatus, RegistrationStatus
 from wid_events.errors import DomainError
+from wid_events.events import look
 from wid_events.exports import pdf_pool
 from wid_events.exports.ics import locale_context
 from wid_events.extensions import db
@@ -217,6 +219,7 @@ p { margin: 0; }
 .foot { position: absolute; left: 0; right: 0; bottom: 0; }
 .event { color: #333; }
 .event b { display: block; color: #111; }
+.event .logo { display: block; max-height: 9mm; max-width: 40mm; margin-bottom: 1mm; }
 .qr { position: absolute; }
 .qr img { display: block; }
 """.replace("FONT_STACK", _FONT_STACK)
@@ -299,10 +302,18 @@ def _event_line(event) -> str:
         dates = local_date(event.start_date, "long")
     else:
         dates = format_interval(event.start_date, event.end_date, "yMMMMd", locale=format_locale())
-    return f'<b dir="auto">{html.escape(event.title)}</b>{html.escape(dates)}'
+    logo = look.data_uri(event, "logo")
+    img = f'<img class="logo" src="{logo}" alt="">' if logo else ""
+    return f'{img}<b dir="auto">{html.escape(localized(event, "title"))}</b>{html.escape(dates)}'
 
 
-def _badge_html(badge: Badge, event_line: str, layout: str, slot: int = 0) -> str:
+def _accent_style(event) -> str:
+    """The organisation's accent colour as the badge's top edge (inline: print only)."""
+    colour = look.normalise_colour(event.accent_colour or "")
+    return f' style="border-top: 2.5mm solid {colour}"' if colour else ""
+
+
+def _badge_html(badge: Badge, event_line: str, layout: str, slot: int = 0, accent: str = "") -> str:
     esc = html.escape
     role = BadgeRole(badge.role)
     parts = ['<div class="who">']
@@ -322,17 +333,19 @@ def _badge_html(badge: Badge, event_line: str, layout: str, slot: int = 0) -> st
     foot = f'<div class="foot"><div class="event">{event_line}</div>{qr}</div>'
     label = esc(role_label(role))
     band = f'<div class="band">{label}</div>'
-    return f'<div class="badge slot-{slot} role-{role.value}">{band}{"".join(parts)}{foot}</div>'
+    return f'<div class="badge slot-{slot} role-{role.value}"{accent}>{band}{"".join(parts)}{foot}</div>'
 
 
 def badges_html(event, badges: list[Badge], layout: str) -> str:
     """The HTML of one document holding ``badges`` (pages of ``PER_PAGE[layout]``)."""
     per_page = PER_PAGE[layout]
     event_line = _event_line(event)
+    accent = _accent_style(event)
     sheets = []
     for i in range(0, len(badges), per_page):
         cells = "".join(
-            _badge_html(b, event_line, layout, slot) for slot, b in enumerate(badges[i : i + per_page])
+            _badge_html(b, event_line, layout, slot, accent)
+            for slot, b in enumerate(badges[i : i + per_page])
         )
         sheets.append(f'<div class="sheet">{cells}</div>')
     return (

@@ -136,7 +136,8 @@ def _event_item(session, room_name: str, materials: list | None = None) -> dict:
         "subtitle": "",
         "track": session.track.name if session.track is not None else None,
         "type": session.type.value,
-        "language": getattr(session, "language", None)
+        # Titles and descriptions are the plain columns: the event's default language.
+        "language": getattr(event, "default_language", None)
         or current_app.config.get("BABEL_DEFAULT_LOCALE", "en"),
         "abstract": abstract,
         "description": description,

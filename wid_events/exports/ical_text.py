@@ -18,6 +18,7 @@ from collections import OrderedDict
 
 from flask_babel import gettext as _
 
+from wid_events.core.content import localized
 from wid_events.enums import SessionType
 
 #: VEVENT texts remembered per process (a session's text is reused until the event changes).
@@ -109,7 +110,7 @@ def vevent_text(
         f"SEQUENCE:{session.sequence or 0}",
         f"DTSTART;TZID={tzid}:{_local(session.start)}",
         f"DTEND;TZID={tzid}:{_local(session.end)}",
-        f"SUMMARY:{escape_text(session.title)}",
+        f"SUMMARY:{escape_text(localized(session, 'title'))}",
     ]
     if location:
         lines.append(f"LOCATION:{escape_text(location)}")
@@ -117,8 +118,9 @@ def vevent_text(
     text: list[str] = []
     if attendance:
         text += [labels.attendance(attendance), ""]
-    if session.description:
-        text += [session.description.strip(), ""]
+    description = localized(session, "description")
+    if description:
+        text += [description.strip(), ""]
     if speakers:
         text.append(labels.speakers)
         for link in speakers:

@@ -38,6 +38,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from wid_events import signals
 from wid_events.agenda.models import Session, SessionSpeaker, plenary_ids
+from wid_events.core.content import localized
 from wid_events.core.urls import base_url
 from wid_events.enums import (
     Attendance,
@@ -124,7 +125,7 @@ def location_text(session) -> str:
     event = session.event
     parts = []
     if session.room is not None:
-        parts.append(session.room.name)
+        parts.append(localized(session.room, "name"))
     if event.venue_name:
         parts.append(event.venue_name)
     if event.venue_address:
@@ -190,7 +191,7 @@ def session_vevent(session, *, livestream_url: str | None = None) -> icalendar.E
     ev.add("sequence", session.sequence or 0)
     ev.add("dtstart", session.start.replace(tzinfo=tz))
     ev.add("dtend", session.end.replace(tzinfo=tz))
-    ev.add("summary", session.title)
+    ev.add("summary", localized(session, "title"))
     location = location_text(session)
     if livestream_url:
         location = _("Online (livestream)") if not location else location
@@ -203,8 +204,8 @@ def session_vevent(session, *, livestream_url: str | None = None) -> icalendar.E
     if shows_attendance(session):
         lines.append(_("Attendance: %(mode)s", mode=attendance_label(session.attendance_mode)))
         lines.append("")
-    if session.description:
-        lines.append(session.description.strip())
+    if localized(session, "description"):
+        lines.append(localized(session, "description").strip())
         lines.append("")
     speakers = public_speakers(session)
     if speakers:
@@ -246,7 +247,7 @@ def _event_overview(event) -> icalendar.Event:
     ev.add("dtstamp", _stamp(event.updated_at))
     ev.add("dtstart", event.start_date)
     ev.add("dtend", event.end_date + dt.timedelta(days=1))
-    ev.add("summary", event.title)
+    ev.add("summary", localized(event, "title"))
     location = ", ".join(p for p in (event.venue_name, event.venue_address) if p)
     if location:
         ev.add("location", location)
@@ -267,8 +268,9 @@ def event_calendar(event, *, include_unpublished: bool = False) -> bytes:
     While the agenda is unpublished, one all-day item for the event instead (unless
     ``include_unpublished``, for organisers' exports).
     """
-    with locale_context():
-        cal = _new_calendar(event, event.title)
+    # Outside a request (``calendar export``), in the event's own language.
+    with locale_context(None if has_request_context() else event.default_language):
+        cal = _new_calendar(event, localized(event, "title"))
         if event.published or include_unpublished:
             return _with_public_vevents(cal, event, load_event_sessions(event))
         cal.add_component(_event_overview(event))
@@ -278,7 +280,9 @@ def event_calendar(event, *, include_unpublished: bool = False) -> bytes:
 def session_calendar(session) -> bytes:
     """One session as a calendar (for "add to my calendar" on the session page)."""
     with locale_context():
-        cal = _new_calendar(session.event, f"{session.title} – {session.event.title}")
+        cal = _new_calendar(
+            session.event, localized(session, "title") + " – " + localized(session.event, "title")
+        )
         return _with_public_vevents(cal, session.event, [session])
 
 
@@ -332,7 +336,7 @@ def personal_calendar(registration) -> bytes:
     """The attendee's subscribable agenda; online attendees get the livestream link."""
     event = registration.event
     with force_locale(registration.locale or "en"):
-        cal = _new_calendar(event, _("%(title)s – my agenda", title=event.title))
+        cal = _new_calendar(event, _("%(title)s – my agenda", title=localized(event, "title")))
         livestream = None
         if registration.attendance == Attendance.ONLINE and event.livestream_url:
             livestream = event.livestream_url
@@ -418,7 +422,7 @@ def interview_vevent(booking) -> icalendar.Event:
         ev.add("location", location)
     lines = [_("1:1 interview with %(name)s", name=exhibitor.name)]
     if booking.offer is not None:
-        lines.append(_("About: %(title)s", title=booking.offer.title))
+        lines.append(_("About: %(title)s", title=localized(booking.offer, "title")))
     lines.append(_("Details: %(url)s", url=event_url(event)))
     ev.add("description", "\n".join(lines))
     ev.add("status", "CONFIRMED")

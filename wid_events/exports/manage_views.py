@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from wid_events.core.actions import actor, owned_or_404, run_action
+from wid_events.core.web import int_arg
 from wid_events.errors import DomainError
 from wid_events.events.access import organiser_required
 from wid_events.exports import badge_jobs, badges, services
@@ -205,7 +206,7 @@ def _checkin_page(event, *, form=None, result=None, problem=None, status=200):
 @organiser_required
 def checkin(event):
     result = None
-    last = request.args.get("last", type=int)
+    last = int_arg("last")
     if last:
         reg = db.session.get(Registration, last)
         if reg is not None and reg.event_id == event.id and reg.checked_in_at is not None:

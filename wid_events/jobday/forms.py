@@ -8,7 +8,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -17,6 +16,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from wid_events.core.content_forms import add_translation_fields
+from wid_events.core.fields import IntegerField
 from wid_events.jobday.models import (
     COMMITMENTS,
     CONTRACT_LABELS,
@@ -121,3 +122,9 @@ class FloorPlanForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A bare POST button (CSRF only)."""
+
+
+add_translation_fields(
+    OfferForm,
+    {"title": (_l("Job title"), False, 200), "description": (_l("Short description"), True, 3000)},
+)

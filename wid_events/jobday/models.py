@@ -193,6 +193,8 @@ class JobOffer(db.Model):
     skills: Mapped[list] = mapped_column(sa.JSON, default=list)
     #: Short description (plain text / Markdown, sanitised on display).
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    #: ``{lang: {"title", "description"}}`` in languages other than the event's default.
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     #: External apply link; None means "meet us at the booth".
     apply_url: Mapped[str | None] = mapped_column(sa.String(1000))
     #: Unpublished offers are drafts, seen only in the exhibitor portal.

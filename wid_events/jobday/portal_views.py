@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from wid_events.core.actions import run_action, run_json_action
+from wid_events.core.content_forms import fill_translations, translations_from
 from wid_events.core.web import error_response
 from wid_events.extensions import limiter
 from wid_events.jobday import services
@@ -25,6 +26,9 @@ from wid_events.jobday.models import COMMITMENTS, Exhibitor
 from wid_events.models_base import utcnow
 from wid_events.storage import StorageError, get_storage
 from wid_events.uploads import content_disposition
+
+#: An offer's translatable texts (edited side by side in the portal's offer form).
+OFFER_TRANSLATED = ("title", "description")
 
 bp = Blueprint("jobday_portal", __name__)
 
@@ -73,7 +77,9 @@ def _save_offer(service, target, form: OfferForm, *, actor: str) -> bool:
     """Validate ``form`` and create or update an offer with ``service``; flash when saved."""
     if not form.validate():
         return False
-    if not run_action(service, target, _offer_values(form), actor=actor, form=form):
+    exhibitor = getattr(target, "exhibitor", None) or target
+    values = _offer_values(form, exhibitor.event.default_language)
+    if not run_action(service, target, values, actor=actor, form=form):
         return False
     flash(_("The offer is saved."), "success")
     return True
@@ -84,8 +90,10 @@ def _profile_values(form) -> dict:
     return values
 
 
-def _offer_values(form: OfferForm) -> dict:
-    return {name: form[name].data for name in services.OFFER_FIELDS}
+def _offer_values(form: OfferForm, default_language: str = "en") -> dict:
+    values = {name: form[name].data for name in services.OFFER_FIELDS if name != "translations"}
+    values["translations"] = translations_from(form, OFFER_TRANSLATED, default_language)
+    return values
 
 
 def _offer_form_for(offer) -> OfferForm:
@@ -96,6 +104,7 @@ def _offer_form_for(offer) -> OfferForm:
         form.contract.data = offer.contract.value
         form.remote.data = offer.remote.value
         form.level.data = offer.level.value
+        fill_translations(form, offer, OFFER_TRANSLATED)
     return form
 
 

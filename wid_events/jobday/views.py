@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from wid_events.core.actions import run_action
-from wid_events.core.web import remember_next, remembered_next, remembered_registration
+from wid_events.core.content import localized
+from wid_events.core.web import int_arg, remember_next, remembered_next, remembered_registration
 from wid_events.errors import NotFound
 from wid_events.events.views import public_event_or_404, render_public, viewer_organises
 from wid_events.jobday import services
@@ -106,7 +107,7 @@ def jobs(slug: str):
     offers = services.search_offers(event, filters)
     return render_template(
         "jobday/jobs.html",
-        title=_("Jobs: %(event)s", event=event.title),
+        title=_("Jobs: %(event)s", event=localized(event, "title")),
         event=event,
         draft=draft,
         filters=filters,
@@ -139,7 +140,7 @@ def offer(slug: str, offer_id: int):
 @bp.get("/events/<slug>/exhibitors")
 def exhibitors(slug: str):
     event, draft = public_event_or_404(slug)
-    title = _("Exhibitors: %(event)s", event=event.title)
+    title = _("Exhibitors: %(event)s", event=localized(event, "title"))
     items = services.exhibitors(event)
     return render_public(
         "jobday/exhibitors.html", event, draft, section="exhibitors", title=title, exhibitors=items
@@ -164,7 +165,7 @@ def floor_plan(slug: str):
     items = sorted(services.exhibitors(event), key=lambda e: (not e.booth, services.fold(e.booth), e.name))
     return render_template(
         "jobday/floor_plan.html",
-        title=_("Floor plan: %(event)s", event=event.title),
+        title=_("Floor plan: %(event)s", event=localized(event, "title")),
         event=event,
         draft=draft,
         settings=settings,
@@ -235,8 +236,8 @@ def _interviews_page(
 ):
     event = reg.event
     chosen = None
-    offer_id = request.values.get("offer", type=int)
-    exhibitor_id = request.values.get("exhibitor", type=int)
+    offer_id = int_arg("offer", request.values)
+    exhibitor_id = int_arg("exhibitor", request.values)
     if offer_id and not exhibitor_id:
         try:
             exhibitor_id = services.get_public_offer(event, offer_id).exhibitor_id
@@ -296,10 +297,10 @@ def interviews(token: str):
 def book(token: str):
     reg = _registration(token)
     form = BookingForm()
-    exhibitor_id = request.form.get("exhibitor", type=int)
+    exhibitor_id = int_arg("exhibitor", request.form)
     if not form.validate():
         return _interviews_page(token, reg, form=form, status=400, error=_("Please choose a time."))
-    offer_id = int(form.offer.data) if (form.offer.data or "").isdigit() else None
+    offer_id = int_arg("offer", request.form)
     done = run_action(services.book_interview, reg, form.slot.data, offer_id=offer_id, actor="attendee")
     if not done:
         return _refused(token, done, (403, 404, 409), form=form)

@@ -9,9 +9,24 @@ from __future__ import annotations
 
 import json
 
+import sqlalchemy as sa
+
 from wid_events.enums import EventMode, Gender, SessionStatus, SessionType, SpeakerRole
 from wid_events.events.models import Event
+from wid_events.extensions import db
+from wid_events.packages.package_extras import export_question, window_iso
 from wid_events.packages.package_format import FORMAT, local_iso
+from wid_events.registration.models import Question
+
+
+def _questions(event: Event) -> list[dict]:
+    """The event's questions in form order (archived ones are no longer part of the event)."""
+    questions = db.session.scalars(
+        sa.select(Question)
+        .where(Question.event_id == event.id, Question.archived_at.is_(None))
+        .order_by(Question.position, Question.id)
+    )
+    return [export_question(q) for q in questions]
 
 
 def export_event(event: Event) -> dict:
@@ -52,9 +67,20 @@ def export_event(event: Event) -> dict:
             },
             "travel_info": event.travel_info or "",
             "online_info": event.online_info or "",
+            "default_language": event.default_language or "en",
+            "translations": dict(event.translations or {}),
+            "registration_opens": window_iso(event.registration_opens),
+            "registration_closes": window_iso(event.registration_closes),
+            "questions": _questions(event),
         },
-        "rooms": [{"key": r.key, "name": r.name, "capacity": r.capacity} for r in rooms],
-        "tracks": [{"key": t.key, "name": t.name} for t in sorted(event.tracks, key=lambda t: t.id)],
+        "rooms": [
+            {"key": r.key, "name": r.name, "capacity": r.capacity, "translations": dict(r.translations or {})}
+            for r in rooms
+        ],
+        "tracks": [
+            {"key": t.key, "name": t.name, "translations": dict(t.translations or {})}
+            for t in sorted(event.tracks, key=lambda t: t.id)
+        ],
         "people": [
             {
                 "key": p.key,
@@ -67,6 +93,7 @@ def export_event(event: Event) -> dict:
                 "job_title": p.job_title,
                 "bio": p.bio or "",
                 "gender_self_description": p.gender_self_description,
+                "translations": dict(p.translations or {}),
             }
             # The person's own answer on how they are counted: self-described people only.
             | ({"count_as_woman": p.count_as_woman} if p.gender == Gender.SELF_DESCRIBED else {})
@@ -90,6 +117,7 @@ def export_event(event: Event) -> dict:
                     {"person": link.person.key, "role": SpeakerRole(link.role).value}
                     for link in sorted(s.speakers, key=lambda link: (link.position, link.id))
                 ],
+                "translations": dict(s.translations or {}),
             }
             for s in sessions
         ],

@@ -18,6 +18,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from wid_events.core.text import is_http_url
+
 FORMAT = "wid-event/1"
 
 #: Longest event the importer accepts (a typo such as 2204 for 2024 would otherwise
@@ -44,14 +46,20 @@ EVENT_FIELDS = (
     "registration_open",
     "published",
     "balance_policy",
+    # optional (contract)
+    "default_language",
+    "translations",
+    "registration_opens",
+    "registration_closes",
+    "questions",
     # extensions
     "travel_info",
     "online_info",
 )
 VENUE_FIELDS = ("name", "address")
 POLICY_FIELDS = ("min_women_per_panel", "count_moderators", "count_non_binary", "target_share_women")
-ROOM_FIELDS = ("key", "name", "capacity")
-TRACK_FIELDS = ("key", "name")
+ROOM_FIELDS = ("key", "name", "capacity", "translations")
+TRACK_FIELDS = ("key", "name", "translations")
 PERSON_FIELDS = (
     "key",
     "name",
@@ -63,6 +71,7 @@ PERSON_FIELDS = (
     "job_title",
     "bio",
     "gender_self_description",
+    "translations",
     "count_as_woman",
 )
 SESSION_FIELDS = (
@@ -78,6 +87,8 @@ SESSION_FIELDS = (
     "description",
     "status",
     "speakers",
+    # optional (contract)
+    "translations",
     # extensions
     "attendance",
 )
@@ -284,7 +295,7 @@ class Reader:
         value = self.text(name, nullable=True, max_len=1000)
         if value is MISSING or value is None:
             return value
-        if not re.match(r"^https?://\S+$", value):
+        if not is_http_url(value):
             self.problem(_('"%(name)s": %(value)s is not an http(s) URL', name=name, value=show(value)))
             return MISSING
         return value

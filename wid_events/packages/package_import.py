@@ -35,7 +35,7 @@ from wid_events.models_base import utcnow
 from wid_events.packages.package_format import FORMAT, MISSING
 from wid_events.packages.package_validate import Parsed, parse
 from wid_events.people.models import Person
-from wid_events.registration.models import RegistrationSession
+from wid_events.registration.models import Answer, Question, RegistrationSession
 
 #: Registration choices that still hold (or wait for) a seat.
 _ACTIVE_CHOICES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
@@ -54,6 +54,10 @@ _EVENT_DEFAULTS = (
     ("published", False),
     ("travel_info", ""),
     ("online_info", ""),
+    ("default_language", "en"),
+    ("translations", {}),
+    ("registration_opens", None),
+    ("registration_closes", None),
 )
 
 #: The balance policy: (attribute, package field, default on create).
@@ -173,6 +177,7 @@ def _sync_rooms(event: Event, pkg: Parsed, old_rooms: dict[str, Room]) -> dict[s
             db.session.add(room)
         room.name = item["name"]
         _set(room, "capacity", item["capacity"], None, creating=room.id is None)
+        _set(room, "translations", item["translations"], {}, creating=room.id is None)
         room.position = pos
         rooms[item["key"]] = room
     return rooms
@@ -186,6 +191,7 @@ def _sync_tracks(event: Event, pkg: Parsed, old_tracks: dict[str, Track]) -> dic
             track = Track(event=event, key=item["key"])
             db.session.add(track)
         track.name = item["name"]
+        _set(track, "translations", item["translations"], {}, creating=track.id is None)
         tracks[item["key"]] = track
     return tracks
 
@@ -196,6 +202,7 @@ def _apply_person(person: Person, item: dict, *, new: bool) -> None:
         _set(person, attr, item[attr], default, creating=new)
     _set(person, "job_title", item["job_title"], None, creating=new)
     _set(person, "bio", item["bio"], "", creating=new)
+    _set(person, "translations", item["translations"], {}, creating=new)
     gender = item["gender"]
     if gender is MISSING:
         gender = Gender.UNDISCLOSED if new else person.gender
@@ -237,6 +244,7 @@ def _apply_session(session: Session, item: dict, rooms: dict, tracks: dict, *, n
     _set(session, "requires_signup", item["requires_signup"], False, creating=new)
     _set(session, "description", item["description"], "", creating=new)
     _set(session, "status", item["status"], SessionStatus.CONFIRMED, creating=new)
+    _set(session, "translations", item["translations"], {}, creating=new)
     _set(session, "attendance", item["attendance"], None, creating=new)
 
 
@@ -281,6 +289,43 @@ def _sync_sessions(
             tracked_changes.extend(_session_change(event, session, before, actor))
         _sync_speakers(session, item, people)
     return added, tracked_changes
+
+
+def _apply_question(question: Question, item: dict) -> None:
+    question.label = item["label"]
+    question.type = item["type"]
+    _set(question, "required", item["required"], False, creating=True)
+    _set(question, "options", item["options"], None, creating=True)
+    _set(question, "attendance", item["attendance"], None, creating=True)
+    _set(question, "help_text", item["help_text"], "", creating=True)
+    _set(question, "translations", item["translations"], {}, creating=True)
+    question.archived_at = None
+
+
+def _sync_questions(event: Event, pkg: Parsed, *, creating: bool) -> list[str]:
+    """Questions, matched by key. A question the package leaves out is deleted, or archived
+    when it has answers (answers are never dropped silently). Returns the archived keys."""
+    if "questions" not in (pkg.event.get("_raw_fields") or ()):
+        return []
+    old: dict[str, Question] = {}
+    if not creating:
+        old = {q.key: q for q in db.session.scalars(sa.select(Question).where(Question.event_id == event.id))}
+    for pos, item in enumerate(pkg.questions):
+        question = old.pop(item["key"], None)
+        if question is None:
+            question = Question(event_id=event.id, key=item["key"])
+            db.session.add(question)
+        _apply_question(question, item)
+        question.position = pos
+    archived = []
+    for question in old.values():
+        answered = db.session.scalar(sa.select(Answer.id).where(Answer.question_id == question.id).limit(1))
+        if answered is None:
+            db.session.delete(question)
+        elif question.archived_at is None:
+            question.archived_at = utcnow()
+            archived.append(question.key)
+    return archived
 
 
 def _remove_unlisted(event: Event, sessions: dict, people: dict, rooms: dict, tracks: dict) -> None:
@@ -333,6 +378,7 @@ def import_package(data: Any, *, actor: Any) -> Event:
 
     removed_sessions = sorted(old_sessions)
     _remove_unlisted(event, old_sessions, old_people, old_rooms, old_tracks)
+    archived_questions = _sync_questions(event, pkg, creating=creating)
     for change in tracked_changes:
         db.session.add(change)
     if event.published:
@@ -358,6 +404,8 @@ def import_package(data: Any, *, actor: Any) -> Event:
             "people_removed": sorted(old_people),
             "rooms_removed": sorted(old_rooms),
             "tracks_removed": sorted(old_tracks),
+            "questions": len(pkg.questions),
+            "questions_archived": archived_questions,
         },
     )
     return event

@@ -16,6 +16,16 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from wid_events.enums import EventMode, Gender, SessionAttendance, SessionStatus, SessionType, SpeakerRole
+from wid_events.packages.package_extras import (
+    PERSON_TEXTS,
+    QUESTION_FIELDS,
+    ROOM_TEXTS,
+    SESSION_TEXTS,
+    TRACK_TEXTS,
+    parse_event_extras,
+    parse_question,
+    read_translations,
+)
 from wid_events.packages.package_format import (
     EVENT_FIELDS,
     FORMAT,
@@ -50,6 +60,7 @@ class Parsed:
     tracks: list[dict] = field(default_factory=list)
     people: list[dict] = field(default_factory=list)
     sessions: list[dict] = field(default_factory=list)
+    questions: list[dict] = field(default_factory=list)
 
 
 # --- the event ------------------------------------------------------------------------
@@ -80,6 +91,8 @@ def _parse_event(problems: list[str], raw: Any) -> dict:
         "online_info": r.text("online_info"),
     }
     _check_event_values(r, ev)
+    parse_event_extras(r, ev)
+    ev["_raw_fields"] = tuple(raw)
     ev["venue"] = _parse_venue(problems, r, raw.get("venue", MISSING))
     ev["balance_policy"] = _parse_policy(problems, r, raw.get("balance_policy", MISSING))
     return ev
@@ -158,11 +171,16 @@ def _parse_room(r: Reader) -> dict:
         "key": r.key(),
         "name": r.text("name", required=True, max_len=200, non_empty=True),
         "capacity": r.count("capacity"),
+        "translations": read_translations(r, ROOM_TEXTS),
     }
 
 
 def _parse_track(r: Reader) -> dict:
-    return {"key": r.key(), "name": r.text("name", required=True, max_len=200, non_empty=True)}
+    return {
+        "key": r.key(),
+        "name": r.text("name", required=True, max_len=200, non_empty=True),
+        "translations": read_translations(r, TRACK_TEXTS),
+    }
 
 
 def _count_as_woman(r: Reader, gender) -> object:
@@ -195,6 +213,7 @@ def _parse_person(r: Reader) -> dict:
         "job_title": r.text("job_title", nullable=True, max_len=300),
         "bio": r.text("bio"),
         "gender_self_description": r.text("gender_self_description", nullable=True, max_len=100),
+        "translations": read_translations(r, PERSON_TEXTS),
         "count_as_woman": _count_as_woman(r, gender),
     }
 
@@ -317,6 +336,7 @@ def _parse_session(problems: list[str], i: int, raw: dict, ctx: _SessionContext)
         "status": r.choice("status", SessionStatus),
         "attendance": r.choice("attendance", SessionAttendance),
         "speakers": [],
+        "translations": read_translations(r, SESSION_TEXTS),
     }
     _check_session_times(r, s, ctx)
     if isinstance(s["room"], str) and s["room"] not in ctx.rooms:
@@ -361,7 +381,35 @@ def parse(data: Any) -> tuple[list[str], Parsed]:
     )
     out.sessions = [_parse_session(problems, i, raw, ctx) for i, raw in items(problems, data, "sessions")]
     unique_keys(problems, "sessions", out.sessions)
+    out.questions = _parse_questions(problems, data.get("event"))
     return problems, out
+
+
+def _parse_questions(problems: list[str], event: Any) -> list[dict]:
+    """``event.questions``: the custom registration questions, in form order."""
+    if not isinstance(event, dict) or "questions" not in event:
+        return []
+    raw = event["questions"]
+    if not isinstance(raw, list):
+        problems.append(
+            _('"%(name)s" must be a list, not %(type)s', name="event.questions", type=type_name(raw))
+        )
+        return []
+    out = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            problems.append(
+                _(
+                    "%(where)s must be an object, not %(type)s",
+                    where=f"event.questions[{i}]",
+                    type=type_name(item),
+                )
+            )
+            continue
+        r = Reader(problems, label("event.questions", i, item, "label"), item, QUESTION_FIELDS)
+        out.append({"_index": i, "_where": r.where, **parse_question(r)})
+    unique_keys(problems, "event.questions", out)
+    return out
 
 
 def exists_in(value: dt.datetime, tz: zoneinfo.ZoneInfo) -> bool:

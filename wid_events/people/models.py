@@ -92,6 +92,8 @@ class Person(db.Model):
     job_title: Mapped[str | None] = mapped_column(sa.String(300))
     #: Plain text or Markdown; always sanitised when rendered.
     bio: Mapped[str] = mapped_column(sa.Text, default="")
+    #: ``{lang: {"bio"}}``: the bio in languages other than the event's default.
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     pronouns: Mapped[str | None] = mapped_column(sa.String(50))
     #: Public links, a JSON list of ``{"label", "url"}``.
     links: Mapped[list] = mapped_column(sa.JSON, default=list)

@@ -9,12 +9,14 @@ from flask_babel import ngettext
 from wid_events.agenda.models import Session
 from wid_events.core.actions import actor, run_action
 from wid_events.core.collation import sorted_by_name
+from wid_events.core.web import int_arg
 from wid_events.enums import RegistrationStatus
 from wid_events.events.access import organiser_required
 from wid_events.extensions import db
 from wid_events.registration import services
 from wid_events.registration.forms import ConfirmForm
 from wid_events.registration.models import Registration
+from wid_events.registration.services import questions
 from wid_events.registration.services.spreadsheet import registrations_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,9 +49,9 @@ def _filters(event) -> services.Filters:
         q=request.args.get("q", ""),
         status=request.args.get("status") or None,
         attendance=request.args.get("attendance") or None,
-        session_id=request.args.get("session", type=int) or None,
+        session_id=int_arg("session") or None,
         sort=request.args.get("sort") or services.listing.DEFAULT_SORT,
-        page=request.args.get("page", type=int) or 1,
+        page=min(int_arg("page") or 1, 100_000),
     )
 
 
@@ -79,6 +81,9 @@ def index(event):
         statuses=list(RegistrationStatus),
         bulk_actions=BULK_ACTIONS,
         form=ConfirmForm(),
+        questions=questions.event_questions(event, archived=True),
+        answers=questions.answers_for(event),
+        answer_text=questions.display_value,
         title=_("Registrations: %(title)s", title=event.title),
     )
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wid_events.core.search import search_key
-from wid_events.enums import Attendance, RegistrationStatus
+from wid_events.enums import Attendance, QuestionType, RegistrationStatus
 from wid_events.extensions import db
 from wid_events.models_base import UTCDateTime, enum_type, utcnow
 
@@ -38,7 +38,7 @@ class Registration(db.Model):
         # person can register again after cancelling.
         sa.UniqueConstraint("event_id", "active_email"),
         # A double submit of the same form (same idempotency key) is one registration.
-        sa.UniqueConstraint("event_id", "form_key"),
+        sa.UniqueConstraint("event_id", "form_key_hash"),
         sa.Index("ix_registrations_event_status_attendance", "event_id", "status", "attendance"),
         sa.Index("ix_registrations_event_name_key", "event_id", "name_key"),
         sa.Index("ix_registrations_event_search_key", "event_id", "search_key"),
@@ -62,10 +62,15 @@ class Registration(db.Model):
     #: ``email_normalised`` while the registration is active (confirmed, waitlisted, pending),
     #: NULL otherwise; unique per event (see ``__table_args__``).
     active_email: Mapped[str | None] = mapped_column(sa.String(254))
-    #: Random idempotency key of the form that created this registration (hidden field). The
-    #: manage token is an HMAC of it under SECRET_KEY, so a double submit and the "resend my
-    #: link" page give the same link without storing the token itself. NULL once erased.
-    form_key: Mapped[str | None] = mapped_column(sa.String(64))
+    #: Keyed hash (HMAC-SHA256 under SECRET_KEY, hex) of the random idempotency key of the form
+    #: that created this registration (a hidden field), so a double submit finds the first
+    #: registration. Never the key itself: re-posting a key leads to the manage page. NULL
+    #: for registrations made before it was kept, and once erased.
+    form_key_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    #: Random secret the manage token is derived from (HMAC-SHA256 under SECRET_KEY), so the
+    #: "resend my link" page can email the same link without storing the token. Useless
+    #: without SECRET_KEY. NULL once erased.
+    token_seed: Mapped[str | None] = mapped_column(sa.String(64))
     organisation: Mapped[str | None] = mapped_column(sa.String(300))
     pronouns: Mapped[str | None] = mapped_column(sa.String(50))
     access_needs: Mapped[str] = mapped_column(sa.Text, default="")
@@ -91,6 +96,9 @@ class Registration(db.Model):
     event: Mapped[Event] = relationship()
     choices: Mapped[list[RegistrationSession]] = relationship(
         back_populates="registration", cascade="all, delete-orphan", order_by="RegistrationSession.id"
+    )
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", order_by="Answer.id"
     )
 
     @property
@@ -164,3 +172,60 @@ class SessionStar(db.Model):
     )
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Question(db.Model):
+    """An organiser's own question on an event's registration form (form field ``q_<key>``)."""
+
+    __tablename__ = "registration_questions"
+    __table_args__ = (sa.UniqueConstraint("event_id", "key"),)
+    #: Shown (translated) on the public registration form: an edit bumps the event's version.
+    __public_of__ = ("event_id",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: Stable key within the event; the form field is ``q_<key>``, the API/CSV use it as is.
+    key: Mapped[str] = mapped_column(sa.String(64))
+    #: The question in the event's default language.
+    label: Mapped[str] = mapped_column(sa.String(300))
+    help_text: Mapped[str] = mapped_column(sa.Text, default="")
+    type: Mapped[QuestionType] = mapped_column(enum_type(QuestionType), default=QuestionType.TEXT)
+    required: Mapped[bool] = mapped_column(default=False)
+    #: The choices of ``choice``/``multiple_choice`` questions (a list of strings), else None.
+    options: Mapped[list | None] = mapped_column(sa.JSON)
+    #: Asked only of in-person or only of online attendees; None: of everyone.
+    attendance: Mapped[Attendance | None] = mapped_column(enum_type(Attendance))
+    #: ``{lang: {"label", "help_text"?, "options"?}}``; translated options are shown in place of
+    #: the default ones, position by position, but answers always store the default option.
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    #: Order on the form (lower first).
+    position: Mapped[int] = mapped_column(default=0)
+    #: Archived questions are no longer asked; their answers stay (a question with answers
+    #: cannot be deleted).
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Answer(db.Model):
+    """A registrant's answer to one custom question. Personal data: removed on erasure."""
+
+    __tablename__ = "registration_answers"
+    __table_args__ = (sa.UniqueConstraint("registration_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registration_questions.id", ondelete="RESTRICT"), index=True
+    )
+    #: Text, a list of option texts (multiple choice), true/false (yes/no), an ISO country code
+    #: or an ISO date, as in the API's ``"answers"``.
+    value: Mapped[Any] = mapped_column(sa.JSON)
+
+    registration: Mapped[Registration] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from wid_events.core.actions import run_action
+from wid_events.core.content import localized
 from wid_events.core.uow import unit_of_work
 from wid_events.core.urls import external_url
 from wid_events.core.web import remember_registration, remembered_next
@@ -25,6 +26,7 @@ from wid_events.registration.forms import (
     ResendForm,
     SessionsForm,
 )
+from wid_events.registration.services import questions
 
 bp = Blueprint("registration", __name__)
 
@@ -66,16 +68,43 @@ def _apply_error(form, exc: DomainError) -> None:
         form.form_errors.append(exc.message)
 
 
-def _render_form(event, form, status=200, duplicate=False):
+def raw_answers(event) -> dict[str, list[str]]:
+    """The submitted ``q_<key>`` fields of the event's questions."""
+    return {q.key: request.form.getlist(f"q_{q.key}") for q in questions.event_questions(event)}
+
+
+def question_views(event, raw: dict | None = None, errors: dict | None = None) -> list[dict]:
+    """The questions with their shown texts, options, submitted values and errors."""
+    raw = raw or {}
+    errors = errors or {}
+    out = []
+    for q in questions.event_questions(event):
+        out.append(
+            {
+                "q": q,
+                "name": f"q_{q.key}",
+                "label": localized(q, "label"),
+                "help": localized(q, "help_text"),
+                "options": questions.option_labels(q),
+                "countries": questions.countries() if q.type == "country" else [],
+                "submitted": raw.get(q.key, []),
+                "error": errors.get(f"q_{q.key}"),
+            }
+        )
+    return out
+
+
+def _render_form(event, form, status=200, duplicate=False, *, answers=None, answer_errors=None):
     attendance_choice = event.mode == EventMode.HYBRID
     context = {
+        "questions": question_views(event, answers, answer_errors),
         "event": event,
         "form": form,
         "slots": _slot_views(event, form.sessions.data),
         "attendance_choice": attendance_choice,
         "seats": {a.value: services.seats_left(event, a) for a in services.allowed_attendance(event)},
         "duplicate": duplicate,
-        "title": _("Register: %(title)s", title=event.title),
+        "title": _("Register: %(title)s", title=localized(event, "title")),
     }
     return render_template("registration/register.html", **context), status
 
@@ -116,8 +145,15 @@ def register(slug: str):
     except DomainError as exc:
         _apply_error(form, exc)
         valid = False
+    answers = raw_answers(event)
+    allowed = services.allowed_attendance(event)
+    attendance = allowed[0] if len(allowed) == 1 else form.attendance.data
+    _values, problems = questions.check_answers(event, attendance, answers)
+    answer_errors = {exc.field: exc.message for exc in problems}
+    if problems:
+        valid = False
     if not valid:
-        return _render_form(event, form, 400)
+        return _render_form(event, form, 400, answers=answers, answer_errors=answer_errors)
 
     data = services.RegistrationData(
         name=form.name.data,
@@ -131,6 +167,7 @@ def register(slug: str):
         consent=bool(form.consent.data),
         form_key=form.form_key.data,
         locale=str(get_locale() or "en"),
+        answers=answers,
     )
     done = run_action(services.register, event, data, form=form)
     if not done:
@@ -139,7 +176,9 @@ def register(slug: str):
             return render_template(
                 "registration/closed.html", event=event, reason=exc.message, title=_("Registration closed")
             ), 409
-        return _render_form(event, form, 409 if exc.status == 409 else 400, exc.code == "already_registered")
+        return _render_form(
+            event, form, 409 if exc.status == 409 else 400, exc.code == "already_registered", answers=answers
+        )
     _reg, token, _created = done.value
     return redirect(url_for("registration.manage", token=token), code=303)
 
@@ -197,7 +236,11 @@ def _manage_context(reg, token, sessions_form=None, attendance_form=None):
         "webcal_url": external_url("exports.personal_calendar", token=token)
         .replace("https://", "webcal://")
         .replace("http://", "webcal://"),
-        "title": _("Your registration: %(title)s", title=event.title),
+        "answers": [
+            (localized(a.question, "label"), questions.display_value(a.question, a.value))
+            for a in reg.answers
+        ],
+        "title": _("Your registration: %(title)s", title=localized(event, "title")),
         "next_url": remembered_next(event.id) if reg.is_active else None,
     }
 

@@ -8,6 +8,7 @@ from werkzeug.routing import BuildError
 
 from wid_events.agenda import queries
 from wid_events.core import httpcache
+from wid_events.core.content import localized
 from wid_events.events.views import public_event_or_404, render_public
 
 bp = Blueprint("speakers", __name__)
@@ -36,7 +37,7 @@ def public_photo_url(person) -> str | None:
 @bp.get("/events/<slug>/speakers")
 def speaker_list(slug: str):
     event, draft = public_event_or_404(slug)
-    title = _("Speakers: %(event)s", event=event.title)
+    title = _("Speakers: %(event)s", event=localized(event, "title"))
 
     def render():
         speakers = queries.public_speakers(event)

@@ -54,7 +54,7 @@ def report(event: Event, *, user: User | None = None) -> Report:
 
 
 def badge(event: Event) -> rules.BadgeData | None:
-    """Aggregates for the public badge; None for drafts and when too few speakers are counted."""
+    """Aggregates for the public badge; None for drafts and when there is nothing to show."""
     if not event.published:
         return None
     sessions = event_sessions(event)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from wid_events.accounts.models import User
-from wid_events.core.text import safe_url
+from wid_events.core.text import is_http_url
 from wid_events.errors import DomainError
 from wid_events.events.models import Event
 from wid_events.extensions import db
@@ -54,7 +54,7 @@ def clean_url(url: str | None, field_name: str) -> str | None:
     url = (url or "").strip()
     if not url:
         return None
-    if len(url) > 1000 or safe_url(url) != url or not url.lower().startswith(("http://", "https://")):
+    if not is_http_url(url, 1000):
         raise DomainError(_("Please give a full web address starting with https://."), field=field_name)
     return url
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from wid_events.audit import services as audit
+from wid_events.core.content import checked_translations
 from wid_events.errors import DomainError, NotFound, PermissionDenied
 from wid_events.events.models import Event
 from wid_events.extensions import db
@@ -26,6 +27,7 @@ OFFER_FIELDS = (
     "description",
     "apply_url",
     "published",
+    "translations",
 )
 
 
@@ -51,6 +53,8 @@ def _offer_values(values: dict) -> dict:
             value = clean_url(value, "apply_url")
         elif name == "published":
             value = bool(value)
+        elif name == "translations":
+            value = checked_translations(value, ("title", "description"))
         elif name == "description":
             value = (value or "").strip()
             if len(value) > 3000:
@@ -124,7 +128,7 @@ class JobFilters:
             remote=text("remote") if text("remote") in RemoteOption._value2member_map_ else "",
             skill=text("skill"),
             level=text("level") if text("level") in JobLevel._value2member_map_ else "",
-            exhibitor=int(exhibitor) if exhibitor.isdigit() else None,
+            exhibitor=int(exhibitor) if exhibitor.isdigit() and len(exhibitor) < 10 else None,
         )
 
     @property

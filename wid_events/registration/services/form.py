@@ -19,6 +19,7 @@ from wid_events.core.web import hash_token
 from wid_events.enums import Attendance, EventMode, SessionStatus
 from wid_events.errors import DomainError, NotFound
 from wid_events.events.models import Event
+from wid_events.events.window import local_now, window_reason
 from wid_events.extensions import db
 from wid_events.registration.models import Registration
 
@@ -30,15 +31,27 @@ def new_form_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def manage_token(form_key: str) -> str:
-    """The attendee's manage token: HMAC-SHA256 of the form key under ``SECRET_KEY`` (256 bits).
+def new_token_seed() -> str:
+    """The random secret a registration's manage token is derived from (192 bits)."""
+    return secrets.token_urlsafe(24)
 
-    Only its SHA-256 is stored (``token_hash``). Deriving it from the form key lets a double
-    submit redirect to the same page and the resend page email the same link.
+
+def manage_token(seed: str) -> str:
+    """The attendee's manage token: HMAC-SHA256 of the token seed under ``SECRET_KEY`` (256 bits).
+
+    Only its SHA-256 is stored (``token_hash``). Deriving it from the stored seed lets a double
+    submit redirect to the same page and the resend page email the same link; the seed alone
+    (in a backup, say) gives nothing without ``SECRET_KEY``.
     """
     secret = str(current_app.config["SECRET_KEY"]).encode()
-    mac = hmac.new(secret, b"wid-registration:" + form_key.encode(), hashlib.sha256).digest()
+    mac = hmac.new(secret, b"wid-registration:" + seed.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
+def form_key_hash(form_key: str) -> str:
+    """The keyed hash stored for a form's idempotency key (HMAC-SHA256 under ``SECRET_KEY``)."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, b"wid-form-key:" + form_key.encode(), hashlib.sha256).hexdigest()
 
 
 def by_token(token: str) -> Registration:
@@ -52,7 +65,7 @@ def by_token(token: str) -> Registration:
 
 
 def token_for(registration: Registration) -> str | None:
-    return manage_token(registration.form_key) if registration.form_key else None
+    return manage_token(registration.token_seed) if registration.token_seed else None
 
 
 # --------------------------------------------------------------------------- sign-up slots
@@ -182,17 +195,23 @@ class RegistrationData:
     consent: bool = False
     form_key: str | None = None
     locale: str = "en"
+    #: Raw custom answers, ``{question key: [submitted values]}`` (form fields ``q_<key>``).
+    answers: dict[str, list[str]] = field(default_factory=dict)
 
 
 def registration_closed_reason(event: Event) -> str | None:
-    """Why nobody can register right now, or None when the form is open."""
+    """Why nobody can register right now, or None when the form is open.
+
+    The registration window (opens/closes, local times) applies on top of the
+    "registration open" switch; organisers can still add registrations by hand.
+    """
     if not event.published:
         return _("This event is not published yet.")
     if not event.registration_open:
         return _("Registration for this event is closed.")
-    if event.end_date < dt.date.today():
+    if event.end_date < local_now(event).date():
         return _("This event is over.")
-    return None
+    return window_reason(event)
 
 
 def resolve_attendance(event: Event, value: str | None) -> Attendance:

@@ -15,9 +15,12 @@ from flask_babel import gettext as _
 
 from wid_events import signals
 from wid_events.agenda.models import Session
+from wid_events.core.content import localized
 from wid_events.core.uow import queue_mail
 from wid_events.core.urls import external_url
 from wid_events.enums import Attendance
+from wid_events.events.look import normalise_colour
+from wid_events.events.models import Event
 from wid_events.extensions import db
 from wid_events.mail import Attachment, Mail
 from wid_events.registration.models import Registration
@@ -42,6 +45,9 @@ MAIL_SUBJECTS = {
     "updated": lambda e: _("Your registration for %(title)s was updated", title=e.title),
     "link": lambda e: _("Your registration link for %(title)s", title=e.title),
 }
+
+#: The site's accent (``--accent`` in site.css) when the event has none.
+DEFAULT_ACCENT = "#5a2a82"
 
 #: The kinds of message that carry the attendee's personal calendar (when confirmed).
 WITH_CALENDAR = ("confirmed", "promoted", "session_promoted", "updated")
@@ -109,12 +115,23 @@ def build_registration_mail(registration_id: int, kind: str, session_id: int | N
         }
         subject = MAIL_SUBJECTS[kind](event)
         body = render_template("email/registration_message.txt", **context)
+        html = render_template("email/_look_wrapper.html", event=event, text=body, look=mail_look(event))
     return Mail(
         to=reg.email,
         to_name=reg.name,
         subject=subject,
         body=body,
+        html=html,
+        accent=mail_look(event)["accent"],
         attachments=_calendar_attachments(reg, kind),
         reply_to=getattr(event, "contact_email", None),
-        heading=event.title,
+        heading=localized(event, "title"),
     )
+
+
+def mail_look(event: Event) -> dict:
+    """The organisation's look for HTML mail: absolute logo URL and accent colour (or the site's)."""
+    return {
+        "logo": external_url("events.look_image", slug=event.slug, which="logo") if event.logo_key else None,
+        "accent": normalise_colour(event.accent_colour or "") or DEFAULT_ACCENT,
+    }

@@ -18,6 +18,7 @@ from wid_events.events.models import Event
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
 from wid_events.registration.models import Registration, RegistrationSession
+from wid_events.registration.services import questions
 from wid_events.registration.services.capacity import (
     CANCELLED,
     CONFIRMED,
@@ -165,6 +166,8 @@ def registrations_csv(
     header = ["id", "name"]
     if include_email:
         header.append("email")
+    asked = questions.event_questions(event, archived=True)
+    answers = questions.answers_for(event)
     header += [
         "organisation",
         "pronouns",
@@ -177,6 +180,7 @@ def registrations_csv(
         "registered_at",
         "checked_in",
     ]
+    header += [q.key for q in asked]
     writer.writerow(header)
     for reg in regs:
         workshops = "; ".join(
@@ -197,6 +201,8 @@ def registrations_csv(
             _registered_at(event, reg, local=excel),
             "yes" if reg.checked_in_at else "",
         ]
+        mine = answers.get(reg.id, {})
+        row += [questions.display_value(q, mine.get(q.key), "en") for q in asked]
         writer.writerow([_csv_cell(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -228,6 +234,7 @@ def session_attendees(session: Session) -> dict[str, list[Registration]]:
 
 def api_list(event: Event) -> list[dict]:
     """The contract shape of ``GET /api/v1/events/<slug>/registrations``."""
+    answers = questions.answers_for(event)
     return [
         {
             "id": reg.id,
@@ -236,6 +243,7 @@ def api_list(event: Event) -> list[dict]:
             "attendance": reg.attendance.value,
             "sessions": [c.session_id for c in reg.choices if c.status == CONFIRMED],
             "checked_in": reg.checked_in_at is not None,
+            "answers": answers.get(reg.id, {}),
         }
         for reg in list_registrations(event)
     ]

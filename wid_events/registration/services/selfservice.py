@@ -15,7 +15,7 @@ from wid_events.enums import Attendance
 from wid_events.errors import Conflict
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
-from wid_events.registration.models import Registration, RegistrationSession
+from wid_events.registration.models import Registration, RegistrationSession, new_checkin_code
 from wid_events.registration.services.capacity import (
     CANCELLED,
     CONFIRMED,
@@ -188,9 +188,15 @@ def erase(reg: Registration, *, actor=None) -> Registration:
         reg.pronouns = None
         reg.access_needs = ""
         reg.dietary = ""
-        reg.form_key = None
+        reg.answers = []  # custom answers are personal data too
+        reg.form_key_hash = None
+        reg.token_seed = None
         reg.token_hash = hash_token(secrets.token_urlsafe(32))  # the old link stops working
+        # Whether and when they came is about the person too; the badge's code stops working.
+        reg.checked_in_at = None
+        reg.checkin_code = new_checkin_code()
         reg.erased_at = now
+        audit.erase_object("registration", reg.id)
         audit.record(
             "registration.erase",
             actor=actor if actor is not None else "attendee",
@@ -248,5 +254,13 @@ def export_data(reg: Registration) -> dict:
                 "waitlist_position": choice_position(c),
             }
             for c in reg.choices
+        ],
+        "answers": [
+            {
+                "key": a.question.key,
+                "question": a.question.label,
+                "answer": a.value,
+            }
+            for a in reg.answers
         ],
     }

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from wid_events.audit import services as audit
 from wid_events.core.database import write_transaction
 from wid_events.core.web import hash_token
 from wid_events.errors import Conflict, DomainError
@@ -19,25 +20,32 @@ from wid_events.registration.services.capacity import PENDING
 from wid_events.registration.services.form import (
     RegistrationData,
     check_open_to,
+    form_key_hash,
     manage_token,
     new_form_key,
+    new_token_seed,
     registration_closed_reason,
     resolve_attendance,
     validate_choices,
 )
 from wid_events.registration.services.mail import queue_registration_mail
+from wid_events.registration.services.questions import set_answers, validate_answers
 from wid_events.registration.services.waitlist import lock_event, place_registration
 
 _FORM_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
-def register(event: Event, data: RegistrationData, *, actor=None) -> tuple[Registration, str, bool]:
+def register(
+    event: Event, data: RegistrationData, *, actor=None, by_organiser: bool = False
+) -> tuple[Registration, str, bool]:
     """Register someone. Returns ``(registration, manage token, created)``.
 
     ``created`` is False for a double submit of the same form (same ``form_key``), which
-    returns the registration made by the first submit.
+    returns the registration made by the first submit. ``by_organiser``: an organiser adds
+    the registration by hand, also outside the registration window and without the
+    answers the form requires.
     """
-    reason = registration_closed_reason(event)
+    reason = None if by_organiser else registration_closed_reason(event)
     if reason:
         raise Conflict(reason, code="registration_closed")
     name = (data.name or "").strip()
@@ -50,7 +58,9 @@ def register(event: Event, data: RegistrationData, *, actor=None) -> tuple[Regis
         raise DomainError(_("Please agree to the processing of your data to register."), field="consent")
     attendance = resolve_attendance(event, data.attendance)
     sessions = validate_choices(event, data.session_ids, attendance)
+    answers = validate_answers(event, attendance, data.answers or {}, require=not by_organiser)
     form_key = data.form_key if data.form_key and _FORM_KEY_RE.match(data.form_key) else new_form_key()
+    key_hash = form_key_hash(form_key)
     email_norm = email.lower()
     event_id = event.id
     now = utcnow()
@@ -58,7 +68,7 @@ def register(event: Event, data: RegistrationData, *, actor=None) -> tuple[Regis
     with write_transaction():
         lock_event(event_id)
         event = db.session.get(Event, event_id, populate_existing=True)
-        reason = registration_closed_reason(event)
+        reason = None if by_organiser else registration_closed_reason(event)
         if reason:
             raise Conflict(reason, code="registration_closed")
         for session in sessions:  # as they are now, under the lock
@@ -66,11 +76,11 @@ def register(event: Event, data: RegistrationData, *, actor=None) -> tuple[Regis
         check_open_to(sessions, attendance)
         existing = db.session.scalar(
             sa.select(Registration).where(
-                Registration.event_id == event_id, Registration.form_key == form_key
+                Registration.event_id == event_id, Registration.form_key_hash == key_hash
             )
         )
-        if existing is not None:
-            return existing, manage_token(form_key), False
+        if existing is not None and existing.token_seed:
+            return existing, manage_token(existing.token_seed), False
         duplicate = db.session.scalar(
             sa.select(Registration.id).where(
                 Registration.event_id == event_id, Registration.active_email == email_norm
@@ -82,11 +92,13 @@ def register(event: Event, data: RegistrationData, *, actor=None) -> tuple[Regis
                 code="already_registered",
                 field="email",
             )
-        token = manage_token(form_key)
+        seed = new_token_seed()
+        token = manage_token(seed)
         reg = Registration(
             event=event,
             token_hash=hash_token(token),
-            form_key=form_key,
+            form_key_hash=key_hash,
+            token_seed=seed,
             name=name[:200],
             email=email[:254],
             email_normalised=email_norm[:254],
@@ -100,6 +112,7 @@ def register(event: Event, data: RegistrationData, *, actor=None) -> tuple[Regis
             status=PENDING,
         )
         reg.choices = [RegistrationSession(session=s, status=PENDING) for s in sessions]
+        set_answers(reg, answers)
         db.session.add(reg)
         if event.requires_approval:
             reg.set_status(PENDING)
@@ -114,6 +127,8 @@ def register(event: Event, data: RegistrationData, *, actor=None) -> tuple[Regis
                 code="already_registered",
                 field="email",
             ) from None
+        if by_organiser:
+            audit.record("registration.add", actor=actor, event_id=event_id, obj=reg)
         queue_registration_mail("received", reg)
     return reg, token, True
 
@@ -136,9 +151,9 @@ def resend_link(event: Event, email: str) -> bool:
         .order_by(Registration.active_email.is_(None), Registration.created_at.desc())
         .limit(1)
     )
-    if reg is None or not reg.form_key:
+    if reg is None or not reg.token_seed:
         return False
     # Keep the stored hash in step (e.g. after a SECRET_KEY rotation).
-    reg.token_hash = hash_token(manage_token(reg.form_key))
+    reg.token_hash = hash_token(manage_token(reg.token_seed))
     queue_registration_mail("link", reg)
     return True

@@ -6,14 +6,13 @@ Plain functions over models with an explicit ``actor``; callers commit.
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from wid_events.audit import services as audit
-from wid_events.core.text import safe_url
+from wid_events.core.text import is_http_url
 from wid_events.errors import DomainError, NotFound
 from wid_events.extensions import db
 from wid_events.people.models import Person, Unavailability
@@ -23,17 +22,6 @@ from wid_events.uploads import clear_image, swap_image
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_PX = 800
 MAX_LINKS = 5
-
-
-def is_http_url(url: str, max_length: int = 1000) -> bool:
-    """An absolute http(s) URL with a host, without spaces or control characters."""
-    if not url or len(url) > max_length or any(ch.isspace() or ord(ch) < 32 for ch in url):
-        return False
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and safe_url(url) == url
 
 
 def clean_links(links: list[dict]) -> list[dict]:
