@@ -80,6 +80,14 @@ class Config:
         self.MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") != "0"
         self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "wid_events <no-reply@localhost>")
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        #: Background jobs: ``JOBS_INLINE=1`` runs them in the request (no worker needed);
+        #: otherwise RQ with ``REDIS_URL``, or the database's job table (``flask jobs worker``).
+        self.JOBS_INLINE = os.environ.get("JOBS_INLINE", "0").strip().lower() in ("1", "true", "yes")
+        #: A running job whose worker has not beaten for this long is marked failed.
+        self.JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "60"))
+        self.JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "5"))
+        #: Public render cache: bytes kept per process (shared on Redis too with REDIS_URL).
+        self.RENDER_CACHE_BYTES = int(os.environ.get("RENDER_CACHE_MB", "64")) * 1024 * 1024
         self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True

@@ -5,6 +5,8 @@ Every value can be changed from the environment (see docs/deploy.md):
 - ``WEB_CONCURRENCY``: worker processes (default: 2 x CPU cores + 1, at most 12);
 - ``PORT`` / ``BIND``: where to listen (default ``127.0.0.1:$PORT``, port 8000);
 - ``GUNICORN_THREADS``: threads per worker (default 1; sync workers);
+- ``GUNICORN_MAX_REQUESTS``: recycle a worker after this many requests (default 0: never);
+- ``GUNICORN_PRELOAD``: ``0`` builds the app in each worker instead of once in the master;
 - ``GUNICORN_TIMEOUT``: seconds before a stuck worker is restarted (default 120: badge sheets
   and other PDFs are rendered inside the request by WeasyPrint and can take a while);
 - ``FORWARDED_ALLOW_IPS``: the proxy addresses whose ``X-Forwarded-*`` headers gunicorn trusts
@@ -39,10 +41,12 @@ timeout = _int("GUNICORN_TIMEOUT", 120)
 graceful_timeout = 30
 keepalive = 5
 
-#: Restart each worker after this many requests (plus jitter), so slow memory growth in
-#: long-running processes (PDF rendering, image handling) never accumulates.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = 100
+#: Worker recycling is off by default: each recycled worker stalled requests while it rebuilt
+#: the app (p99 of /healthz went from milliseconds to seconds under load). Memory stays flat
+#: in a soak (see bench/README.md); set GUNICORN_MAX_REQUESTS to recycle anyway, with a jitter
+#: of a quarter so that workers never restart together.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 0)
+max_requests_jitter = max_requests // 4
 
 #: Logs to stdout/stderr, for journald, docker logs or the platform's collector.
 accesslog = "-"
@@ -79,8 +83,23 @@ logger_class = RedactingLogger
 #: only the proxy can reach the port, e.g. on a private container network).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
-#: Do not preload: each worker builds its own app and database pool after the fork.
-preload_app = False
+#: Build the app once in the master and fork the workers from it (GUNICORN_PRELOAD=0 to
+#: switch off): starting or replacing a worker then costs a fork, not an app start-up. The
+#: database pool the master may have opened is dropped in each worker (``post_fork``), so no
+#: connection is ever shared between processes.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip().lower() not in ("0", "false", "no")
+
+
+def post_fork(server, worker) -> None:
+    """Each worker opens its own database connections (and Redis ones, lazily)."""
+    if not preload_app:
+        return
+    import wsgi  # noqa: PLC0415 - only in a preloading master, after the fork
+    from wid_events.extensions import db  # noqa: PLC0415
+
+    with wsgi.app.app_context():
+        db.engine.dispose(close=False)
+
 
 #: Request-size limits before the app sees them (uploads are limited by MAX_UPLOAD_MB in the app).
 limit_request_line = 8190

@@ -1,29 +1,33 @@
-"""Public agenda of a 300-session event through gunicorn (2 workers), its .ics and frab XML.
+"""Public pages of a 300-session event through gunicorn (2 workers), as ratios to ``/healthz``.
 
     .venv/bin/python -m bench.agenda                                   # temporary SQLite file
-    createdb -h 127.0.0.1 -U postgres wid_a11y_bench
     .venv/bin/python -m bench.agenda --database-url postgresql+psycopg://postgres@127.0.0.1:5432/wid_a11y_bench
+    .venv/bin/python -m bench.agenda --root /path/to/another/checkout  # "before" figures
 
 What it does:
 
 1. generates the event package with ``bench/generate_event.py`` (300 sessions, 3 days, 8 rooms,
    speakers, panels, workshops) and imports it with ``flask events import`` (the real CLI);
-2. starts ``gunicorn -w 2`` on 127.0.0.1 with rate limits off (``RATELIMIT_ENABLED=0``);
-3. for ``--seconds`` each, ``--clients`` concurrent clients request ``/healthz`` (the trivial
-   route) and then ``/events/<slug>/agenda``: requests/s of each and the agenda's ratio to it;
-4. times ``/events/<slug>/calendar.ics`` and ``/events/<slug>/schedule.xml`` one at a time
-   (median of ``--repeat``) and reports their size.
+2. times the pages in process (``bench/inprocess.py``: ``create_app``, cold and warm renders);
+3. starts ``gunicorn -w 2`` on 127.0.0.1 with the checkout's own ``gunicorn.conf.py`` (rate
+   limits off) and, where the checkout has it, ``flask jobs worker`` beside it;
+4. for ``--seconds`` each, ``--clients`` client processes request ``/healthz``, then the event
+   page, the agenda, ``calendar.ics``, ``schedule.xml`` and ``schedule.json`` back to back:
+   requests/s, p50/p90/p99 and each route's **ratio to /healthz** (the figure that carries over
+   to other machines; absolute numbers depend on what else the machine is doing);
+5. the event page's median latency alone, then while ten ``agenda.pdf`` downloads start at the
+   same moment (``--pdf-clients``, ``--repeat`` rounds): the ratio of the two.
 
-The load generator runs on the same machine as the server, as it would in CI; the ratio to
-``/healthz`` is the figure that carries over to other machines. A PostgreSQL database given
-with ``--database-url`` is emptied first (its name must contain "bench", as a safety catch).
-Everything runs against 127.0.0.1 only and takes well under a minute.
+The load generator runs on the same machine as the server. A PostgreSQL database given with
+``--database-url`` is emptied first (its name must contain "bench", as a safety catch).
+Everything runs against 127.0.0.1 only and takes about a minute and a half.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import platform
 import secrets
@@ -36,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import requests
@@ -72,169 +77,225 @@ def database_label(url: str) -> str:
     return "PostgreSQL " + url.rsplit("@", maxsplit=1)[-1]
 
 
+def _client(url: str, stop_at: float) -> tuple[list[float], int]:
+    session = requests.Session()
+    latencies, bad = [], 0
+    while time.time() < stop_at:
+        t0 = time.perf_counter()
+        r = session.get(url, timeout=120)
+        latencies.append(time.perf_counter() - t0)
+        bad += r.status_code != 200
+    return latencies, bad
+
+
+def percentile(values: list[float], p: float) -> float:
+    return values[min(len(values) - 1, max(0, round(p / 100 * len(values)) - 1))]
+
+
 def hammer(url: str, seconds: float, clients: int) -> dict:
-    """``clients`` threads requesting ``url`` back to back for ``seconds``: requests/s and latency."""
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
-
-    def client() -> None:
-        nonlocal errors
-        s = requests.Session()
-        mine, bad = [], 0
-        while time.perf_counter() < stop_at:
-            t0 = time.perf_counter()
-            r = s.get(url, timeout=60)
-            mine.append(time.perf_counter() - t0)
-            if r.status_code != 200:
-                bad += 1
-        with lock:
-            latencies.extend(mine)
-            errors += bad
-
+    """``clients`` processes requesting ``url`` back to back for ``seconds``: requests/s and latency."""
+    stop_at = time.time() + seconds
     start = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    with ProcessPoolExecutor(clients, mp_context=multiprocessing.get_context("fork")) as pool:
+        results = list(pool.map(_client, [url] * clients, [stop_at] * clients))
     elapsed = time.perf_counter() - start
-    latencies.sort()
+    latencies = sorted(x for lat, _bad in results for x in lat)
     n = len(latencies)
     return {
         "requests": n,
-        "errors": errors,
+        "errors": sum(bad for _lat, bad in results),
         "seconds": round(elapsed, 2),
         "rps": round(n / elapsed, 1),
-        "median_ms": round(statistics.median(latencies) * 1000, 1),
-        "p95_ms": round(latencies[max(0, int(n * 0.95) - 1)] * 1000, 1),
+        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+        "p90_ms": round(percentile(latencies, 90) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 1),
     }
 
 
-def timed(url: str, repeat: int) -> dict:
-    times, size = [], 0
+def median_latency(url: str, repeat: int) -> float:
+    times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        r = requests.get(url, timeout=120)
+        requests.get(url, timeout=120).raise_for_status()
         times.append(time.perf_counter() - t0)
-        r.raise_for_status()
-        size = len(r.content)
+    return statistics.median(times) * 1000
+
+
+def pdf_downloads(base: str, slug: str, clients: int, rounds: int, repeat: int) -> dict:
+    """The event page's median latency alone, and while ``clients`` PDF agenda downloads start at
+    the same moment as it (``rounds`` times). A failed request (a worker killed by gunicorn's
+    timeout while it rendered) counts, with the time it took to fail."""
+    pdf_url = f"{base}/events/{slug}/agenda.pdf"
+    deadline = time.monotonic() + 180
+    first = requests.get(pdf_url, timeout=300)
+    while first.status_code == 202 and time.monotonic() < deadline:  # "being prepared"
+        time.sleep(1)
+        first = requests.get(pdf_url, timeout=300)
+    page_url = f"{base}/events/{slug}/"
+    alone = median_latency(page_url, repeat)
+    during, failures = [], 0
+    for _ in range(rounds):
+        gate = threading.Barrier(clients + 1)
+
+        def download(gate: threading.Barrier = gate) -> None:
+            gate.wait()
+            try:
+                requests.get(pdf_url, timeout=300)
+            except requests.RequestException:
+                pass
+
+        threads = [threading.Thread(target=download) for _ in range(clients)]
+        for t in threads:
+            t.start()
+        gate.wait()
+        t0 = time.perf_counter()
+        try:
+            ok = requests.get(page_url, timeout=300).status_code == 200
+        except requests.RequestException:
+            ok = False
+        during.append((time.perf_counter() - t0) * 1000)
+        failures += not ok
+        for t in threads:
+            t.join()
+    loaded = statistics.median(during)
     return {
-        "median_ms": round(statistics.median(times) * 1000, 1),
-        "min_ms": round(min(times) * 1000, 1),
-        "bytes": size,
+        "pdf_status": first.status_code,
+        "pdf_bytes": len(first.content),
+        "simultaneous": clients,
+        "rounds": rounds,
+        "event_page_alone_ms": round(alone, 1),
+        "event_page_with_pdf_ms": round(loaded, 1),
+        "event_page_failures": failures,
+        "slowdown": round(loaded / alone, 2) if alone else None,
     }
 
 
-def run(
-    database_url: str | None, *, sessions: int, seconds: float, clients: int, repeat: int, workers: int
-) -> dict:
+ROUTES = {
+    "event page": "/events/{slug}/",
+    "agenda": "/events/{slug}/agenda",
+    "calendar.ics": "/events/{slug}/calendar.ics",
+    "schedule.xml": "/events/{slug}/schedule.xml",
+    "schedule.json": "/events/{slug}/schedule.json",
+}
+
+
+def _start(argv: list[str], root: Path, env: dict, log) -> subprocess.Popen:
+    return subprocess.Popen(argv, cwd=root, env=env, stdout=log, stderr=log, start_new_session=True)
+
+
+def _wait_healthy(base: str, proc: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if requests.get(f"{base}/healthz", timeout=30).status_code in (200, 503):
+                return
+        except (requests.ConnectionError, requests.Timeout):
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            sys.exit("gunicorn did not start; see " + str(log_path))
+        time.sleep(0.3)
+
+
+def _has_jobs_worker(root: Path) -> bool:
+    return (root / "wid_events" / "core" / "worker.py").exists()
+
+
+def run(database_url: str | None, *, root: Path, sessions: int, seconds: float, clients: int, **opts) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="wid-bench-agenda-"))
     db_url = database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
     if not db_url.startswith("sqlite") and "bench" not in db_url.rsplit("/", 1)[-1]:
         sys.exit("refusing to empty a database whose name does not contain 'bench'")
     env = {
-        **{k: v for k, v in os.environ.items() if k not in ("WID_TESTING", "REDIS_URL")},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("WID_TESTING", "REDIS_URL", "GUNICORN_MAX_REQUESTS")
+        },
         "DATABASE_URL": db_url,
         "WID_INSTANCE_PATH": str(tmp / "instance"),
         "SECRET_KEY": secrets.token_hex(32),
         "RATELIMIT_ENABLED": "0",
-        # No worker recycling mid-run (gunicorn.conf.py restarts workers every ~1,000 requests).
-        "GUNICORN_MAX_REQUESTS": "0",
+        "PYTHONPATH": str(root),
     }
     py = sys.executable
     slug = f"bench-agenda-{sessions}"
     package = tmp / "event.json"
-    proc = None
+    procs: list[subprocess.Popen] = []
+    log_path = tmp / "server.log"
     try:
         subprocess.run(
-            [py, "-c", RESET, str(ROOT / "migrations")], cwd=ROOT, env=env, check=True, capture_output=True
+            [py, "-c", RESET, str(root / "migrations")], cwd=root, env=env, check=True, capture_output=True
         )
+        generate = [
+            py,
+            str(ROOT / "bench" / "generate_event.py"),
+            "--sessions",
+            str(sessions),
+            "--slug",
+            slug,
+        ]
+        subprocess.run([*generate, "-o", str(package)], cwd=root, env=env, check=True, capture_output=True)
+        flask = str(Path(py).parent / "flask")
         subprocess.run(
-            [
-                py,
-                "-m",
-                "bench.generate_event",
-                "--sessions",
-                str(sessions),
-                "--slug",
-                slug,
-                "-o",
-                str(package),
-            ],
-            cwd=ROOT,
+            [flask, "--app", "wsgi", "events", "import", str(package)],
+            cwd=root,
             env=env,
             check=True,
             capture_output=True,
         )
-        t0 = time.perf_counter()
-        subprocess.run(
-            [str(Path(py).parent / "flask"), "--app", "wsgi", "events", "import", str(package)],
-            cwd=ROOT,
+        inprocess = subprocess.run(
+            [py, str(ROOT / "bench" / "inprocess.py"), slug],
+            cwd=root,
             env=env,
             check=True,
             capture_output=True,
+            text=True,
         )
-        import_seconds = time.perf_counter() - t0
+        in_process = json.loads(inprocess.stdout.strip().splitlines()[-1])
 
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        log = open(tmp / "gunicorn.log", "wb")
-        proc = subprocess.Popen(
-            [str(Path(py).parent / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "wsgi:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=log,
-            start_new_session=True,
+        log = open(log_path, "wb")
+        gunicorn = str(Path(py).parent / "gunicorn")
+        procs.append(
+            _start(
+                [gunicorn, "-w", str(opts["workers"]), "-b", f"127.0.0.1:{port}", "wsgi:app"], root, env, log
+            )
         )
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if requests.get(f"{base}/healthz", timeout=30).status_code in (200, 503):
-                    break
-            except (requests.ConnectionError, requests.Timeout):
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                sys.exit("gunicorn did not start; see " + str(tmp / "gunicorn.log"))
-            time.sleep(0.3)
-        agenda_url = f"{base}/events/{slug}/agenda"
-        page = requests.get(agenda_url, timeout=60)
-        page.raise_for_status()
-        for _ in range(2 * workers):  # warm every worker (templates, imports)
-            requests.get(agenda_url, timeout=60)
-            requests.get(f"{base}/healthz", timeout=60)
-
-        health = hammer(f"{base}/healthz", seconds, clients)
-        agenda = hammer(agenda_url, seconds, clients)
-        single = timed(agenda_url, repeat)
-        ics = timed(f"{base}/events/{slug}/calendar.ics", repeat)
-        frab = timed(f"{base}/events/{slug}/schedule.xml", repeat)
-        frab_json = timed(f"{base}/events/{slug}/schedule.json", repeat)
+        if _has_jobs_worker(root):
+            procs.append(_start([flask, "--app", "wsgi", "jobs", "worker", "--poll", "0.2"], root, env, log))
+        _wait_healthy(base, procs[0], log_path)
+        urls = {name: base + path.format(slug=slug) for name, path in ROUTES.items()}
+        for _ in range(2 * opts["workers"]):  # warm every worker (templates, imports, caches)
+            for url in [f"{base}/healthz", *urls.values()]:
+                requests.get(url, timeout=120)
+        loads = {"/healthz": hammer(f"{base}/healthz", seconds, clients)}
+        for name, url in urls.items():
+            loads[name] = hammer(url, seconds, clients)
+        health = loads["/healthz"]["rps"]
         return {
             "database": database_label(db_url),
+            "root": str(root),
             "sessions": sessions,
-            "workers": workers,
+            "workers": opts["workers"],
             "clients": clients,
-            "import_seconds": round(import_seconds, 1),
-            "agenda_bytes": len(page.content),
-            "healthz": health,
-            "agenda": agenda,
-            "agenda_to_healthz": round(agenda["rps"] / health["rps"], 3) if health["rps"] else None,
-            "agenda_single": single,
-            "ics": ics,
-            "frab_xml": frab,
-            "frab_json": frab_json,
+            "in_process": in_process,
+            "load": loads,
+            "ratio_to_healthz": {
+                k: round(v["rps"] / health, 3) if health else None for k, v in loads.items()
+            },
+            "healthz_p99_to_p50": round(
+                loads["/healthz"]["p99_ms"] / max(loads["/healthz"]["p50_ms"], 0.1), 1
+            ),
+            "pdf": pdf_downloads(base, slug, opts["pdf_clients"], opts["pdf_rounds"], opts["repeat"]),
         }
     except BaseException:
-        log_file = tmp / "gunicorn.log"
-        if log_file.exists():
-            print("--- gunicorn log (last lines) ---", file=sys.stderr)
-            print("\n".join(log_file.read_text(errors="replace").splitlines()[-40:]), file=sys.stderr)
+        if log_path.exists():
+            print("--- server log (last lines) ---", file=sys.stderr)
+            print("\n".join(log_path.read_text(errors="replace").splitlines()[-40:]), file=sys.stderr)
         raise
     finally:
-        if proc is not None:
+        for proc in procs:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=30)
         shutil.rmtree(tmp, ignore_errors=True)
@@ -254,22 +315,30 @@ def machine() -> str:
 
 
 def print_result(r: dict) -> None:
-    h, a, ics, xml = r["healthz"], r["agenda"], r["ics"], r["frab_xml"]
-    size = r["agenda_bytes"] / 1024
-    print(f"database:      {r['database']}")
-    print(f"event:         {r['sessions']} sessions (import {r['import_seconds']} s); page {size:.0f} KiB")
+    print(f"database:      {r['database']}; checkout {r['root']}")
     print(
-        f"gunicorn:      {r['workers']} sync workers, {r['clients']} concurrent clients on the same machine"
+        f"gunicorn:      {r['workers']} workers (the checkout's gunicorn.conf.py), "
+        f"{r['clients']} client processes"
     )
-    print(f"/healthz:      {h['rps']} req/s (median {h['median_ms']} ms, p95 {h['p95_ms']} ms)")
-    print(f"agenda page:   {a['rps']} req/s (median {a['median_ms']} ms, p95 {a['p95_ms']} ms)")
-    print(f"ratio:         agenda / healthz = {r['agenda_to_healthz']}")
-    print(f"non-200:       /healthz {h['errors']}, agenda {a['errors']}")
-    one = r["agenda_single"]
-    print(f"agenda alone:  {one['median_ms']} ms median ({one['min_ms']} min), one request at a time")
-    print(f"calendar.ics:  {ics['median_ms']} ms median ({ics['min_ms']} min), {ics['bytes']:,} bytes")
-    print(f"schedule.xml:  {xml['median_ms']} ms median ({xml['min_ms']} min), {xml['bytes']:,} bytes")
-    print(f"schedule.json: {r['frab_json']['median_ms']} ms median, {r['frab_json']['bytes']:,} bytes")
+    ip = r["in_process"]
+    print(f"in process:    create_app {ip['create_app_ms']} ms")
+    for name in ROUTES:
+        print(f"  {name:13s} cold {ip[name]['cold_ms']:7.1f} ms   warm {ip[name]['warm_ms']:6.1f} ms")
+    print("under load:    req/s   ÷ /healthz    p50 ms   p90 ms   p99 ms   non-200")
+    for name, load in r["load"].items():
+        ratio = r["ratio_to_healthz"][name]
+        print(
+            f"  {name:13s} {load['rps']:7.1f}   {ratio:8.3f}   {load['p50_ms']:7.1f}  {load['p90_ms']:7.1f}  "
+            f"{load['p99_ms']:7.1f}   {load['errors']}"
+        )
+    print(f"/healthz p99 ÷ p50 under load: {r['healthz_p99_to_p50']} (goal ≤ 10)")
+    pdf = r["pdf"]
+    print(
+        f"PDF agenda:    {pdf['pdf_bytes']:,} bytes (status {pdf['pdf_status']}); event page "
+        f"{pdf['event_page_alone_ms']} ms alone, {pdf['event_page_with_pdf_ms']} ms beside "
+        f"{pdf['simultaneous']} simultaneous PDF downloads (median of {pdf['rounds']}, "
+        f"{pdf['event_page_failures']} failed) → {pdf['slowdown']}x (goal ≤ 2)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -277,27 +346,33 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to serve (default: this one)")
     parser.add_argument("--sessions", type=int, default=300)
-    parser.add_argument("--seconds", type=float, default=8.0, help="load duration per route (default 8)")
-    parser.add_argument("--clients", type=int, default=4, help="concurrent clients (default 4)")
+    parser.add_argument("--seconds", type=float, default=6.0, help="load duration per route (default 6)")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent client processes (default 4)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    parser.add_argument("--repeat", type=int, default=5, help="timed fetches of .ics and XML (default 5)")
+    parser.add_argument("--pdf-clients", type=int, default=10, help="simultaneous PDF downloads (default 10)")
+    parser.add_argument("--pdf-rounds", type=int, default=5, help="rounds of simultaneous PDF downloads")
+    parser.add_argument("--repeat", type=int, default=15, help="event page fetches for its latency alone")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
     result = run(
         args.database_url,
+        root=args.root.resolve(),
         sessions=args.sessions,
         seconds=args.seconds,
         clients=args.clients,
-        repeat=args.repeat,
         workers=args.workers,
+        pdf_clients=args.pdf_clients,
+        pdf_rounds=args.pdf_rounds,
+        repeat=args.repeat,
     )
     result["machine"] = machine()
-    result["load_average"] = round(os.getloadavg()[0], 1)
+    result["load_average"] = [round(x, 1) for x in os.getloadavg()]
     if args.json:
         print(json.dumps(result, indent=1))
     else:
-        print(f"machine:       {result['machine']}; load average {result['load_average']}")
+        print(f"machine:       {result['machine']}; load average {result['load_average']} (1, 5, 15 min)")
         print_result(result)
     return 0
 

@@ -13,6 +13,8 @@ Rate limits are switched off (RATELIMIT_ENABLED=0), as the contract says for loa
 from __future__ import annotations
 
 import argparse
+import ast
+import itertools
 import os
 import platform
 import re
@@ -31,6 +33,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+SEATS_RE = re.compile(r"(\d+) of \d+ places left")
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 SETUP = """
@@ -125,6 +128,17 @@ def main() -> None:
         stderr=log,
         start_new_session=True,
     )
+    worker = None
+    if (ROOT / "wid_events" / "core" / "worker.py").exists():
+        # As in production without Redis: confirmation mails wait in the jobs table for this worker.
+        worker = subprocess.Popen(
+            [str(Path(py).parent / "flask"), "--app", "wsgi", "jobs", "worker", "--poll", "0.2"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -166,17 +180,39 @@ def main() -> None:
                     latencies.append(dt_)
                     statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
 
+        seats: list[int] = []  # places left the agenda showed during the burst, in order
+        agenda_times: list[float] = []
+        done = threading.Event()
+
+        def watch_agenda() -> None:
+            """The public agenda during the burst: its seat note may only ever go down."""
+            s = requests.Session()
+            while not done.is_set():
+                t0 = time.perf_counter()
+                page = s.get(f"{url}/events/{slug}/agenda", timeout=60).text
+                agenda_times.append(time.perf_counter() - t0)
+                left = SEATS_RE.search(page)
+                seats.append(int(left.group(1)) if left else 0 if "Full (" in page else -1)
+                time.sleep(0.05)
+
         threads = [threading.Thread(target=client, args=(c,)) for c in range(args.clients)]
+        watcher = threading.Thread(target=watch_agenda)
         for t in threads:
             t.start()
         barrier.wait()
+        watcher.start()
         start = time.perf_counter()
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - start
+        done.set()
+        watcher.join()
+        final = requests.get(f"{url}/events/{slug}/agenda", timeout=60).text
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        for process in (proc, worker):
+            if process is not None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
 
     counts = (
         subprocess.run([py, "-c", COUNT, slug], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
@@ -196,6 +232,16 @@ def main() -> None:
     )
     print(f"HTTP statuses:   {statuses}")
     print(f"stored:          {counts} (in-person capacity {capacity})")
+    confirmed = ast.literal_eval(counts).get("in_person/confirmed", 0)
+    print(f"overbooked:      {'YES' if confirmed > capacity else 'no'} ({confirmed} of {capacity} confirmed)")
+    went_up = any(b > a for a, b in itertools.pairwise(seats))
+    print(
+        f"agenda meanwhile: {len(agenda_times)} fetches, median "
+        f"{statistics.median(agenda_times or [0]) * 1000:.0f} ms; workshop places left shown: "
+        f"{seats[0] if seats else '-'} → {seats[-1] if seats else '-'}"
+        f"{' (WENT UP: a stale page)' if went_up else ', never up'}; after the burst: "
+        f"{'Full' if 'Full (' in final and not SEATS_RE.search(final) else 'places left'}"
+    )
     shutil.rmtree(tmp, ignore_errors=True)
 
 

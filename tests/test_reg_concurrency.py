@@ -61,6 +61,7 @@ class Gunicorn:
             WID_INSTANCE_PATH=str(self.instance),
             SECRET_KEY="gunicorn-test-" + "k3y" * 12,
             RATELIMIT_ENABLED="0",
+            JOBS_INLINE="1",  # mail is sent in the request: the tests read the outbox right after
         )
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
         self.proc = subprocess.Popen(

@@ -36,7 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from config import Config
     from wid_events import extensions as ext
     from wid_events import wiring
-    from wid_events.core import labels, ratelimit, security, uow, web
+    from wid_events.core import httpcache, labels, ratelimit, security, uow, web
 
     config = Config()
     app = Flask(__name__, instance_path=config.INSTANCE_PATH)
@@ -69,6 +69,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     ratelimit.init_app(app)
     uow.init_app(app)
+    httpcache.init_app(app)
     wiring.register(app)
     if os.environ.get("WID_TESTING"):
         app.config.setdefault("TESTING", True)

@@ -26,10 +26,12 @@ from wid_events.balance import manage_views as balance_manage
 from wid_events.balance import views as balance_views
 from wid_events.core import cli as core_cli
 from wid_events.core import content as core_content
+from wid_events.core import jobs_cli
 from wid_events.core import views as core_views
 from wid_events.demo import cli as demo_cli
 from wid_events.events import audit_views as audit_manage
 from wid_events.events import manage_views as events_manage
+from wid_events.events import versioning as events_versioning
 from wid_events.events import views as events_views
 from wid_events.exports import api_views as exports_api
 from wid_events.exports import cli as exports_cli
@@ -103,6 +105,7 @@ ROUTE_MODULES = (
 #: ``flask`` command groups, one list per domain.
 CLI_COMMANDS = (
     *core_cli.commands,
+    *jobs_cli.commands,
     *accounts_cli.commands,
     *packages_cli.commands,
     *agenda_cli.commands,
@@ -118,6 +121,7 @@ CLI_COMMANDS = (
 DOMAIN_INIT = (
     core_content.init_app,
     accounts_auth.init_app,
+    events_versioning.init_app,
     agenda.init_app,
     balance.init_app,
     registration.init_app,

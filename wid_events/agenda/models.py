@@ -65,6 +65,10 @@ class Session(db.Model):
     """
 
     __tablename__ = "sessions"
+
+    #: How a change here reaches the public version of its event (see events.versioning).
+
+    __public_of__ = ("event_id", "event")
     __table_args__ = (sa.UniqueConstraint("event_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,6 +154,10 @@ class SessionSpeaker(db.Model):
     """A person on a session, with their role, in display order."""
 
     __tablename__ = "session_speakers"
+
+    #: How a change here reaches the public version of its event (see events.versioning).
+
+    __public_of__ = ("session",)
     __table_args__ = (sa.UniqueConstraint("session_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

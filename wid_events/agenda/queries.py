@@ -286,6 +286,20 @@ def signup_counts(session_ids: list[int]) -> dict[int, int]:
     return counts
 
 
+def event_signup_counts(event: Event) -> dict[int, int]:
+    """Confirmed sign-ups of every sign-up session of the event.
+
+    Kept out of the event's public version: the agenda and session pages fill these in after
+    the render cache, once per ``Event.seats_version`` (see :mod:`wid_events.agenda.views`).
+    """
+    ids = list(
+        db.session.scalars(
+            sa.select(Session.id).where(Session.event_id == event.id, Session.requires_signup.is_(True))
+        )
+    )
+    return signup_counts(ids)
+
+
 def public_session(event: Event, session_id: int) -> Session:
     """One session of this event, eagerly loaded, or :class:`NotFound` (also for another event's)."""
     session = db.session.scalar(

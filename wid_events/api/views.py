@@ -14,6 +14,7 @@ from wid_events.agenda import queries
 from wid_events.agenda.people import api_people
 from wid_events.api import serializers
 from wid_events.api.openapi import build_document
+from wid_events.core import httpcache
 from wid_events.core.search import like_pattern
 from wid_events.core.web import error_response
 from wid_events.events.access import api_organiser_required
@@ -32,10 +33,26 @@ def _not_found(slug: str):
     return error_response(404, _("No published event is called “%(slug)s”.", slug=slug), "not_found")
 
 
+def _serve(event: Event, name: str, render):
+    """A public API answer: ETag, 304 and the render cache, keyed on the event's version."""
+    return httpcache.serve(httpcache.event_parts(event, "api", name), render, last_modified=event.updated_at)
+
+
 @bp.get("/events")
 def events():
     """Published events, soonest first."""
-    return jsonify([serializers.event_summary(e) for e in queries.published_events()])
+    rows = db.session.execute(
+        sa.select(Event.id, Event.created_at, Event.version, Event.updated_at).where(
+            Event.published.is_(True)
+        )
+    ).all()
+    parts = ("api-events", tuple((r.id, r.created_at.isoformat(), r.version) for r in sorted(rows)))
+    changed = max((r.updated_at for r in rows), default=None)
+
+    def render():
+        return jsonify([serializers.event_summary(e) for e in queries.published_events()])
+
+    return httpcache.serve(parts, render, last_modified=changed)
 
 
 @bp.get("/events/<slug>")
@@ -43,7 +60,7 @@ def event_detail(slug: str):
     event = _published_event(slug)
     if event is None:
         return _not_found(slug)
-    return jsonify(serializers.event_detail(event))
+    return _serve(event, "detail", lambda: jsonify(serializers.event_detail(event)))
 
 
 @bp.get("/events/<slug>/sessions")
@@ -57,8 +74,12 @@ def event_sessions(slug: str):
     )
     if filters.problems:
         return error_response(400, " ".join(filters.problems.values()), "invalid_filter")
-    sessions = queries.agenda_sessions(event, day=filters.day, type=filters.type, track=filters.track)
-    return jsonify([serializers.session(event, s) for s in sessions])
+
+    def render():
+        sessions = queries.agenda_sessions(event, day=filters.day, type=filters.type, track=filters.track)
+        return jsonify([serializers.session(event, s) for s in sessions])
+
+    return _serve(event, "sessions", render)
 
 
 @bp.get("/events/<slug>/speakers")
@@ -66,7 +87,11 @@ def event_speakers(slug: str):
     event = _published_event(slug)
     if event is None:
         return _not_found(slug)
-    return jsonify([serializers.speaker(event, p) for p in queries.public_speakers(event)])
+    return _serve(
+        event,
+        "speakers",
+        lambda: jsonify([serializers.speaker(event, p) for p in queries.public_speakers(event)]),
+    )
 
 
 @bp.get("/events/<slug>/exhibitors")
@@ -75,7 +100,7 @@ def event_exhibitors(slug: str):
     event = _published_event(slug)
     if event is None:
         return _not_found(slug)
-    return jsonify(jobday.public_exhibitors(event))
+    return _serve(event, "exhibitors", lambda: jsonify(jobday.public_exhibitors(event)))
 
 
 @bp.get("/events/<slug>/jobs")
@@ -89,7 +114,7 @@ def event_jobs(slug: str):
     if event is None:
         return _not_found(slug)
     filters = jobday.JobFilters.from_args(request.args)
-    return jsonify(jobday.public_jobs(event, filters))
+    return _serve(event, "jobs", lambda: jsonify(jobday.public_jobs(event, filters)))
 
 
 @bp.get("/events/<slug>/people")

@@ -29,6 +29,10 @@ class BalanceExemption(db.Model):
 
     __tablename__ = "balance_exemptions"
 
+    #: How a change here reaches the public version of its event (see events.versioning).
+
+    __public_of__ = ("event_id",)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True)

@@ -94,7 +94,15 @@ class Event(db.Model):
     balance_target_share_women: Mapped[float] = mapped_column(default=0.4)
     #: Share of women in the field, for "how likely is this line-up by chance".
     balance_base_rate: Mapped[float] = mapped_column(default=0.182)
+    #: Public version: bumped in the same transaction by every change the public can see (the
+    #: event, its sessions, speakers, rooms, tracks, materials…; see events.versioning). Public
+    #: pages derive their ETag and render-cache key from it.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: Bumped by every change of a registration or workshop choice (the seats left), kept apart
+    #: from ``version`` so that a registration never re-renders the agenda, only its seat notes.
+    seats_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Also the time of the last public change (each version bump updates the row).
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     series: Mapped[Series | None] = relationship(back_populates="events")
@@ -138,6 +146,8 @@ class Event(db.Model):
 
 class Room(db.Model):
     __tablename__ = "rooms"
+    #: How a change here reaches the public version of its event (see events.versioning).
+    __public_of__ = ("event_id", "event")
     __table_args__ = (sa.UniqueConstraint("event_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -157,6 +167,8 @@ class Room(db.Model):
 
 class Track(db.Model):
     __tablename__ = "tracks"
+    #: How a change here reaches the public version of its event (see events.versioning).
+    __public_of__ = ("event_id", "event")
     __table_args__ = (sa.UniqueConstraint("event_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

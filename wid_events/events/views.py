@@ -81,6 +81,14 @@ def registration_available(event: Event) -> bool:
     )
 
 
+def window_parts(event: Event) -> tuple:
+    """What a cached public page showing the registration window depends on besides the event's
+    version: the window's state and its minute-by-minute countdown text."""
+    if event.registration_opens is None and event.registration_closes is None:
+        return ()
+    return (str(window.window_state(event)), window.countdown(event) if event.registration_open else None)
+
+
 @bp.app_template_global()
 def registration_window(event: Event) -> dict:
     """The window's reason (opens on …/closed on …) and text countdown for the event page."""

@@ -23,6 +23,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import html
+import os
+import re
 import threading
 from collections.abc import Callable, Iterable
 
@@ -42,6 +44,7 @@ from wid_events.core.web import format_locale, local_date
 from wid_events.enums import BadgeRole, InvitationStatus, RegistrationStatus
 from wid_events.errors import DomainError
 from wid_events.events import look
+from wid_events.exports import pdf_pool
 from wid_events.exports.ics import locale_context
 from wid_events.extensions import db
 from wid_events.people.models import Person
@@ -284,6 +287,11 @@ _LAYOUT_CSS = {
 }
 
 
+#: Placeholder ``src`` of a badge's QR image until :func:`chunk_pdf` draws it.
+QR_MARK = "wid-qr:"
+_QR_SRC = re.compile(r'src="wid-qr:([^"]*)"')
+
+
 def _qr_data_uri(code: str) -> str:
     # Error correction M, 4-module quiet zone: scans reliably from print.
     return segno.make(code, error="m", micro=False).svg_data_uri(scale=4, border=4)
@@ -320,7 +328,8 @@ def _badge_html(badge: Badge, event_line: str, layout: str, slot: int = 0, accen
     parts.append("</div>")
     qr = ""
     if badge.code:
-        qr = f'<div class="qr"><img src="{_qr_data_uri(badge.code)}" alt="{esc(_("Check-in code"))}"></div>'
+        # The QR code itself is drawn where the chunk is laid out (chunk_pdf), on every core.
+        qr = f'<div class="qr"><img src="{QR_MARK}{esc(badge.code)}" alt="{esc(_("Check-in code"))}"></div>'
     foot = f'<div class="foot"><div class="event">{event_line}</div>{qr}</div>'
     label = esc(role_label(role))
     band = f'<div class="band">{label}</div>'
@@ -363,6 +372,13 @@ class _Renderer:
 RENDER_LOCK = threading.RLock()
 
 
+def _fresh_after_fork() -> None:
+    """In a forked pool process: a lock no thread holds and a renderer of its own."""
+    global RENDER_LOCK  # noqa: PLW0603 - reset once in the new process
+    RENDER_LOCK = threading.RLock()
+    _get_renderer.cache_clear()
+
+
 @functools.cache
 def _get_renderer() -> _Renderer:
     """One renderer per process: fonts are configured and the CSS parsed only once."""
@@ -376,26 +392,34 @@ def render_badges(
     layout: str = "a6",
     progress: Callable[[int], None] | None = None,
     chunk: int = CHUNK,
+    processes: int | None = None,
 ) -> bytes:
-    """One PDF with every badge. ``progress(n)`` is called with the count done per chunk."""
+    """One PDF with every badge. ``progress(n)`` is called with the count done per chunk.
+
+    Batches of more than one chunk are laid out on every core (:mod:`~wid_events.exports.pdf_pool`;
+    ``processes`` caps it, default: the cores), smaller ones in this process.
+    """
     if layout not in LAYOUTS:
         raise DomainError(_("Unknown badge layout: %(layout)s", layout=layout), field="layout")
-    with locale_context(), RENDER_LOCK:
-        return _render(event, badges, layout, progress, chunk)
-
-
-def _render(event, badges, layout, progress, chunk) -> bytes:
-    renderer = _get_renderer()
     per_page = PER_PAGE[layout]
     chunk = max(per_page, chunk - chunk % per_page)  # chunks never split a sheet
-    if not badges:
-        doc = renderer.document(badges_html(event, [], layout).replace("<body>", "<body><p></p>"), layout)
-        return doc.write_pdf()
-    documents = []
-    for i in range(0, len(badges), chunk):
-        part = badges[i : i + chunk]
-        documents.append(renderer.document(badges_html(event, part, layout), layout))
-        if progress is not None:
-            progress(len(part))
-    pages = [page for doc in documents for page in doc.pages]
-    return documents[0].copy(pages).write_pdf()
+    with locale_context():
+        if not badges:
+            html_text = badges_html(event, [], layout).replace("<body>", "<body><p></p>")
+            return chunk_pdf(html_text, layout)
+        chunks = [
+            (badges_html(event, badges[i : i + chunk], layout), len(badges[i : i + chunk]))
+            for i in range(0, len(badges), chunk)
+        ]
+    return pdf_pool.render_parallel(chunk_pdf, chunks, layout, progress=progress, processes=processes)
+
+
+def chunk_pdf(html_text: str, layout: str) -> bytes:
+    """One chunk's PDF, with this process's shared renderer (also the pool's task): its QR codes
+    are drawn here, so that the pool's processes share that work too."""
+    html_text = _QR_SRC.sub(lambda m: f'src="{_qr_data_uri(html.unescape(m.group(1)))}"', html_text)
+    with RENDER_LOCK:
+        return _get_renderer().document(html_text, layout).write_pdf()
+
+
+os.register_at_fork(after_in_child=_fresh_after_fork)

@@ -126,7 +126,19 @@ def badges_pdf(event):
 @organiser_required
 def badge_job(event, job_id: int):
     job = owned_or_404(BadgeJob, job_id, event)
-    return render_template("exports/badge_job.html", title=_("Badge batch"), event=event, job=job)
+    return render_template(
+        "exports/badge_job.html", title=_("Badge batch"), event=event, job=job, retry_form=ButtonForm()
+    )
+
+
+@bp.post("/badges/jobs/<int:job_id>/retry")
+@organiser_required
+def badge_job_retry(event, job_id: int):
+    """Start a failed batch again (its worker died, or rendering failed)."""
+    form = ButtonForm()
+    if form.validate():
+        run_action(services.retry_badge_job, event, job_id, actor=actor(), form=form)
+    return redirect(url_for(".badge_job", slug=event.slug, job_id=job_id), 303)
 
 
 @bp.get("/badges/jobs/<int:job_id>.json")

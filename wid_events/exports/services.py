@@ -20,7 +20,7 @@ from wid_events.core.uow import after_commit
 from wid_events.enums import Attendance, RegistrationStatus
 from wid_events.errors import Conflict, DomainError, NotFound
 from wid_events.exports import badge_jobs, badges
-from wid_events.exports.models import BadgeJob
+from wid_events.exports.models import BadgeJob, BadgeJobState
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
 from wid_events.registration.models import Registration
@@ -252,5 +252,20 @@ def start_badge_job(event, *, layout: str, roles: set[str] | None, attendance: s
     )
     db.session.add(job)
     db.session.flush()
+    after_commit(badge_jobs.runner(), job.id)
+    return job
+
+
+def retry_badge_job(event, job_id: int, *, actor=None):
+    """Start a failed batch again (after the caller commits). :class:`Conflict` unless failed."""
+    job = db.session.get(BadgeJob, job_id)
+    if job is None or job.event_id != event.id:
+        raise NotFound(_("No such badge batch for this event."))
+    if job.state != BadgeJobState.FAILED:
+        raise Conflict(_("Only a failed batch can be started again."), code="not_failed")
+    job.state = BadgeJobState.QUEUED
+    job.done = 0
+    job.error = None
+    job.finished_at = None
     after_commit(badge_jobs.runner(), job.id)
     return job

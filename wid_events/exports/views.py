@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
 
+from wid_events import jobs
 from wid_events.agenda.models import Session
+from wid_events.core import httpcache
 from wid_events.events.access import event_or_404
+from wid_events.exports import agenda_pdf as agenda_pdf_store
 from wid_events.exports import frab, ics
-from wid_events.exports.agenda_pdf import render_agenda_pdf
 from wid_events.extensions import db
 from wid_events.registration import services as registration_services
 
 bp = Blueprint("exports", __name__)
+
+#: Seconds after which a browser (or the person) may ask again for a PDF being prepared.
+PDF_RETRY_AFTER = 10
 
 
 def published_event_or_404(slug: str):
@@ -39,18 +45,33 @@ def calendar_response(data: bytes, filename: str) -> Response:
 @bp.get("/events/<slug>/calendar.ics")
 def event_calendar(slug: str):
     event = published_event_or_404(slug)
-    return calendar_response(ics.event_calendar(event), f"{event.slug}.ics")
+
+    def render():
+        return public_calendar(ics.event_calendar(event), f"{event.slug}.ics")
+
+    return httpcache.serve(httpcache.event_parts(event, "ics"), render, last_modified=event.updated_at)
 
 
 @bp.get("/events/<slug>/sessions/<int:session_id>.ics")
 def session_calendar(slug: str, session_id: int):
     event = published_event_or_404(slug)
-    session = db.session.scalar(
-        sa.select(Session).where(Session.id == session_id, Session.event_id == event.id)
-    )
-    if session is None:
-        abort(404)
-    return calendar_response(ics.session_calendar(session), f"{event.slug}-{session.key}.ics")
+
+    def render():
+        session = db.session.scalar(
+            sa.select(Session).where(Session.id == session_id, Session.event_id == event.id)
+        )
+        if session is None:
+            abort(404)
+        return public_calendar(ics.session_calendar(session), f"{event.slug}-{session.key}.ics")
+
+    parts = httpcache.event_parts(event, "session.ics", session_id)
+    return httpcache.serve(parts, render, last_modified=event.updated_at)
+
+
+def public_calendar(data: bytes, filename: str) -> Response:
+    resp = calendar_response(data, filename)
+    resp.headers["Cache-Control"] = httpcache.PUBLIC_CACHE_CONTROL
+    return resp
 
 
 @bp.get("/registrations/<token>/calendar.ics")
@@ -65,24 +86,45 @@ def personal_calendar(token: str):
 @bp.get("/events/<slug>/schedule.xml")
 def schedule_xml(slug: str):
     event = published_event_or_404(slug)
-    resp = Response(frab.schedule_xml(event), mimetype="application/xml")
-    resp.headers["Content-Type"] = "application/xml; charset=utf-8"
-    resp.headers["Cache-Control"] = "public, max-age=300"
-    return resp
+
+    def render():
+        resp = Response(frab.schedule_xml(event), mimetype="application/xml")
+        resp.headers["Content-Type"] = "application/xml; charset=utf-8"
+        return resp
+
+    return httpcache.serve(httpcache.event_parts(event, "xml"), render, last_modified=event.updated_at)
 
 
 @bp.get("/events/<slug>/schedule.json")
 def schedule_json(slug: str):
     event = published_event_or_404(slug)
-    resp = Response(frab.schedule_json(event), mimetype="application/json")
-    resp.headers["Cache-Control"] = "public, max-age=300"
-    return resp
+
+    def render():
+        return Response(frab.schedule_json(event), mimetype="application/json")
+
+    return httpcache.serve(httpcache.event_parts(event, "json"), render, last_modified=event.updated_at)
 
 
 @bp.get("/events/<slug>/agenda.pdf")
 def agenda_pdf(slug: str):
+    """The stored PDF of the current version; "being prepared" (202, Retry-After) until it exists."""
     event = published_event_or_404(slug)
-    resp = Response(render_agenda_pdf(event), mimetype="application/pdf")
-    resp.headers["Content-Disposition"] = f'inline; filename="{event.slug}-agenda.pdf"'
-    resp.headers["Cache-Control"] = "public, max-age=300"
-    return resp
+    locale, url_root = httpcache.locale(), request.url_root
+    path = agenda_pdf_store.stored_pdf_path(event, locale, url_root)
+    if not path.exists():
+        key = agenda_pdf_store.job_key(event, locale, url_root)
+        jobs.enqueue_keyed(key, agenda_pdf_store.build_stored_pdf, event.id, locale, url_root)
+    if not path.exists():  # queued for a worker (it was not run inline)
+        page = render_template(
+            "exports/agenda_pdf_pending.html", title=_("The printable agenda is being prepared"), event=event
+        )
+        headers = {"Retry-After": str(PDF_RETRY_AFTER), "Cache-Control": httpcache.PRIVATE_CACHE_CONTROL}
+        return page, 202, headers
+
+    def render():
+        resp = Response(path.read_bytes(), mimetype="application/pdf")
+        resp.headers["Content-Disposition"] = f'inline; filename="{event.slug}-agenda.pdf"'
+        return resp
+
+    parts = httpcache.event_parts(event, "agenda.pdf", path.name)
+    return httpcache.serve(parts, render, last_modified=event.updated_at)

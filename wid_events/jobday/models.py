@@ -98,6 +98,8 @@ COMMITMENTS = {
 
 class Exhibitor(db.Model):
     __tablename__ = "jobday_exhibitors"
+    #: How a change here reaches the public version of its event (see events.versioning).
+    __public_of__ = ("event_id", "event")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -171,6 +173,8 @@ class ExhibitorToken(db.Model):
 
 class JobOffer(db.Model):
     __tablename__ = "jobday_offers"
+    #: How a change here reaches the public version of its event (see events.versioning).
+    __public_of__ = ("event_id", "exhibitor")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exhibitor_id: Mapped[int] = mapped_column(
@@ -296,6 +300,10 @@ class JobDaySettings(db.Model):
     """Per-event Job Day settings: the floor plan and the booking limit."""
 
     __tablename__ = "jobday_settings"
+
+    #: How a change here reaches the public version of its event (see events.versioning).
+
+    __public_of__ = ("event_id",)
 
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
     #: Storage key of the floor plan image (``floorplans/…``).

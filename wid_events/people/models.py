@@ -64,6 +64,8 @@ class Person(db.Model):
     """
 
     __tablename__ = "people"
+    #: How a change here reaches the public version of its event (see events.versioning).
+    __public_of__ = ("event_id", "event")
     __table_args__ = (
         sa.UniqueConstraint("event_id", "key"),
         sa.Index("ix_people_event_name_key", "event_id", "name_key"),

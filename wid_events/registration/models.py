@@ -30,6 +30,8 @@ ACTIVE_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, 
 
 class Registration(db.Model):
     __tablename__ = "registrations"
+    #: A change here moves the event's seat counts (``Event.seats_version``, see events.versioning).
+    __seats_of__ = ("event_id", "event")
     __table_args__ = (
         # One active registration per email and event. Cancelled, rejected and erased rows set
         # ``active_email`` to NULL, and NULLs never collide (SQLite and PostgreSQL alike), so the
@@ -117,6 +119,8 @@ class RegistrationSession(db.Model):
     """A registration's choice of a sign-up session (workshop), confirmed or waitlisted."""
 
     __tablename__ = "registration_sessions"
+    #: A change here moves the event's seat counts (``Event.seats_version``).
+    __seats_of__ = ("registration",)
     __table_args__ = (
         sa.UniqueConstraint("registration_id", "session_id"),
         sa.Index("ix_registration_sessions_session_status", "session_id", "status"),
@@ -175,6 +179,8 @@ class Question(db.Model):
 
     __tablename__ = "registration_questions"
     __table_args__ = (sa.UniqueConstraint("event_id", "key"),)
+    #: Shown (translated) on the public registration form: an edit bumps the event's version.
+    __public_of__ = ("event_id",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)

@@ -16,9 +16,10 @@ from flask_login import current_user
 
 from wid_events.accounts.models import EventOrganiser
 from wid_events.agenda import queries
+from wid_events.core import httpcache
 from wid_events.core.content import localized
 from wid_events.events.models import Event
-from wid_events.events.views import bp, event_today, public_event_or_404
+from wid_events.events.views import bp, event_today, public_event_or_404, window_parts
 from wid_events.extensions import db
 
 
@@ -68,12 +69,18 @@ def home():
 @bp.get("/events/<slug>/")
 def event_page(slug: str):
     event, draft = public_event_or_404(slug)
-    return render_template(
-        "events/event.html",
-        title=localized(event, "title"),
-        event=event,
-        draft=draft,
-        tz_labels=queries.tz_labels(event),
-        is_past=event.end_date < event_today(event),
-        section="event",
-    )
+    today = event_today(event)
+
+    def render():
+        return render_template(
+            "events/event.html",
+            title=localized(event, "title"),
+            event=event,
+            draft=draft,
+            tz_labels=queries.tz_labels(event),
+            is_past=event.end_date < today,
+            section="event",
+        )
+
+    parts = httpcache.event_parts(event, "event", today, *window_parts(event))
+    return httpcache.serve(parts, render, last_modified=event.updated_at)

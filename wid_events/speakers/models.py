@@ -67,6 +67,10 @@ class Material(db.Model):
 
     __tablename__ = "materials"
 
+    #: How a change here reaches the public version of its event (see events.versioning).
+
+    __public_of__ = ("session",)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
     #: The speaker who added it (None when added by an organiser or the person was removed).
@@ -105,6 +109,10 @@ class MaterialVersion(db.Model):
     """One uploaded file of a material. Re-uploading adds a version; none is overwritten."""
 
     __tablename__ = "material_versions"
+
+    #: How a change here reaches the public version of its event (see events.versioning).
+
+    __public_of__ = ("material",)
     __table_args__ = (sa.UniqueConstraint("material_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
 from wid_events.agenda import queries
+from wid_events.core import httpcache
 from wid_events.core.content import localized
 from wid_events.events.views import public_event_or_404, render_public
 
@@ -37,18 +38,27 @@ def public_photo_url(person) -> str | None:
 def speaker_list(slug: str):
     event, draft = public_event_or_404(slug)
     title = _("Speakers: %(event)s", event=localized(event, "title"))
-    speakers = queries.public_speakers(event)
-    return render_public(
-        "speakers/public_list.html", event, draft, section="speakers", title=title, speakers=speakers
-    )
+
+    def render():
+        speakers = queries.public_speakers(event)
+        return render_public(
+            "speakers/public_list.html", event, draft, section="speakers", title=title, speakers=speakers
+        )
+
+    return httpcache.serve(httpcache.event_parts(event, "speakers"), render, last_modified=event.updated_at)
 
 
 @bp.get("/events/<slug>/speakers/<int:person_id>")
 def speaker_page(slug: str, person_id: int):
     event, draft = public_event_or_404(slug)
-    person = queries.public_speaker(event, person_id)  # NotFound → the app's 404 page
-    links, appearances = queries.public_links(person), queries.speaker_sessions(person)
-    context = {"person": person, "links": links, "appearances": appearances}
-    return render_public(
-        "speakers/public_profile.html", event, draft, section="speakers", title=person.name, **context
-    )
+
+    def render():
+        person = queries.public_speaker(event, person_id)  # NotFound → the app's 404 page
+        links, appearances = queries.public_links(person), queries.speaker_sessions(person)
+        context = {"person": person, "links": links, "appearances": appearances}
+        return render_public(
+            "speakers/public_profile.html", event, draft, section="speakers", title=person.name, **context
+        )
+
+    parts = httpcache.event_parts(event, "speaker", person_id)
+    return httpcache.serve(parts, render, last_modified=event.updated_at)

@@ -1,0 +1,181 @@
+"""Durable jobs without Redis (issue 15): the jobs table, ``flask jobs worker``, stale jobs,
+retry, and badge batches that survive a killed worker. Badges on every core, joined with pypdf."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from tests.factories import login, make_event, make_organiser, make_registration
+from wid_events import jobs
+from wid_events.core import worker
+from wid_events.core.models import Job, JobState
+from wid_events.core.uow import commit, queue_mail, unit_of_work
+from wid_events.exports import badges, services
+from wid_events.exports.models import BadgeJob, BadgeJobState
+from wid_events.extensions import db
+from wid_events.mail import Mail
+from wid_events.models_base import utcnow
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def welcome_mail(to: str) -> Mail:
+    return Mail(to=to, subject="Welcome to DT4E", body="See you in Brussels.")
+
+
+def failing_job(message: str) -> None:
+    raise RuntimeError(message)
+
+
+@pytest.fixture
+def db_jobs(app, monkeypatch):
+    """Jobs go to the database table, as in production without Redis."""
+    monkeypatch.setitem(app.config, "JOBS_DB", True)
+    return app
+
+
+def test_mail_waits_in_the_jobs_table_until_a_worker_sends_it(db_jobs, runner, outbox):
+    queue_mail(welcome_mail, "ada@example.org")
+    assert db.session.scalar(sa.select(sa.func.count(Job.id))) == 0  # nothing before the commit
+    commit()
+    job = db.session.scalars(sa.select(Job)).one()
+    assert job.state == JobState.QUEUED and job.func == "wid_events.core.uow:send_built_mail"
+    assert "Brussels" not in str(job.payload)  # the builder and its arguments, never a body
+    assert outbox() == []
+    result = runner.invoke(args=["jobs", "worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    assert "1 job(s) run" in result.output
+    assert [m["To"] for m in outbox()] == ["ada@example.org"]
+    job = db.session.scalars(sa.select(Job)).one()
+    assert job.state == JobState.DONE and job.attempts == 1
+
+
+def test_a_failing_job_is_recorded_and_can_be_retried(db_jobs, runner):
+    job_id = jobs.enqueue(failing_job, "boom")
+    assert worker.work(burst=True) == 1
+    job = db.session.get(Job, job_id)
+    assert job.state == JobState.FAILED and "boom" in job.error
+    listed = runner.invoke(args=["jobs", "list"])
+    assert f"{job_id}\tfailed" in listed.output
+    assert runner.invoke(args=["jobs", "retry", str(job_id)]).exit_code == 0
+    job = db.session.get(Job, job_id)
+    assert job.state == JobState.QUEUED
+    assert runner.invoke(args=["jobs", "retry", str(job_id)]).exit_code == 2  # not failed now
+
+
+def test_a_job_is_claimed_by_one_worker_only(db_jobs):
+    jobs.enqueue(failing_job, "once")
+    first = worker.claim("worker-a")
+    assert first is not None and first.state == JobState.RUNNING and first.worker == "worker-a"
+    assert worker.claim("worker-b") is None
+
+
+def test_keyed_jobs_are_queued_once(db_jobs):
+    assert jobs.enqueue_keyed("k", failing_job, "x") is not None
+    assert jobs.enqueue_keyed("k", failing_job, "x") is None
+    assert db.session.scalar(sa.select(sa.func.count(Job.id))) == 1
+
+
+def test_stale_running_jobs_are_marked_failed_and_their_batch_too(db_jobs, client):
+    event = make_event("stale-badges")
+    for i in range(3):
+        make_registration(event, f"Attendee {i}")
+    organiser = make_organiser(event)
+    with unit_of_work():
+        batch = services.start_badge_job(event, layout="a6", roles=None)
+    job = worker.claim("dead-worker")  # a worker took it, set the batch running, then died
+    with unit_of_work():
+        batch = db.session.get(BadgeJob, batch.id)
+        batch.state, batch.done = BadgeJobState.RUNNING, 1
+    assert worker.reap_stale() == []  # its heartbeat is fresh: not stale yet
+    job_id = job.id
+    later = utcnow() + dt.timedelta(seconds=db_jobs.config["JOBS_STALE_SECONDS"] + 1)
+    assert worker.reap_stale(now=later) == [job_id]
+    batch = db.session.get(BadgeJob, batch.id)
+    assert batch.state == BadgeJobState.FAILED and "worker stopped" in batch.error
+    # The organiser sees the failure and starts the batch again; a worker finishes it.
+    login(client, organiser)
+    batch_id = batch.id
+    page = client.get(f"/manage/events/{event.slug}/badges/jobs/{batch_id}")
+    assert b"Start the batch again" in page.data
+    retried = client.post(f"/manage/events/{event.slug}/badges/jobs/{batch_id}/retry")
+    assert retried.status_code == 303
+    db.session.rollback()
+    assert worker.work(burst=True) == 1
+    batch = db.session.get(BadgeJob, batch_id)
+    assert batch.state == BadgeJobState.DONE and batch.done == batch.total == 4  # 3 attendees, 1 organiser
+
+
+@pytest.mark.slow
+def test_a_badge_batch_survives_a_killed_worker(db_jobs, app, tmp_path):
+    """A real ``flask jobs worker`` is killed (SIGKILL) mid-batch: the batch ends failed, not
+    "in progress" for good, and a retry finishes it."""
+    event = make_event("killed-badges")
+    for i in range(150):
+        make_registration(event, f"Attendee {i}", organisation="Somewhere")
+    with unit_of_work():
+        batch = services.start_badge_job(event, layout="a6", roles=None)
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "TEST_DATABASE_URL")},
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "WID_INSTANCE_PATH": app.instance_path,
+        "JOBS_HEARTBEAT_SECONDS": "0.2",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--poll", "0.1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp_path / "worker.log", "wb"),
+        start_new_session=True,  # its own process group: the pool's processes die with it
+    )
+    try:
+        deadline = time.monotonic() + 120
+        state = None
+        while time.monotonic() < deadline and state != BadgeJobState.RUNNING:
+            db.session.rollback()
+            state = db.session.scalar(sa.select(BadgeJob.state).where(BadgeJob.id == batch.id))
+            time.sleep(0.05)
+        assert state == BadgeJobState.RUNNING, (tmp_path / "worker.log").read_text()[-3000:]
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(Job.state)) == JobState.RUNNING  # what the dead worker left
+    later = utcnow() + dt.timedelta(seconds=app.config["JOBS_STALE_SECONDS"] + 1)
+    assert len(worker.reap_stale(now=later)) == 1
+    batch = db.session.get(BadgeJob, batch.id)
+    assert batch.state == BadgeJobState.FAILED
+    batch_id = batch.id
+    with unit_of_work():
+        services.retry_badge_job(event, batch_id)
+    assert worker.work(burst=True) == 1
+    batch = db.session.get(BadgeJob, batch_id)
+    assert batch.state == BadgeJobState.DONE, batch.error
+    assert batch.done == batch.total == 150
+
+
+def test_badges_render_on_several_processes_with_exact_progress(app):
+    event = make_event("pool-badges")
+    regs = [make_registration(event, f"Person {i:02d}") for i in range(21)]
+    items = [badges.badge_for_registration(r) for r in regs]
+    reported = []
+    pdf = badges.render_badges(event, items, layout="a4-4up", chunk=8, processes=2, progress=reported.append)
+    assert reported and sum(reported) == 21 and sorted(reported) == [5, 8, 8]
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 6  # 21 badges, 4 a sheet, in order
+    first, last = reader.pages[0].extract_text(), reader.pages[-1].extract_text()
+    assert "Person 00" in first and "Person 20" in last
+    same = badges.render_badges(event, items, layout="a4-4up", chunk=8, processes=1)
+    assert len(PdfReader(io.BytesIO(same)).pages) == 6
