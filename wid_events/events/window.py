@@ -57,33 +57,29 @@ def city_of(event: Event) -> str:
         return event.timezone.rsplit("/", 1)[-1].replace("_", " ")
 
 
+def _moment(event: Event, value: dt.datetime) -> dict[str, str]:
+    """The date, 24-hour time and city that every window message names."""
+    return {"date": format_day(value), "time": value.strftime("%H:%M"), "city": city_of(event)}
+
+
 def opens_message(event: Event) -> str:
-    value = event.registration_opens
     return _(
         "Registration opens on %(date)s at %(time)s (%(city)s time).",
-        date=format_day(value),
-        time=value.strftime("%H:%M"),
-        city=city_of(event),
+        **_moment(event, event.registration_opens),
     )
 
 
 def closed_message(event: Event) -> str:
-    value = event.registration_closes
     return _(
         "Registration closed on %(date)s at %(time)s (%(city)s time).",
-        date=format_day(value),
-        time=value.strftime("%H:%M"),
-        city=city_of(event),
+        **_moment(event, event.registration_closes),
     )
 
 
 def closes_message(event: Event) -> str:
-    value = event.registration_closes
     return _(
         "Registration closes on %(date)s at %(time)s (%(city)s time).",
-        date=format_day(value),
-        time=value.strftime("%H:%M"),
-        city=city_of(event),
+        **_moment(event, event.registration_closes),
     )
 
 
