@@ -315,3 +315,25 @@ def test_a_redis_that_does_not_answer_only_means_a_miss(client, ev, app, monkeyp
     first = client.get(url)
     assert first.status_code == 200
     assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_cache_entries_are_plain_data_and_an_unreadable_one_is_a_miss(client, ev, app, monkeypatch):
+    """A cache entry read back from a shared Redis must never be able to run code (no pickle),
+    and an entry this version cannot read (garbage, or a pickle from an older release) is
+    rendered afresh instead of failing with a 500."""
+    from wid_events.core import httpcache
+
+    cache = httpcache.RenderCache(1 << 20, None)
+    monkeypatch.setitem(app.extensions, "wid_render_cache", cache)
+    url = f"/events/{ev['event'].slug}/agenda"
+    first = client.get(url)
+    assert first.status_code == 200
+    stored = dict(cache.local._data)
+    assert stored, "the agenda was stored"
+    for key, blob in stored.items():
+        head, _, _ = blob.partition(b"\n")
+        assert head.startswith(b"[200,"), head[:40]
+        cache.local.set(key, b"\x80\x05garbage-from-an-older-release")
+    again = client.get(url)
+    assert again.status_code == 200
+    assert again.get_data() == first.get_data()

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
-import pickle
 import threading
 import time
 from collections import OrderedDict
@@ -167,15 +167,28 @@ def is_fresh(etag: str, last_modified: dt.datetime | None) -> bool:
 
 
 def _pack(response: Response) -> bytes:
-    headers = [(k, v) for k, v in response.headers.items() if k in KEPT_HEADERS]
-    return pickle.dumps((response.status_code, headers, response.get_data()), protocol=5)
+    """Serialise a response as one JSON line of status and headers, then the body's bytes.
+
+    Plain data only: a cache entry read back from Redis can never run code, unlike pickle.
+    """
+    headers = [[k, v] for k, v in response.headers.items() if k in KEPT_HEADERS]
+    head = json.dumps([response.status_code, headers], separators=(",", ":")).encode()
+    return head + b"\n" + response.get_data()
 
 
-def _unpack(blob: bytes) -> Response:
-    status, headers, body = pickle.loads(blob)  # noqa: S301 - written by this app only
-    response = Response(body, status=status)
-    for key, value in headers:
-        response.headers[key] = value
+def _unpack(blob: bytes | None) -> Response | None:
+    """The response stored in ``blob``; None for a miss or an entry this version cannot read."""
+    if blob is None:
+        return None
+    head, _, body = blob.partition(b"\n")
+    try:
+        status, headers = json.loads(head)
+        response = Response(body, status=int(status))
+        for key, value in headers:
+            response.headers[str(key)] = str(value)
+    except (ValueError, TypeError):
+        log.warning("render cache: unreadable entry ignored")
+        return None
     return response
 
 
@@ -214,13 +227,11 @@ def serve(
     if is_fresh(etag, last_modified):
         return _public_headers(Response(status=304), etag, last_modified)
     cache = render_cache()
-    blob = cache.get(etag if fill is not None else key)
-    if blob is not None:
-        return _public_headers(_unpack(blob), etag, last_modified)
-    blob = cache.get(key) if fill is not None else None
-    if blob is not None:
-        response = _unpack(blob)
-    else:
+    cached = _unpack(cache.get(etag if fill is not None else key))
+    if cached is not None:
+        return _public_headers(cached, etag, last_modified)
+    response = _unpack(cache.get(key)) if fill is not None else None
+    if response is None:
         response = make_response(render())
         if response.status_code not in (200, 400, 404) or response.direct_passthrough:
             return response
