@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import sqlalchemy as sa
 
 from wid_events.extensions import db
+
+T = TypeVar("T")
 
 
 def configure_engine(engine: sa.Engine) -> None:
@@ -79,3 +82,34 @@ def lock_for_update(stmt: sa.Select) -> sa.Select:
     if db.engine.dialect.name == "postgresql":
         return stmt.with_for_update()
     return stmt
+
+
+# --------------------------------------------------------------------------- per-transaction memo
+
+_MEMO = "wid_read_memo"
+
+
+def memoized(key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, reused for the same ``key`` until the session next writes.
+
+    For read-only lists that one request asks for several times (an event's questions, its
+    sign-up sessions: the form's view and the service both need them). The memo lives in the
+    database session's ``info`` and is dropped on every flush, commit and rollback, and
+    whenever the session holds unflushed changes, so it never hides a write.
+    """
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        session.info.pop(_MEMO, None)
+        return compute()
+    memo = session.info.setdefault(_MEMO, {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+@sa.event.listens_for(sa.orm.Session, "after_flush")
+@sa.event.listens_for(sa.orm.Session, "after_commit")
+@sa.event.listens_for(sa.orm.Session, "after_rollback")
+@sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
+def _drop_memo(session, *_args) -> None:
+    session.info.pop(_MEMO, None)

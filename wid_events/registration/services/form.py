@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from wid_events.agenda.models import Session
+from wid_events.core.database import memoized
 from wid_events.core.web import hash_token
 from wid_events.enums import Attendance, EventMode, SessionStatus
 from wid_events.errors import DomainError, NotFound
@@ -92,18 +93,18 @@ class Slot:
 
 
 def signup_sessions(event: Event) -> list[Session]:
-    return list(
-        db.session.scalars(
-            sa.select(Session)
-            .where(
-                Session.event_id == event.id,
-                Session.requires_signup.is_(True),
-                Session.status != SessionStatus.CANCELLED,
-            )
-            .options(sa.orm.joinedload(Session.room))
-            .order_by(Session.start, Session.id)
+    """The sessions one signs up for, in time order (read once per transaction: see :func:`memoized`)."""
+    stmt = (
+        sa.select(Session)
+        .where(
+            Session.event_id == event.id,
+            Session.requires_signup.is_(True),
+            Session.status != SessionStatus.CANCELLED,
         )
+        .options(sa.orm.joinedload(Session.room))
+        .order_by(Session.start, Session.id)
     )
+    return list(memoized(("signup_sessions", event.id), lambda: list(db.session.scalars(stmt))))
 
 
 def signup_slots(event: Event) -> list[Slot]:

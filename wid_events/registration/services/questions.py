@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from wid_events.audit import services as audit
 from wid_events.core.content import clean_translations, current_language, localized, translation_of
+from wid_events.core.database import memoized
 from wid_events.enums import CONTENT_LANGUAGES, Attendance, QuestionType
 from wid_events.errors import Conflict, DomainError
 from wid_events.events.models import Event
@@ -33,12 +34,12 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def event_questions(event: Event, *, archived: bool = False) -> list[Question]:
+    """The event's questions in form order (read once per transaction: see :func:`memoized`)."""
     stmt = sa.select(Question).where(Question.event_id == event.id)
     if not archived:
         stmt = stmt.where(Question.archived_at.is_(None))
-    return list(
-        db.session.scalars(stmt.order_by(Question.archived_at.is_not(None), Question.position, Question.id))
-    )
+    stmt = stmt.order_by(Question.archived_at.is_not(None), Question.position, Question.id)
+    return list(memoized(("questions", event.id, archived), lambda: list(db.session.scalars(stmt))))
 
 
 def questions_for(event: Event, attendance: Attendance | str | None) -> list[Question]:

@@ -16,7 +16,7 @@ from wid_events.events.models import Event
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
 from wid_events.registration.models import Registration, RegistrationSession
-from wid_events.registration.services.capacity import PENDING
+from wid_events.registration.services.capacity import WAITLISTED
 from wid_events.registration.services.form import (
     RegistrationData,
     check_open_to,
@@ -30,7 +30,11 @@ from wid_events.registration.services.form import (
 )
 from wid_events.registration.services.mail import queue_registration_mail
 from wid_events.registration.services.questions import set_answers, validate_answers
-from wid_events.registration.services.waitlist import lock_event, place_registration
+from wid_events.registration.services.waitlist import (
+    lock_and_load_event,
+    placement_for_new,
+    reload_sessions,
+)
 
 _FORM_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -63,40 +67,42 @@ def register(
     key_hash = form_key_hash(form_key)
     email_norm = email.lower()
     event_id = event.id
+    session_ids = [s.id for s in sessions]
     now = utcnow()
 
+    seed = new_token_seed()
+    token = manage_token(seed)
+    token_hash = hash_token(token)
+
+    # Everything above ran without the lock. Below, the event is locked for the checks that
+    # must see every other registration (seats, the double submit, the same email), the
+    # counts and the insert: one statement each, then the commit releases it.
     with write_transaction():
-        lock_event(event_id)
-        event = db.session.get(Event, event_id, populate_existing=True)
+        event = lock_and_load_event(event_id)
         reason = None if by_organiser else registration_closed_reason(event)
         if reason:
             raise Conflict(reason, code="registration_closed")
-        for session in sessions:  # as they are now, under the lock
-            db.session.refresh(session)
+        sessions = reload_sessions(session_ids)  # as they are now, under the lock
         check_open_to(sessions, attendance)
-        existing = db.session.scalar(
+        earlier = db.session.scalars(
             sa.select(Registration).where(
-                Registration.event_id == event_id, Registration.form_key_hash == key_hash
+                Registration.event_id == event_id,
+                sa.or_(Registration.form_key_hash == key_hash, Registration.active_email == email_norm),
             )
-        )
-        if existing is not None and existing.token_seed:
-            return existing, manage_token(existing.token_seed), False
-        duplicate = db.session.scalar(
-            sa.select(Registration.id).where(
-                Registration.event_id == event_id, Registration.active_email == email_norm
-            )
-        )
-        if duplicate is not None:
+        ).all()
+        for existing in earlier:
+            if existing.form_key_hash == key_hash and existing.token_seed:
+                return existing, manage_token(existing.token_seed), False
+        if earlier:
             raise Conflict(
                 _("This email address is already registered for this event."),
                 code="already_registered",
                 field="email",
             )
-        seed = new_token_seed()
-        token = manage_token(seed)
+        status, session_status = placement_for_new(event, attendance, sessions)
         reg = Registration(
             event=event,
-            token_hash=hash_token(token),
+            token_hash=token_hash,
             form_key_hash=key_hash,
             token_seed=seed,
             name=name[:200],
@@ -109,15 +115,19 @@ def register(
             attendance=attendance,
             locale=data.locale or "en",
             consent_at=now,
-            status=PENDING,
+            waitlisted_at=now if status == WAITLISTED else None,
         )
-        reg.choices = [RegistrationSession(session=s, status=PENDING) for s in sessions]
+        reg.set_status(status)
+        reg.choices = [
+            RegistrationSession(
+                session=s,
+                status=session_status[s.id],
+                waitlisted_at=now if session_status[s.id] == WAITLISTED else None,
+            )
+            for s in sessions
+        ]
         set_answers(reg, answers)
         db.session.add(reg)
-        if event.requires_approval:
-            reg.set_status(PENDING)
-        else:
-            place_registration(reg, event, now)
         try:
             db.session.flush()
         except IntegrityError:

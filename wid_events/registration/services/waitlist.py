@@ -48,6 +48,7 @@ from wid_events.registration.services.capacity import (
     count_session,
     event_capacity,
     session_capacity,
+    sessions_seats_left,
 )
 from wid_events.registration.services.form import allowed_attendance, signup_sessions
 from wid_events.registration.services.mail import queue_registration_mail
@@ -56,6 +57,57 @@ from wid_events.registration.services.mail import queue_registration_mail
 def lock_event(event_id: int) -> None:
     """Serialise seat changes of one event (see the module docstring). Call inside write_transaction."""
     db.session.execute(lock_for_update(sa.select(Event.id).where(Event.id == event_id)))
+
+
+def lock_and_load_event(event_id: int) -> Event:
+    """:func:`lock_event` and the event as it is now, in one statement."""
+    stmt = lock_for_update(sa.select(Event).where(Event.id == event_id))
+    return db.session.scalars(stmt.execution_options(populate_existing=True)).one()
+
+
+def reload_sessions(session_ids: list[int]) -> list[Session]:
+    """These sessions as they are now (under the event lock), in one query, in the same order."""
+    if not session_ids:
+        return []
+    rows = db.session.scalars(
+        sa.select(Session)
+        .where(Session.id.in_(session_ids))
+        .options(sa.orm.joinedload(Session.room))
+        .execution_options(populate_existing=True)
+    )
+    by_id = {s.id: s for s in rows}
+    return [by_id[i] for i in session_ids if i in by_id]
+
+
+def placement_for_new(
+    event: Event, attendance: Attendance, sessions: list[Session]
+) -> tuple[RegistrationStatus, dict[int, RegistrationStatus]]:
+    """Where a registration not stored yet goes: its status and each chosen session's.
+
+    The same rule as :func:`place_registration` and :func:`place_choice` (a seat when one is
+    free and nobody waits for one, else the waitlist), counted with one grouped query for the
+    event and one for all chosen sessions, so a new registration is inserted with its final
+    statuses and the event lock is held for the counts and the insert only.
+    """
+    if event.requires_approval:
+        return PENDING, {s.id: PENDING for s in sessions}
+    cap = event_capacity(event, attendance)
+    if cap is not None:
+        taken = dict(
+            db.session.execute(
+                sa.select(Registration.status, sa.func.count())
+                .where(
+                    Registration.event_id == event.id,
+                    Registration.attendance == attendance,
+                    Registration.status.in_([CONFIRMED, WAITLISTED]),
+                )
+                .group_by(Registration.status)
+            ).all()
+        )
+        if taken.get(CONFIRMED, 0) >= cap or taken.get(WAITLISTED, 0):
+            return WAITLISTED, {s.id: PENDING for s in sessions}
+    left = sessions_seats_left(sessions)
+    return CONFIRMED, {s.id: WAITLISTED if left[s.id] == 0 else CONFIRMED for s in sessions}
 
 
 def relock(reg: Registration) -> Registration:
