@@ -103,6 +103,25 @@ def add_job(func: str, payload: dict, *, key: str | None = None) -> int | None:
         ).inserted_primary_key[0]
 
 
+def store_in_transaction(session: sa.orm.Session, pending: list) -> list:
+    """Insert ``(func, args, kwargs)`` jobs as queued rows in ``session``'s open transaction.
+
+    The transactional outbox: the rows commit (or roll back) together with the data the jobs
+    act on, so no crash between a commit and the enqueue can lose a confirmation mail, and a
+    registration costs one transaction instead of two. Returns the jobs whose arguments cannot
+    be stored (they are handed over after the commit as before).
+    """
+    rows, leftover = [], []
+    for func, args, kwargs in pending:
+        try:
+            rows.append({"func": func_path(func), "payload": encode(args, kwargs)})
+        except TypeError:
+            leftover.append((func, args, kwargs))
+    if rows:
+        session.execute(sa.insert(Job), [{**row, "state": JobState.QUEUED, "attempts": 0} for row in rows])
+    return leftover
+
+
 def func_path(func: Callable[..., Any]) -> str:
     name = f"{func.__module__}:{func.__qualname__}"
     if "<" in name or "." in func.__qualname__:

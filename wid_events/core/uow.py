@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
 from wid_events import jobs
 from wid_events.extensions import db
@@ -56,6 +56,16 @@ def send_built_mail(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> N
 def pending_jobs() -> list[Job]:
     """What the current transaction will hand over when it commits (for tests)."""
     return list(db.session.info.get(_PENDING, []))
+
+
+@sa.event.listens_for(sa.orm.Session, "before_commit")
+def _table_jobs_commit_with_the_data(session) -> None:
+    """With the jobs table as back end, pending jobs are inserted in the committing transaction
+    (see :func:`wid_events.jobs.store_in_transaction`); a worker can only see them once that
+    transaction has committed, so they still run strictly after the commit."""
+    pending = session.info.get(_PENDING)
+    if pending and has_app_context() and jobs.backend() == "db":
+        session.info[_PENDING] = jobs.store_in_transaction(session, pending)
 
 
 @sa.event.listens_for(sa.orm.Session, "after_commit")

@@ -7,11 +7,13 @@ The decorators that load an event and check the organiser role are in
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 
 import sqlalchemy as sa
 from babel import Locale
 from babel import dates as babel_dates
+from babel.support import Translations
 from flask import Flask, current_app, g, has_request_context, jsonify, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -19,6 +21,7 @@ from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.routing import IntegerConverter as _WerkzeugIntegerConverter
+from wtforms.i18n import messages_path
 
 from wid_events.core.text import safe_markdown, safe_url
 from wid_events.errors import DomainError
@@ -197,10 +200,23 @@ def local_date(value: dt.date | None, fmt: str = "medium", locale: Locale | str 
     return babel_dates.format_date(value, fmt, locale=format_locale(locale))
 
 
+@functools.cache
+def wtforms_translations(locale: str) -> Translations:
+    """WTForms' own messages ("This field is required.") in ``locale``, parsed once per process."""
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+def seed_wtforms_translations() -> None:
+    """Flask-WTF parses WTForms' catalogue again on every request unless the request already
+    holds it (``request.wtforms_translations``, see ``flask_wtf.i18n``): hand it the cached one."""
+    request.wtforms_translations = wtforms_translations(str(get_locale() or "en"))
+
+
 def init_app(app: Flask) -> None:
     """Error handlers and template helpers. The login loaders are :mod:`wid_events.accounts.auth`'s."""
     app.url_map.converters["int"] = IntegerConverter
     app.before_request(reject_unstorable_input)
+    app.before_request(seed_wtforms_translations)
 
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):

@@ -68,8 +68,37 @@ def changed_event_ids(session) -> set[int]:
     return ids
 
 
+_SEATS_BUMPED = "wid_seats_bumped"
+
+
+def lock_and_bump_seats(event_id: int) -> Event | None:
+    """Lock the event row, bump its ``seats_version`` and load it as it is now: one statement.
+
+    ``UPDATE … RETURNING`` takes the same row lock as ``SELECT … FOR UPDATE`` on PostgreSQL (on
+    SQLite, :func:`wid_events.core.database.write_transaction` holds the database's write lock
+    already). The seat changes this transaction then flushes do not bump the version again.
+    """
+    session = db.session()
+    event = session.scalars(
+        sa.update(Event)
+        .where(Event.id == event_id)
+        .values(seats_version=Event.seats_version + 1, updated_at=Event.updated_at)
+        .returning(Event),
+        execution_options={"populate_existing": True},
+    ).one_or_none()
+    session.info.setdefault(_SEATS_BUMPED, set()).add(event_id)
+    return event
+
+
+@sa.event.listens_for(sa.orm.Session, "after_commit")
+@sa.event.listens_for(sa.orm.Session, "after_rollback")
+def _transaction_ended(session) -> None:
+    session.info.pop(_SEATS_BUMPED, None)
+
+
 def changed_seat_event_ids(session) -> set[int]:
-    """Events whose registrations or workshop choices the pending flush changes."""
+    """Events whose registrations or workshop choices the pending flush changes (and whose seats
+    version this transaction has not bumped yet)."""
     ids: set[int] = set()
     with session.no_autoflush:
         for obj in list(session.new) + list(session.deleted) + list(session.dirty):
@@ -79,7 +108,7 @@ def changed_seat_event_ids(session) -> set[int]:
                 continue
             ids.add(event_id_of(obj, attr="__seats_of__"))
     ids.discard(None)
-    return ids
+    return ids - session.info.get(_SEATS_BUMPED, set())
 
 
 def bump(session, event_ids: set[int], column: str = "version", *, keep_updated_at: bool = False) -> None:

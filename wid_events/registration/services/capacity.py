@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from wid_events.agenda.models import Session
 from wid_events.enums import Attendance, RegistrationStatus
-from wid_events.events.models import Event
+from wid_events.events.models import Event, Room
 from wid_events.extensions import db
 from wid_events.registration.models import Registration, RegistrationSession
 from wid_events.registration.services.form import allowed_attendance, signup_sessions
@@ -95,6 +95,32 @@ def sessions_seats_left(sessions: list[Session]) -> dict[int, int | None]:
         else:
             out[s.id] = max(cap - counts.get((s.id, CONFIRMED), 0), 0)
     return out
+
+
+def seats_left_by_id(session_ids: list[int]) -> dict[int, int | None]:
+    """:func:`session_seats_left` by session id, capacities read with the counts: one query."""
+    if not session_ids:
+        return {}
+    choice = RegistrationSession
+    rows = db.session.execute(
+        sa.select(
+            Session.id,
+            sa.func.coalesce(Session.capacity, Room.capacity),
+            sa.func.count(choice.id).filter(choice.status == CONFIRMED),
+            sa.func.count(choice.id).filter(choice.status == WAITLISTED),
+        )
+        .select_from(Session)
+        .outerjoin(Room, Session.room_id == Room.id)
+        .outerjoin(
+            choice, sa.and_(choice.session_id == Session.id, choice.status.in_([CONFIRMED, WAITLISTED]))
+        )
+        .where(Session.id.in_(session_ids))
+        .group_by(Session.id, Session.capacity, Room.capacity)
+    )
+    return {
+        sid: None if cap is None else 0 if waiting else max(cap - confirmed, 0)
+        for sid, cap, confirmed, waiting in rows
+    }
 
 
 # --------------------------------------------------------------------------- waitlist positions

@@ -19,7 +19,6 @@ from wid_events.registration.models import Registration, RegistrationSession
 from wid_events.registration.services.capacity import WAITLISTED
 from wid_events.registration.services.form import (
     RegistrationData,
-    check_open_to,
     form_key_hash,
     manage_token,
     new_form_key,
@@ -31,9 +30,8 @@ from wid_events.registration.services.form import (
 from wid_events.registration.services.mail import queue_registration_mail
 from wid_events.registration.services.questions import set_answers, validate_answers
 from wid_events.registration.services.waitlist import (
-    lock_and_load_event,
+    lock_for_new_registration,
     placement_for_new,
-    reload_sessions,
 )
 
 _FORM_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -73,33 +71,20 @@ def register(
     seed = new_token_seed()
     token = manage_token(seed)
     token_hash = hash_token(token)
+    earlier = _earlier_registration(event_id, key_hash, email_norm)
+    if earlier is not None:
+        return earlier
 
-    # Everything above ran without the lock. Below, the event is locked for the checks that
-    # must see every other registration (seats, the double submit, the same email), the
-    # counts and the insert: one statement each, then the commit releases it.
+    # Everything above ran without the lock: a double submit or a second registration that
+    # slips past the check above meets the unique constraints at the insert (handled below).
+    # The event lock covers the counts and the insert only: one statement each, then the
+    # commit releases it.
     with write_transaction():
-        event = lock_and_load_event(event_id)
+        event = lock_for_new_registration(event_id)
         reason = None if by_organiser else registration_closed_reason(event)
         if reason:
             raise Conflict(reason, code="registration_closed")
-        sessions = reload_sessions(session_ids)  # as they are now, under the lock
-        check_open_to(sessions, attendance)
-        earlier = db.session.scalars(
-            sa.select(Registration).where(
-                Registration.event_id == event_id,
-                sa.or_(Registration.form_key_hash == key_hash, Registration.active_email == email_norm),
-            )
-        ).all()
-        for existing in earlier:
-            if existing.form_key_hash == key_hash and existing.token_seed:
-                return existing, manage_token(existing.token_seed), False
-        if earlier:
-            raise Conflict(
-                _("This email address is already registered for this event."),
-                code="already_registered",
-                field="email",
-            )
-        status, session_status = placement_for_new(event, attendance, sessions)
+        status, session_status = placement_for_new(event, attendance, session_ids)
         reg = Registration(
             event=event,
             token_hash=token_hash,
@@ -120,11 +105,11 @@ def register(
         reg.set_status(status)
         reg.choices = [
             RegistrationSession(
-                session=s,
-                status=session_status[s.id],
-                waitlisted_at=now if session_status[s.id] == WAITLISTED else None,
+                session_id=i,
+                status=session_status[i],
+                waitlisted_at=now if session_status[i] == WAITLISTED else None,
             )
-            for s in sessions
+            for i in session_ids
         ]
         set_answers(reg, answers)
         db.session.add(reg)
@@ -132,15 +117,41 @@ def register(
             db.session.flush()
         except IntegrityError:
             db.session.rollback()
-            raise Conflict(
-                _("This email address is already registered for this event."),
-                code="already_registered",
-                field="email",
-            ) from None
+            earlier = _earlier_registration(event_id, key_hash, email_norm)
+            if earlier is not None:
+                return earlier
+            raise _already_registered() from None
         if by_organiser:
             audit.record("registration.add", actor=actor, event_id=event_id, obj=reg)
         queue_registration_mail("received", reg)
     return reg, token, True
+
+
+def _already_registered() -> Conflict:
+    return Conflict(
+        _("This email address is already registered for this event."),
+        code="already_registered",
+        field="email",
+    )
+
+
+def _earlier_registration(
+    event_id: int, key_hash: str, email_norm: str
+) -> tuple[Registration, str, bool] | None:
+    """The registration this form already made (a double submit: returned as not created), or
+    :func:`_already_registered` when the email address holds an active registration."""
+    earlier = db.session.scalars(
+        sa.select(Registration).where(
+            Registration.event_id == event_id,
+            sa.or_(Registration.form_key_hash == key_hash, Registration.active_email == email_norm),
+        )
+    ).all()
+    for existing in earlier:
+        if existing.form_key_hash == key_hash and existing.token_seed:
+            return existing, manage_token(existing.token_seed), False
+    if earlier:
+        raise _already_registered()
+    return None
 
 
 def resend_link(event: Event, email: str) -> bool:

@@ -34,8 +34,9 @@ from wid_events import signals
 from wid_events.agenda.models import Session
 from wid_events.core.database import lock_for_update, write_transaction
 from wid_events.enums import Attendance, RegistrationStatus
-from wid_events.errors import Conflict
+from wid_events.errors import Conflict, NotFound
 from wid_events.events.models import Event
+from wid_events.events.versioning import lock_and_bump_seats
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
 from wid_events.registration.models import Registration, RegistrationSession
@@ -47,8 +48,8 @@ from wid_events.registration.services.capacity import (
     count_event,
     count_session,
     event_capacity,
+    seats_left_by_id,
     session_capacity,
-    sessions_seats_left,
 )
 from wid_events.registration.services.form import allowed_attendance, signup_sessions
 from wid_events.registration.services.mail import queue_registration_mail
@@ -59,38 +60,28 @@ def lock_event(event_id: int) -> None:
     db.session.execute(lock_for_update(sa.select(Event.id).where(Event.id == event_id)))
 
 
-def lock_and_load_event(event_id: int) -> Event:
-    """:func:`lock_event` and the event as it is now, in one statement."""
-    stmt = lock_for_update(sa.select(Event).where(Event.id == event_id))
-    return db.session.scalars(stmt.execution_options(populate_existing=True)).one()
-
-
-def reload_sessions(session_ids: list[int]) -> list[Session]:
-    """These sessions as they are now (under the event lock), in one query, in the same order."""
-    if not session_ids:
-        return []
-    rows = db.session.scalars(
-        sa.select(Session)
-        .where(Session.id.in_(session_ids))
-        .options(sa.orm.joinedload(Session.room))
-        .execution_options(populate_existing=True)
-    )
-    by_id = {s.id: s for s in rows}
-    return [by_id[i] for i in session_ids if i in by_id]
+def lock_for_new_registration(event_id: int) -> Event:
+    """:func:`lock_event` for a sign-up, which also bumps the seats version and reloads the
+    event, all in one statement (:func:`wid_events.events.versioning.lock_and_bump_seats`)."""
+    event = lock_and_bump_seats(event_id)
+    if event is None:
+        raise NotFound(_("This event does not exist any more."))
+    return event
 
 
 def placement_for_new(
-    event: Event, attendance: Attendance, sessions: list[Session]
+    event: Event, attendance: Attendance, session_ids: list[int]
 ) -> tuple[RegistrationStatus, dict[int, RegistrationStatus]]:
     """Where a registration not stored yet goes: its status and each chosen session's.
 
     The same rule as :func:`place_registration` and :func:`place_choice` (a seat when one is
-    free and nobody waits for one, else the waitlist), counted with one grouped query for the
-    event and one for all chosen sessions, so a new registration is inserted with its final
-    statuses and the event lock is held for the counts and the insert only.
+    free and nobody waits for one, else the waitlist), counted under the event lock with one
+    grouped query for the event and one for the chosen sessions (with their capacities as they
+    are now), so a new registration is inserted with its final statuses and the lock is held for
+    the counts and the insert only.
     """
     if event.requires_approval:
-        return PENDING, {s.id: PENDING for s in sessions}
+        return PENDING, dict.fromkeys(session_ids, PENDING)
     cap = event_capacity(event, attendance)
     if cap is not None:
         taken = dict(
@@ -105,9 +96,9 @@ def placement_for_new(
             ).all()
         )
         if taken.get(CONFIRMED, 0) >= cap or taken.get(WAITLISTED, 0):
-            return WAITLISTED, {s.id: PENDING for s in sessions}
-    left = sessions_seats_left(sessions)
-    return CONFIRMED, {s.id: WAITLISTED if left[s.id] == 0 else CONFIRMED for s in sessions}
+            return WAITLISTED, dict.fromkeys(session_ids, PENDING)
+    left = seats_left_by_id(session_ids)
+    return CONFIRMED, {i: WAITLISTED if left.get(i) == 0 else CONFIRMED for i in session_ids}
 
 
 def relock(reg: Registration) -> Registration:

@@ -1,0 +1,107 @@
+"""Lean registrations (issue 15): what one sign-up writes, and that its mail job commits with it.
+
+The lock-and-count rules themselves are covered on both databases by the race tests in
+``test_reg_concurrency.py`` (real gunicorn workers); here, the shape of one transaction.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import make_event, make_room, make_session
+from wid_events.core.models import Job, JobState
+from wid_events.core.uow import unit_of_work
+from wid_events.enums import RegistrationStatus, SessionType
+from wid_events.errors import Conflict
+from wid_events.events.models import Event
+from wid_events.extensions import db
+from wid_events.registration import services
+from wid_events.registration.models import Registration
+
+CONFIRMED = RegistrationStatus.CONFIRMED
+WAITLISTED = RegistrationStatus.WAITLISTED
+
+
+@pytest.fixture
+def db_jobs(app, monkeypatch):
+    """Jobs go to the database table, as in production without Redis."""
+    monkeypatch.setitem(app.config, "JOBS_DB", True)
+    return app
+
+
+def data(email: str, session_ids=(), attendance="in_person", **kw) -> services.RegistrationData:
+    return services.RegistrationData(
+        name="Олена Коваленко",
+        email=email,
+        attendance=attendance,
+        consent=True,
+        session_ids=list(session_ids),
+        **kw,
+    )
+
+
+def register(event: Event, registration: services.RegistrationData):
+    with unit_of_work():
+        return services.register(event, registration)
+
+
+def jobs_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Job.id)))
+
+
+def test_the_confirmation_job_is_stored_in_the_registrations_own_transaction(db_jobs):
+    event = make_event()
+    reg, _token, created = register(event, data("olena@example.org"))
+    assert created
+    job = db.session.scalars(sa.select(Job)).one()
+    assert job.state == JobState.QUEUED and job.func == "wid_events.core.uow:send_built_mail"
+    assert job.payload["args"][1] == reg.id  # the builder and the ids, never a rendered body
+
+    # A registration that is refused stores nothing, and no job either.
+    with pytest.raises(Conflict):
+        register(event, data("OLENA@example.org"))
+    assert jobs_count() == 1
+
+    # A transaction that rolls back after the registration takes its job with it.
+    with pytest.raises(RuntimeError), unit_of_work():
+        services.register(event, data("emilie@example.org"))
+        raise RuntimeError("the request failed after the service")
+    assert jobs_count() == 1
+    assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 1
+
+
+def test_one_registration_bumps_the_seats_version_once_and_the_public_version_never(app):
+    event = make_event()
+    workshop = make_session(event, "Atelier", type=SessionType.WORKSHOP, requires_signup=True, capacity=2)
+    before = (event.version, event.seats_version)
+    register(event, data("fatima@example.org", [workshop.id]))
+    db.session.refresh(event)
+    assert (event.version, event.seats_version) == (before[0], before[1] + 1)
+
+
+def test_seats_are_counted_with_the_capacity_as_it_is_now(app):
+    """The workshop's capacity (its own, else its room's) is read with the counts, under the lock."""
+    event = make_event(capacity_in_person=3)
+    room = make_room(event, "Salle", capacity=1)
+    workshop = make_session(event, "Atelier", type=SessionType.WORKSHOP, requires_signup=True, room=room)
+    first, _t, _c = register(event, data("a@example.org", [workshop.id]))
+    second, _t, _c = register(event, data("b@example.org", [workshop.id]))
+    assert [c.status for c in first.choices] == [CONFIRMED]
+    assert [c.status for c in second.choices] == [WAITLISTED]
+    assert second.choices[0].waitlisted_at is not None
+    workshop.capacity = 5  # the session's own capacity now wins over the room's
+    db.session.commit()
+    third, _t, _c = register(event, data("c@example.org", [workshop.id]))
+    assert [c.status for c in third.choices] == [WAITLISTED]  # people wait already: first come
+    fourth, _t, _c = register(event, data("d@example.org"))
+    assert fourth.status == WAITLISTED and fourth.waitlisted_at is not None  # 3 seats taken
+    assert fourth.choices == []
+
+
+def test_a_double_submit_returns_the_first_registration(app):
+    event = make_event()
+    first, token, created = register(event, data("emilie@example.org", form_key="k" * 24))
+    again, token_again, created_again = register(event, data("emilie@example.org", form_key="k" * 24))
+    assert created and not created_again
+    assert again.id == first.id and token_again == token
