@@ -76,6 +76,29 @@ with app.app_context():
 """
 
 
+def cpu_seconds_by_kind(gunicorn_pid: int, worker_pid: int | None) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the web server, the jobs worker, the
+    PostgreSQL backends and this client, read from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = {"web": 0.0, "jobs worker": 0.0, "postgres": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            name = stat.read_text().split("(", 1)[1].rsplit(")", 1)[0]
+        except OSError:
+            continue
+        pid, ppid, used = int(stat.parent.name), int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
+        if gunicorn_pid in (pid, ppid):
+            totals["web"] += used
+        elif worker_pid is not None and worker_pid in (pid, ppid):
+            totals["jobs worker"] += used
+        elif name.startswith("postgres"):
+            totals["postgres"] += used
+    self_usage = os.times()
+    totals["client"] = self_usage.user + self_usage.system
+    return totals
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -201,10 +224,12 @@ def main() -> None:
             t.start()
         barrier.wait()
         watcher.start()
+        cpu_before = cpu_seconds_by_kind(proc.pid, worker.pid if worker else None)
         start = time.perf_counter()
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - start
+        cpu_after = cpu_seconds_by_kind(proc.pid, worker.pid if worker else None)
         done.set()
         watcher.join()
         final = requests.get(f"{url}/events/{slug}/agenda", timeout=60).text
@@ -229,6 +254,12 @@ def main() -> None:
     print(
         f"latency:         median {statistics.median(latencies) * 1000:.0f} ms, "
         f"p95 {latencies[int(n * 0.95) - 1] * 1000:.0f} ms"
+    )
+    cpu = {k: (cpu_after[k] - cpu_before[k]) * 1000 / max(n, 1) for k in cpu_after}
+    print(
+        "CPU per registration: "
+        + ", ".join(f"{k} {v:.1f} ms" for k, v in cpu.items())
+        + f" (total {sum(cpu.values()):.1f} ms on {os.cpu_count()} CPUs; the agenda watcher included)"
     )
     print(f"HTTP statuses:   {statuses}")
     print(f"stored:          {counts} (in-person capacity {capacity})")

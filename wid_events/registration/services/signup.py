@@ -71,14 +71,11 @@ def register(
     seed = new_token_seed()
     token = manage_token(seed)
     token_hash = hash_token(token)
-    earlier = _earlier_registration(event_id, key_hash, email_norm)
-    if earlier is not None:
-        return earlier
 
-    # Everything above ran without the lock: a double submit or a second registration that
-    # slips past the check above meets the unique constraints at the insert (handled below).
-    # The event lock covers the counts and the insert only: one statement each, then the
-    # commit releases it.
+    # Everything above ran without the lock. The event lock covers the counts and the insert
+    # only: one statement each, then the commit releases it. A double submit (same form key)
+    # or an email address already registered meets the unique constraints at the insert, and
+    # only then is the earlier registration looked up (handled below).
     with write_transaction():
         event = lock_for_new_registration(event_id)
         reason = None if by_organiser else registration_closed_reason(event)
