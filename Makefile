@@ -28,7 +28,8 @@ run: venv compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	@# A job worker beside the web server (badge batches, mail, the PDF agenda); stopped with it.
-	$(FLASK) jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@# Niced: during a rush the web requests come first, and the queued mail follows.
+	nice -n 10 $(FLASK) jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: dev-deps compile-translations

@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 import requests
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 SEATS_RE = re.compile(r"(\d+) of \d+ places left")
@@ -99,6 +100,23 @@ def cpu_seconds_by_kind(gunicorn_pid: int, worker_pid: int | None) -> dict[str, 
     return totals
 
 
+def mail_queue_drain_seconds(db_url: str, limit: float = 120.0) -> float | None:
+    """Seconds until the jobs worker has taken every queued confirmation mail (None: not within
+    ``limit``)."""
+    engine = sa.create_engine(db_url)
+    start = time.perf_counter()
+    try:
+        while time.perf_counter() - start < limit:
+            with engine.connect() as conn:
+                left = conn.scalar(sa.text("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running')"))
+            if not left:
+                return time.perf_counter() - start
+            time.sleep(0.2)
+    finally:
+        engine.dispose()
+    return None
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -154,8 +172,20 @@ def main() -> None:
     worker = None
     if (ROOT / "wid_events" / "core" / "worker.py").exists():
         # As in production without Redis: confirmation mails wait in the jobs table for this worker.
+        # Niced as `make run` and docs/deploy start it: web requests first, the mail follows.
         worker = subprocess.Popen(
-            [str(Path(py).parent / "flask"), "--app", "wsgi", "jobs", "worker", "--poll", "0.2"],
+            [
+                "nice",
+                "-n",
+                "10",
+                str(Path(py).parent / "flask"),
+                "--app",
+                "wsgi",
+                "jobs",
+                "worker",
+                "--poll",
+                "0.2",
+            ],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -233,6 +263,7 @@ def main() -> None:
         done.set()
         watcher.join()
         final = requests.get(f"{url}/events/{slug}/agenda", timeout=60).text
+        drained = mail_queue_drain_seconds(db_url) if worker is not None else None
     finally:
         for process in (proc, worker):
             if process is not None:
@@ -261,6 +292,16 @@ def main() -> None:
         + ", ".join(f"{k} {v:.1f} ms" for k, v in cpu.items())
         + f" (total {sum(cpu.values()):.1f} ms on {os.cpu_count()} CPUs; the agenda watcher included)"
     )
+    if worker is not None:
+        print(
+            "mail queue:      "
+            + (
+                f"every confirmation job taken {drained:.1f} s after the last registration"
+                if drained is not None
+                else "not drained within 120 s"
+            )
+            + " (jobs worker at nice 10)"
+        )
     print(f"HTTP statuses:   {statuses}")
     print(f"stored:          {counts} (in-person capacity {capacity})")
     confirmed = ast.literal_eval(counts).get("in_person/confirmed", 0)
