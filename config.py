@@ -86,6 +86,11 @@ class Config:
         #: A running job whose worker has not beaten for this long is marked failed.
         self.JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "60"))
         self.JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "5"))
+        #: Behind nginx: stored files (the PDF agenda) are handed to nginx with an
+        #: ``X-Accel-Redirect`` to this internal location, which maps the instance folder
+        #: (docs/deploy.md); the web worker then sends no file bytes at all. Empty: gunicorn
+        #: streams the file itself (``sendfile``).
+        self.X_ACCEL_REDIRECT_PREFIX = os.environ.get("X_ACCEL_REDIRECT_PREFIX", "").strip() or None
         #: Public render cache: bytes kept per process (shared on Redis too with REDIS_URL).
         self.RENDER_CACHE_BYTES = int(os.environ.get("RENDER_CACHE_MB", "64")) * 1024 * 1024
         self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"

@@ -8,6 +8,7 @@ and never serve a draft. No timings here: bench/ measures speed.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -273,6 +274,9 @@ def test_the_pdf_agenda_is_stored_per_version(client, ev, app):
     folder = Path(app.instance_path) / "agenda-pdf"
     stored = sorted(p.name for p in folder.glob(f"{event.id}-*.pdf"))  # one, whatever earlier tests left
     assert len(stored) == 1
+    assert first.get_data() == (folder / stored[0]).read_bytes()  # streamed from the stored file
+    assert first.headers["Content-Disposition"] == f"inline; filename={event.slug}-agenda.pdf"
+    assert first.headers["Cache-Control"] == "public, max-age=60" and first.headers["ETag"]
     assert client.get(url).get_data() == first.get_data()
     ev["talk"].title = "Difference Engines"
     db.session.commit()
@@ -337,3 +341,19 @@ def test_cache_entries_are_plain_data_and_an_unreadable_one_is_a_miss(client, ev
     again = client.get(url)
     assert again.status_code == 200
     assert again.get_data() == first.get_data()
+
+
+def test_behind_nginx_the_stored_pdf_is_handed_over_with_x_accel_redirect(client, ev, app, monkeypatch):
+    """With ``X_ACCEL_REDIRECT_PREFIX`` the web worker sends no file bytes: nginx serves the
+    stored file from its internal location (docs/deploy.md), with the app's ETag and headers."""
+    url = f"/events/{ev['event'].slug}/agenda.pdf"
+    direct = client.get(url)  # stored now (tests run jobs inline)
+    monkeypatch.setitem(app.config, "X_ACCEL_REDIRECT_PREFIX", "/_instance/")
+    handed = client.get(url)
+    assert handed.status_code == 200 and handed.get_data() == b""
+    target = handed.headers["X-Accel-Redirect"]
+    assert target.startswith("/_instance/agenda-pdf/") and target.endswith(".pdf")
+    assert (Path(app.instance_path) / target.removeprefix("/_instance/")).read_bytes() == direct.get_data()
+    assert handed.headers["Content-Type"] == "application/pdf"
+    assert handed.headers["ETag"] == direct.headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": handed.headers["ETag"]}).status_code == 304

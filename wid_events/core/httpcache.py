@@ -27,9 +27,11 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote as url_quote
 
-from flask import Flask, Response, current_app, make_response, request, session
+from flask import Flask, Response, current_app, make_response, request, send_file, session
 from flask_babel import get_locale
 from flask_login import current_user
 from redis import Redis
@@ -252,3 +254,37 @@ def init_app(app: Flask) -> None:
     app.extensions["wid_render_cache"] = RenderCache(
         app.config.get("RENDER_CACHE_BYTES") or 64 * 1024 * 1024, app.config.get("REDIS_URL")
     )
+
+
+def serve_file(
+    parts: tuple,
+    path: Path,
+    mimetype: str,
+    *,
+    download_name: str,
+    last_modified: dt.datetime | None = None,
+) -> Response:
+    """Answer a public GET for a stored file: 304, or the file itself.
+
+    Like :func:`serve`, with the ETag from ``parts``, but the body never passes through the
+    render cache or Python: it is streamed from disk (``sendfile`` under gunicorn), or, with
+    ``X_ACCEL_REDIRECT_PREFIX``, sent by nginx itself, so many simultaneous downloads cost the
+    web workers little.
+    """
+    etag = etag_for((*parts, *request_parts()))
+    if shareable() and is_fresh(etag, last_modified):
+        return _public_headers(Response(status=304), etag, last_modified)
+    prefix = current_app.config.get("X_ACCEL_REDIRECT_PREFIX")
+    if prefix:
+        inside = path.resolve().relative_to(Path(current_app.instance_path).resolve()).as_posix()
+        response = Response(mimetype=mimetype)
+        response.headers["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{url_quote(inside)}"
+        response.headers["Content-Disposition"] = f"inline; filename={download_name}"
+    else:
+        response = send_file(
+            path, mimetype=mimetype, download_name=download_name, conditional=False, etag=False
+        )
+    if not shareable():
+        response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        return response
+    return _public_headers(response, etag, last_modified)

@@ -121,10 +121,11 @@ def agenda_pdf(slug: str):
         headers = {"Retry-After": str(PDF_RETRY_AFTER), "Cache-Control": httpcache.PRIVATE_CACHE_CONTROL}
         return page, 202, headers
 
-    def render():
-        resp = Response(path.read_bytes(), mimetype="application/pdf")
-        resp.headers["Content-Disposition"] = f'inline; filename="{event.slug}-agenda.pdf"'
-        return resp
-
     parts = httpcache.event_parts(event, "agenda.pdf", path.name)
-    return httpcache.serve(parts, render, last_modified=event.updated_at)
+    return httpcache.serve_file(
+        parts,
+        path,
+        "application/pdf",
+        download_name=f"{event.slug}-agenda.pdf",
+        last_modified=event.updated_at,
+    )
