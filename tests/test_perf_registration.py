@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import make_event, make_room, make_session
+from tests.factories import make_event, make_room, make_session, make_user
 from wid_events.core.models import Job, JobState
 from wid_events.core.uow import unit_of_work
 from wid_events.enums import RegistrationStatus, SessionType
@@ -18,6 +18,7 @@ from wid_events.events.models import Event
 from wid_events.extensions import db
 from wid_events.registration import services
 from wid_events.registration.models import Registration
+from wid_events.registration.services import questions
 
 CONFIRMED = RegistrationStatus.CONFIRMED
 WAITLISTED = RegistrationStatus.WAITLISTED
@@ -105,3 +106,19 @@ def test_a_double_submit_returns_the_first_registration(app):
     again, token_again, created_again = register(event, data("emilie@example.org", form_key="k" * 24))
     assert created and not created_again
     assert again.id == first.id and token_again == token
+
+
+def test_an_event_without_questions_skips_the_query_until_a_question_is_added(app, client):
+    """ "No questions at this version" is remembered per process; adding one bumps the version,
+    so the next form (here, over HTTP as a visitor sees it) asks it at once."""
+    event = make_event()
+    organiser = make_user()
+    assert questions.event_questions(event) == []
+    with unit_of_work():
+        questions.create_question(
+            event, actor=organiser, key="visa_letter", label="Visa letter?", type="yes_no"
+        )
+    db.session.refresh(event)
+    assert [q.key for q in questions.event_questions(event)] == ["visa_letter"]
+    page = client.get(f"/events/{event.slug}/register")
+    assert 'name="q_visa_letter"' in page.get_data(as_text=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import threading
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -113,3 +115,38 @@ def memoized(key: tuple, compute: Callable[[], T]) -> T:
 @sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
 def _drop_memo(session, *_args) -> None:
     session.info.pop(_MEMO, None)
+
+
+# --------------------------------------------------------------------------- empty per version
+
+_EMPTY: collections.OrderedDict[tuple, int] = collections.OrderedDict()
+_EMPTY_MAX = 4096
+
+
+def known_empty(kind: str, owner_id: int, version: int) -> bool:
+    """Whether ``kind`` of ``owner_id`` was found empty at ``version`` (this process, bounded).
+
+    For lists that every change bumps a version for (an event's registration questions bump
+    ``Event.version``): at the same version the list is still empty, so the query can be
+    skipped. Never trusted while the session holds unflushed changes (the version bump of a
+    new row happens at the flush).
+    """
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        return False
+    return _EMPTY.get((kind, owner_id)) == version
+
+
+def remember_empty(kind: str, owner_id: int, version: int, empty: bool) -> None:
+    key = (kind, owner_id)
+    with _EMPTY_LOCK:
+        if empty:
+            _EMPTY[key] = version
+            _EMPTY.move_to_end(key)
+            while len(_EMPTY) > _EMPTY_MAX:
+                _EMPTY.popitem(last=False)
+        else:
+            _EMPTY.pop(key, None)
+
+
+_EMPTY_LOCK = threading.Lock()

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from wid_events.audit import services as audit
 from wid_events.core.content import clean_translations, current_language, localized, translation_of
-from wid_events.core.database import memoized
+from wid_events.core.database import known_empty, memoized, remember_empty
 from wid_events.enums import CONTENT_LANGUAGES, Attendance, QuestionType
 from wid_events.errors import Conflict, DomainError
 from wid_events.events.models import Event
@@ -39,7 +39,13 @@ def event_questions(event: Event, *, archived: bool = False) -> list[Question]:
     if not archived:
         stmt = stmt.where(Question.archived_at.is_(None))
     stmt = stmt.order_by(Question.archived_at.is_not(None), Question.position, Question.id)
-    return list(memoized(("questions", event.id, archived), lambda: list(db.session.scalars(stmt))))
+    version = event.version  # questions are public: adding or editing one bumps it
+    if not archived and known_empty("questions", event.id, version):
+        return []  # most events ask nothing of their own: no query at the same version
+    found = list(memoized(("questions", event.id, archived), lambda: list(db.session.scalars(stmt))))
+    if not archived:
+        remember_empty("questions", event.id, version, not found)
+    return found
 
 
 def questions_for(event: Event, attendance: Attendance | str | None) -> list[Question]:
