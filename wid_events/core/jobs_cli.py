@@ -1,7 +1,8 @@
 """``flask jobs …``: the durable job queue in the database (used when ``REDIS_URL`` is not set).
 
 ``flask --app wsgi jobs worker`` runs queued jobs until stopped; ``make run`` starts one beside
-the web server. See :mod:`wid_events.core.worker`.
+the web server. SIGTERM or SIGINT stop it gracefully (the running job gets ``--grace``
+seconds, then goes back to the queue). See :mod:`wid_events.core.worker`.
 """
 
 from __future__ import annotations
@@ -28,11 +29,30 @@ def jobs_cli() -> None:
 @click.option(
     "--poll", type=float, default=1.0, show_default=True, help="Seconds between looks at an empty queue."
 )
+@click.option(
+    "--grace",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="On SIGTERM/SIGINT, seconds the running job may take to finish before it is queued again.",
+)
 @with_appcontext
-def worker(burst: bool, max_jobs: int | None, poll: float) -> None:
-    """Run queued jobs until stopped. Stale running jobs of dead workers are marked failed."""
-    ran = job_worker.work(burst=burst, poll=poll, max_jobs=max_jobs)
-    if burst or max_jobs:
+def worker(burst: bool, max_jobs: int | None, poll: float, grace: float) -> None:
+    """Run queued jobs until stopped. Stale running jobs of dead workers are marked failed.
+
+    SIGTERM or SIGINT: no new job is taken, the running one may finish within ``--grace``
+    seconds (else it is interrupted and queued again; a second signal does that at once), and
+    the worker exits with status 0.
+    """
+    stopper = job_worker.Stopper(grace)
+    stopper.install()
+    try:
+        ran = job_worker.work(burst=burst, poll=poll, max_jobs=max_jobs, stopper=stopper)
+    finally:
+        stopper.uninstall()
+    if stopper.requested is not None:
+        click.echo(f"jobs worker stopped by {stopper.requested} after {ran} job(s)", err=True)
+    elif burst or max_jobs:
         click.echo(f"{ran} job(s) run")
 
 

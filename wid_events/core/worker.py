@@ -8,6 +8,15 @@
   worker that died (killed, out of memory, machine restarted): any worker marks it failed, and
   calls the job function's ``on_failure`` hook (e.g. a badge batch shows "failed" with a retry
   button instead of "in progress" for good). :func:`retry` queues a failed job again.
+* Stopping (:class:`Stopper`): on SIGTERM or SIGINT (systemd, ``docker stop``, a supervisor,
+  Ctrl-C of ``make run``) the worker takes no new job, lets the running one finish, and exits
+  with status 0 and a line on stderr. A job still running after the grace period (``--grace``,
+  default 30 s) is interrupted, its transaction rolled back, and put back to ``queued`` for the
+  next worker, never left ``running`` for the reaper. A second SIGTERM/SIGINT interrupts it at
+  once, the same way. Jobs must therefore tolerate running again from the start (a badge batch
+  starts over; so would a mail interrupted in the middle of sending). Processes forked by a job
+  (the badge pool) keep the default reaction to these signals: send them to the worker only
+  (systemd ``KillMode=mixed``), or an interrupted pool fails the job (it can be retried).
 """
 
 from __future__ import annotations
@@ -15,10 +24,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import signal
 import socket
 import threading
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from flask import current_app
@@ -148,23 +160,109 @@ class Heartbeat:
         self._thread.join(timeout=10)
 
 
-def run(job: Job) -> bool:
-    """Run one claimed job; record done or failed. Returns whether it succeeded."""
+class Interrupted(BaseException):
+    """Raised inside a running job when the worker must stop now (grace period over, or a
+    second signal). A ``BaseException``, so the job's own ``except Exception`` lets it through."""
+
+
+class Stopper:
+    """What SIGTERM and SIGINT do to a worker: stop taking jobs, give the running job ``grace``
+    seconds (a SIGALRM timer), then raise :class:`Interrupted` in it; a second signal raises it
+    at once. Only the main thread of the worker's own process runs signal handlers."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __init__(self, grace: float = 30.0) -> None:
+        self.grace = grace
+        self.requested: str | None = None  # the name of the signal that asked to stop
+        self.in_job = False
+        self._pid = os.getpid()
+        self._previous: dict[int, object] = {}
+
+    def install(self) -> None:
+        """Take SIGTERM, SIGINT and SIGALRM (main thread only)."""
+        for signum in self.SIGNALS:
+            self._previous[signum] = signal.signal(signum, self._on_signal)
+        self._previous[signal.SIGALRM] = signal.signal(signal.SIGALRM, self._on_alarm)
+
+    def uninstall(self) -> None:
+        """Give the signals back to whoever had them before :meth:`install`."""
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+        self._previous.clear()
+
+    def _on_signal(self, signum: int, frame) -> None:
+        if os.getpid() != self._pid:  # a process forked by a job inherited the handler
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        name = signal.Signals(signum).name
+        if self.requested is not None:
+            log.warning("%s again: stopping now", name)
+            if self.in_job:
+                raise Interrupted(f"the worker was stopped ({self.requested}, then {name})")
+            return
+        self.requested = name
+        if self.in_job:
+            log.warning("%s: taking no new job; the running one has %g s to finish", name, self.grace)
+            self._arm()
+        else:
+            log.warning("%s: stopping", name)
+
+    def _on_alarm(self, signum: int, frame) -> None:
+        if self.in_job and os.getpid() == self._pid:
+            raise Interrupted(f"the worker was stopped ({self.requested}); the job overran {self.grace:g} s")
+
+    def _arm(self) -> None:
+        signal.setitimer(signal.ITIMER_REAL, max(self.grace, 0.001))
+
+    @contextmanager
+    def job(self) -> Iterator[None]:
+        """Around the job function: where :class:`Interrupted` may be raised."""
+        self.in_job = True
+        try:
+            if self.requested is not None:  # the signal came between the claim and now
+                self._arm()
+            yield
+        finally:
+            self.in_job = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _no_stopper() -> Stopper:
+    return Stopper()  # never installed: its job() only flags
+
+
+def run(job: Job, stopper: Stopper | None = None) -> bool:
+    """Run one claimed job; record done or failed, or queued again when the worker was stopped
+    in the middle of it (:class:`Interrupted`). Returns whether it succeeded."""
     job_id, func_name, payload = job.id, job.func, job.payload
+    stopper = stopper or _no_stopper()
     db.session.commit()
-    ok, error = True, None
+    ok, error, interrupted = True, None, None
     with Heartbeat(job_id, _seconds("JOBS_HEARTBEAT_SECONDS", 5)):
         try:
             func = jobs.load_func(func_name)
             args, kwargs = jobs.decode(payload)
-            func(*args, **kwargs)
+            with stopper.job():
+                func(*args, **kwargs)
             db.session.commit()
+        except Interrupted as exc:
+            ok, interrupted = False, str(exc)
+            log.warning("job %s (%s) interrupted: %s; queued again", job_id, func_name, exc)
         except Exception:
             db.session.rollback()
             ok, error = False, traceback.format_exc(limit=5)[-1000:]
             log.exception("job %s (%s) failed", job_id, func_name)
         finally:
+            if interrupted is not None:
+                # the connection may have been interrupted mid-statement: drop it, never reuse it
+                db.session().invalidate()
             db.session.remove()
+    if interrupted is not None:
+        _requeue(job_id, f"Interrupted: {interrupted}; queued again.")
+        return False
     db.session.execute(
         sa.update(Job)
         .where(Job.id == job_id)
@@ -175,6 +273,16 @@ def run(job: Job) -> bool:
     if not ok:
         _call_failure_hook(db.session.get(Job, job_id))
     return ok
+
+
+def _requeue(job_id: int, reason: str) -> None:
+    db.session.execute(
+        sa.update(Job)
+        .where(Job.id == job_id, Job.state == JobState.RUNNING)
+        .values(state=JobState.QUEUED, error=reason[:1000], worker=None, heartbeat_at=None, finished_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def retry(job_id: int) -> bool:
@@ -189,12 +297,17 @@ def retry(job_id: int) -> bool:
     return result.rowcount == 1
 
 
-def work(*, burst: bool = False, poll: float = 1.0, max_jobs: int | None = None) -> int:
-    """Run jobs until stopped (or, with ``burst``, until the queue is empty). Returns how many ran."""
+def work(
+    *, burst: bool = False, poll: float = 1.0, max_jobs: int | None = None, stopper: Stopper | None = None
+) -> int:
+    """Run jobs until stopped (or, with ``burst``, until the queue is empty). Returns how many ran.
+
+    With a ``stopper`` (installed by ``flask jobs worker``), also until SIGTERM/SIGINT."""
     name = worker_name()
     ran = 0
     last_reap = 0.0
-    while max_jobs is None or ran < max_jobs:
+    stopper = stopper or _no_stopper()
+    while (max_jobs is None or ran < max_jobs) and stopper.requested is None:
         if time.monotonic() - last_reap > _seconds("JOBS_HEARTBEAT_SECONDS", 5):
             reap_stale()
             last_reap = time.monotonic()
@@ -202,8 +315,15 @@ def work(*, burst: bool = False, poll: float = 1.0, max_jobs: int | None = None)
         if job is None:
             if burst:
                 break
-            time.sleep(poll)
+            _sleep(poll, stopper)
             continue
-        run(job)
+        run(job, stopper)
         ran += 1
     return ran
+
+
+def _sleep(seconds: float, stopper: Stopper) -> None:
+    """Sleep, waking within 0.1 s of a stop request."""
+    deadline = time.monotonic() + seconds
+    while stopper.requested is None and (left := deadline - time.monotonic()) > 0:
+        time.sleep(min(left, 0.1))

@@ -1,0 +1,125 @@
+"""Stopping ``flask jobs worker`` gracefully (issue 15): a real worker process gets SIGTERM
+while a job runs. Within the grace period the job finishes; past it, or on a second signal,
+the job goes back to the queue; the worker takes no new job and exits with status 0.
+Timings are generous timeouts only."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from wid_events import jobs
+from wid_events.core import worker
+from wid_events.core.models import Job, JobState
+from wid_events.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def slow_job(marker: str, seconds: float) -> None:
+    """Writes ``marker.started``, works ``seconds`` (in small steps), writes ``marker.done``."""
+    Path(f"{marker}.started").touch()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+    Path(f"{marker}.done").touch()
+
+
+@pytest.fixture
+def db_jobs(app, monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_DB", True)
+    return app
+
+
+def start_worker(app, tmp_path: Path, *options: str) -> subprocess.Popen:
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "TEST_DATABASE_URL")},
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "WID_INSTANCE_PATH": app.instance_path,
+        "JOBS_HEARTBEAT_SECONDS": "0.2",
+        "PYTHONPATH": str(ROOT / "tests"),  # slow_job is this module's, imported by pytest as a top-level one
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--poll", "0.1", *options],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp_path / "worker.log", "wb"),
+        start_new_session=True,
+    )
+
+
+def wait_until_started(proc: subprocess.Popen, marker: Path, tmp_path: Path, job_id: int) -> None:
+    deadline = time.monotonic() + 120
+    started = Path(f"{marker}.started")
+    while time.monotonic() < deadline and not started.exists() and proc.poll() is None:
+        if states(job_id) == [JobState.FAILED]:
+            break
+        time.sleep(0.05)
+    assert started.exists(), (tmp_path / "worker.log").read_text()[-3000:]
+
+
+def stop(proc: subprocess.Popen, *signals: signal.Signals) -> int:
+    try:
+        for sig in signals:
+            proc.send_signal(sig)
+            time.sleep(0.2)
+        return proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+
+
+def states(*ids: int) -> list[JobState]:
+    db.session.rollback()
+    return [db.session.get(Job, i, populate_existing=True).state for i in ids]
+
+
+@pytest.mark.slow
+def test_sigterm_lets_the_running_job_finish_and_takes_no_new_one(db_jobs, tmp_path):
+    marker = tmp_path / "first"
+    first = jobs.enqueue(slow_job, str(marker), 2.0)
+    second = jobs.enqueue(slow_job, str(tmp_path / "second"), 0.0)
+    proc = start_worker(db_jobs, tmp_path, "--grace", "60")
+    wait_until_started(proc, marker, tmp_path, first)
+    assert stop(proc, signal.SIGTERM) == 0
+    log = (tmp_path / "worker.log").read_text()
+    assert states(first, second) == [JobState.DONE, JobState.QUEUED], log
+    assert Path(f"{marker}.done").exists()
+    assert "stopped by SIGTERM after 1 job(s)" in log
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("signals", "grace"),
+    [((signal.SIGTERM,), "0.5"), ((signal.SIGINT, signal.SIGINT), "60")],
+    ids=["grace-exceeded", "second-signal"],
+)
+def test_a_job_that_overruns_goes_back_to_the_queue(db_jobs, tmp_path, signals, grace):
+    marker = tmp_path / "long"
+    job_id = jobs.enqueue(slow_job, str(marker), 300.0)
+    proc = start_worker(db_jobs, tmp_path, "--grace", grace)
+    wait_until_started(proc, marker, tmp_path, job_id)
+    assert stop(proc, *signals) == 0
+    log = (tmp_path / "worker.log").read_text()
+    db.session.rollback()  # a new snapshot: the last look at the job was before the signal
+    job = db.session.get(Job, job_id, populate_existing=True)
+    assert job.state == JobState.QUEUED, log  # never "running" until the reaper comes
+    assert job.worker is None and job.attempts == 1 and "Interrupted" in job.error
+    assert not Path(f"{marker}.done").exists()
+    assert f"stopped by {signals[0].name}" in log
+    # the next worker runs it from the start
+    db.session.execute(
+        sa.update(Job).where(Job.id == job_id).values(payload=jobs.encode((str(marker), 0.0), {}))
+    )
+    db.session.commit()
+    assert worker.work(burst=True) == 1
+    assert states(job_id) == [JobState.DONE]
