@@ -65,9 +65,15 @@ def render_parallel(
     parts: list[bytes | None] = [None] * len(chunks)
     with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
         futures = {pool.submit(render_one, html_text, layout): i for i, (html_text, _n) in enumerate(chunks)}
-        for future in as_completed(futures):
-            index = futures[future]
-            parts[index] = future.result()
-            if progress is not None:
-                progress(chunks[index][1])
+        try:
+            for future in as_completed(futures):
+                index = futures[future]
+                parts[index] = future.result()
+                if progress is not None:
+                    progress(chunks[index][1])
+        except BaseException:
+            # a chunk failed, or the job worker is stopping (SIGTERM, grace over): render no
+            # more chunks; leaving the block then waits only for those already running.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
     return join_pdfs([p for p in parts if p is not None])
