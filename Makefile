@@ -27,7 +27,8 @@ dev-deps: $(VENV)/.installed-dev
 run: venv compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load
-	@# A job worker beside the web server (badge batches, mail, the PDF agenda); stopped with it.
+	@# A job worker beside the web server (badge batches, mail, the PDF agenda); stopped with it
+	@# (SIGTERM: it finishes the running job within its grace, 30 s, or queues it again).
 	@# Niced: during a rush the web requests come first, and the queued mail follows.
 	nice -n 10 $(FLASK) jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)

@@ -180,9 +180,12 @@ class Stopper:
         self._previous: dict[int, object] = {}
 
     def install(self) -> None:
-        """Take SIGTERM, SIGINT and SIGALRM (main thread only)."""
+        """Take SIGTERM, SIGINT and SIGALRM (main thread only). A signal ignored by whoever
+        started the worker stays ignored (``make run`` starts it in the background, where the
+        shell ignores Ctrl-C's SIGINT; its trap sends one SIGTERM instead)."""
         for signum in self.SIGNALS:
-            self._previous[signum] = signal.signal(signum, self._on_signal)
+            if signal.getsignal(signum) != signal.SIG_IGN:
+                self._previous[signum] = signal.signal(signum, self._on_signal)
         self._previous[signal.SIGALRM] = signal.signal(signal.SIGALRM, self._on_alarm)
 
     def uninstall(self) -> None:
