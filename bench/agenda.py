@@ -200,8 +200,12 @@ def _has_jobs_worker(root: Path) -> bool:
     return (root / "wid_events" / "core" / "worker.py").exists()
 
 
-def run(database_url: str | None, *, root: Path, sessions: int, seconds: float, clients: int, **opts) -> dict:
-    tmp = Path(tempfile.mkdtemp(prefix="wid-bench-agenda-"))
+def environment(
+    database_url: str | None, root: Path, prefix: str = "wid-bench-agenda-"
+) -> tuple[Path, str, dict]:
+    """A temporary folder, the database URL (a SQLite file in it by default) and the server's
+    environment (rate limits off, no Redis, no worker recycling)."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
     db_url = database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
     if not db_url.startswith("sqlite") and "bench" not in db_url.rsplit("/", 1)[-1]:
         sys.exit("refusing to empty a database whose name does not contain 'bench'")
@@ -217,32 +221,47 @@ def run(database_url: str | None, *, root: Path, sessions: int, seconds: float, 
         "RATELIMIT_ENABLED": "0",
         "PYTHONPATH": str(root),
     }
+    return tmp, db_url, env
+
+
+def load_event(root: Path, env: dict, tmp: Path, sessions: int) -> str:
+    """Empties the database, generates a ``sessions``-session event with
+    ``bench/generate_event.py`` and imports it with ``flask events import``. Returns its slug."""
     py = sys.executable
     slug = f"bench-agenda-{sessions}"
     package = tmp / "event.json"
+    subprocess.run(
+        [py, "-c", RESET, str(root / "migrations")], cwd=root, env=env, check=True, capture_output=True
+    )
+    generate = [py, str(ROOT / "bench" / "generate_event.py"), "--sessions", str(sessions), "--slug", slug]
+    subprocess.run([*generate, "-o", str(package)], cwd=root, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [str(Path(py).parent / "flask"), "--app", "wsgi", "events", "import", str(package)],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return slug
+
+
+def start_gunicorn(root: Path, env: dict, workers: int, log) -> tuple[subprocess.Popen, str]:
+    """``gunicorn -w workers`` on a free port of 127.0.0.1, with the checkout's own
+    ``gunicorn.conf.py`` (read from the working directory). Returns the master and the base URL."""
+    port = free_port()
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    argv = [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "wsgi:app"]
+    return _start(argv, root, env, log), f"http://127.0.0.1:{port}"
+
+
+def run(database_url: str | None, *, root: Path, sessions: int, seconds: float, clients: int, **opts) -> dict:
+    tmp, db_url, env = environment(database_url, root)
+    py = sys.executable
     procs: list[subprocess.Popen] = []
     log_path = tmp / "server.log"
     try:
-        subprocess.run(
-            [py, "-c", RESET, str(root / "migrations")], cwd=root, env=env, check=True, capture_output=True
-        )
-        generate = [
-            py,
-            str(ROOT / "bench" / "generate_event.py"),
-            "--sessions",
-            str(sessions),
-            "--slug",
-            slug,
-        ]
-        subprocess.run([*generate, "-o", str(package)], cwd=root, env=env, check=True, capture_output=True)
+        slug = load_event(root, env, tmp, sessions)
         flask = str(Path(py).parent / "flask")
-        subprocess.run(
-            [flask, "--app", "wsgi", "events", "import", str(package)],
-            cwd=root,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
         inprocess = subprocess.run(
             [py, str(ROOT / "bench" / "inprocess.py"), slug],
             cwd=root,
@@ -253,15 +272,9 @@ def run(database_url: str | None, *, root: Path, sessions: int, seconds: float, 
         )
         in_process = json.loads(inprocess.stdout.strip().splitlines()[-1])
 
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
         log = open(log_path, "wb")
-        gunicorn = str(Path(py).parent / "gunicorn")
-        procs.append(
-            _start(
-                [gunicorn, "-w", str(opts["workers"]), "-b", f"127.0.0.1:{port}", "wsgi:app"], root, env, log
-            )
-        )
+        master, base = start_gunicorn(root, env, opts["workers"], log)
+        procs.append(master)
         if _has_jobs_worker(root):
             procs.append(_start([flask, "--app", "wsgi", "jobs", "worker", "--poll", "0.2"], root, env, log))
         _wait_healthy(base, procs[0], log_path)
