@@ -15,6 +15,9 @@ Prints each figure of issue 15's table as the same ratio, with the machine and l
   rendering processes (``bench/badges.py``);
 * registrations/s on SQLite and on PostgreSQL, checked for overbooking (``bench/registrations.py``).
 
+Not part of it (many minutes): the soak, ``python -m bench.soak --requests 100000 --workers 2``
+(``bench/soak.py``): 100,000 public requests through gunicorn with each worker's RSS sampled.
+
 ``--database-url`` (or ``BENCH_DATABASE_URL``) names the PostgreSQL database (emptied: its name must
 contain "bench"); without it, ``wid_bench`` on 127.0.0.1:5432 is created and used when a server
 answers there. On a shared machine the absolute numbers move with the load: read the ratios

@@ -182,7 +182,10 @@ class Stopper:
     def install(self) -> None:
         """Take SIGTERM, SIGINT and SIGALRM (main thread only). A signal ignored by whoever
         started the worker stays ignored (``make run`` starts it in the background, where the
-        shell ignores Ctrl-C's SIGINT; its trap sends one SIGTERM instead)."""
+        shell ignores Ctrl-C's SIGINT; its trap sends one SIGTERM instead). Outside the main
+        thread (a worker started from a test's thread) nothing is taken."""
+        if threading.current_thread() is not threading.main_thread():
+            return
         for signum in self.SIGNALS:
             if signal.getsignal(signum) != signal.SIG_IGN:
                 self._previous[signum] = signal.signal(signum, self._on_signal)
@@ -190,7 +193,9 @@ class Stopper:
 
     def uninstall(self) -> None:
         """Give the signals back to whoever had them before :meth:`install`."""
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        if not self._previous:
+            return
+        self._disarm()
         for signum, previous in self._previous.items():
             signal.signal(signum, previous)
         self._previous.clear()
@@ -218,7 +223,12 @@ class Stopper:
             raise Interrupted(f"the worker was stopped ({self.requested}); the job overran {self.grace:g} s")
 
     def _arm(self) -> None:
-        signal.setitimer(signal.ITIMER_REAL, max(self.grace, 0.001))
+        if signal.SIGALRM in self._previous:  # installed: the timer is ours
+            signal.setitimer(signal.ITIMER_REAL, max(self.grace, 0.001))
+
+    def _disarm(self) -> None:
+        if signal.SIGALRM in self._previous:
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
     @contextmanager
     def job(self) -> Iterator[None]:
@@ -230,7 +240,7 @@ class Stopper:
             yield
         finally:
             self.in_job = False
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            self._disarm()
 
 
 def _no_stopper() -> Stopper:
