@@ -13,7 +13,10 @@ whole app and soon held its own copy of much of it (600 MB for two workers and t
 against about 400 MB now). The forkserver is started once per process and reused by every
 later batch (:func:`start` starts it early, while the parent still builds the HTML). As with
 any forkserver, a worker imports the parent's main *script* (not ``python -m`` modules): the
-entry points (gunicorn, ``flask``, rq, pytest) guard their code with ``__name__``.
+entry points (gunicorn, ``flask``, rq, pytest) guard their code with ``__name__``. Python 3.11's
+forkserver imports from the working directory and ``PYTHONPATH``, not the parent's
+``sys.path`` (the app runs from its checkout, as in the Dockerfile): where the preload cannot
+be imported, each worker imports :mod:`~wid_events.core.pdf_render` itself, slower but correct.
 
 Each part is written to a temporary file by its worker, so nothing big goes through the pipes
 and the parent never holds more than the joined PDF.
