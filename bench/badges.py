@@ -8,7 +8,7 @@ Arabic and Cyrillic), then renders the PDF exactly as ``flask badges render`` do
 FontConfiguration and parsed CSS, chunks of ``badges.CHUNK`` badges joined into one PDF.
 Reports wall time, the CPU seconds of this process and of its rendering pool, the PDF's size,
 the peak memory of the whole process tree (this process and its rendering pool: proportional
-set sizes, sampled from /proc every 20 ms, with this process's share) and, with
+set sizes, sampled from /proc every 100 ms, with this process's share) and, with
 ``--tracemalloc``, the peak of Python allocations per layout.
 
 ``--plain`` also lays out a plain document of as many A6 pages, one name each, in one
@@ -119,10 +119,12 @@ class PeakMemory:
     """Peak of the summed PSS of this process and all its descendants, sampled in a thread.
 
     Also kept: this process's share of that peak (``parent_kib``) and the CPU seconds of the
-    descendants (``children_cpu``, last sample of each; a pool worker's final ~20 ms may be
-    missed): on a shared machine CPU seconds move much less than wall time."""
+    descendants (``children_cpu``, last sample of each; a pool worker's final ~100 ms may be
+    missed): on a shared machine CPU seconds move much less than wall time. Every 100 ms, not
+    20: reading /proc for five processes every 20 ms took ~2 s of CPU from the two cores measured;
+    the rendering processes hold their memory for seconds, so the peak is not missed."""
 
-    def __init__(self, every: float = 0.02) -> None:
+    def __init__(self, every: float = 0.1) -> None:
         self.every, self.peak_kib, self.parent_kib = every, 0, 0
         self._cpu: dict[int, float] = {}
         self._stop = threading.Event()
