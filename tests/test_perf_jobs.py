@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,10 +19,10 @@ from pypdf import PdfReader
 
 from tests.factories import login, make_event, make_organiser, make_registration
 from wid_events import jobs
-from wid_events.core import worker
+from wid_events.core import pdf_render, worker
 from wid_events.core.models import Job, JobState
 from wid_events.core.uow import commit, queue_mail, unit_of_work
-from wid_events.exports import badges, services
+from wid_events.exports import badges, pdf_pool, services
 from wid_events.exports.models import BadgeJob, BadgeJobState
 from wid_events.extensions import db
 from wid_events.mail import Mail
@@ -179,3 +180,40 @@ def test_badges_render_on_several_processes_with_exact_progress(app):
     assert "Person 00" in first and "Person 20" in last
     same = badges.render_badges(event, items, layout="a4-4up", chunk=8, processes=1)
     assert len(PdfReader(io.BytesIO(same)).pages) == 6
+
+
+def test_qr_rectangles_cover_exactly_the_dark_modules():
+    for code in ("mJMVgaESmHtqwYFEWwdUyg", "x", "a" * 60):
+        matrix = pdf_render.qr_matrix(code)
+        painted = [[0] * len(row) for row in matrix]
+        for x, y, width, height in pdf_render.qr_rectangles(matrix):
+            for row in range(y, y + height):
+                for col in range(x, x + width):
+                    painted[row][col] += 1  # an overlap would count 2
+        assert painted == [[bit & 1 for bit in row] for row in matrix]
+        runs = sum(
+            sum(1 for i, bit in enumerate(row) if bit & 1 and not (i and row[i - 1] & 1)) for row in matrix
+        )
+        assert len(pdf_render.qr_rectangles(matrix)) < runs  # rows' identical runs are merged
+
+
+def test_qr_codes_are_vector_operators_not_images(app):
+    event = make_event("vector-badges")
+    items = [badges.badge_for_registration(make_registration(event, "Vera Vector"))]
+    pdf = badges.render_badges(event, items, layout="a6")
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert "/XObject" not in page["/Resources"] or not page["/Resources"]["/XObject"]
+    assert b" re " in page.get_contents().get_data()
+
+
+def test_pool_workers_load_weasyprint_but_not_the_app_and_leave_no_parts(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with pdf_pool._pool(2) as pool:
+        modules = set(pool.submit(eval, "sorted(__import__('sys').modules)").result())
+    assert "weasyprint" in modules and "wid_events.core.pdf_render" in modules
+    assert not {"sqlalchemy", "flask_babel", "wid_events.exports.badges", "wid_events.extensions"} & modules
+    event = make_event("parts-badges")
+    items = [badges.badge_for_registration(make_registration(event, f"P {i}")) for i in range(9)]
+    pdf = badges.render_badges(event, items, layout="a4-4up", chunk=4, processes=2)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 3
+    assert list(tmp_path.iterdir()) == []  # the parts' folder is gone

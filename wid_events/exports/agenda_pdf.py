@@ -17,10 +17,10 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from weasyprint import HTML
 
+from wid_events.core import pdf_render
 from wid_events.events import look
 from wid_events.events.models import Event
-from wid_events.exports import badges
-from wid_events.exports.badges import _FONT_STACK, _get_renderer
+from wid_events.exports.badges import _FONT_STACK
 from wid_events.exports.ics import event_url, locale_context, public_speakers, role_label, type_label
 from wid_events.extensions import db
 
@@ -44,8 +44,7 @@ def render_agenda_pdf(event) -> bytes:
             logo=look.data_uri(event, "logo"),
             accent=look.normalise_colour(event.accent_colour or ""),
         )
-        with badges.RENDER_LOCK:  # by attribute: a forked process gets a new lock
-            renderer = _get_renderer()
+        with pdf_render.shared_renderer() as renderer:
             return HTML(string=html, base_url=event_url(event)).write_pdf(font_config=renderer.fonts)
 
 

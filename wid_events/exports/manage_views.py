@@ -112,7 +112,8 @@ def badges_pdf(event):
     )
     if registration_ids is not None and not items:
         raise DomainError(_("No confirmed registration matches: only confirmed registrations get a badge."))
-    pdf = badges.render_badges(event, items, layout=layout)
+    # One process: a web worker never starts a render pool (large batches are background jobs).
+    pdf = badges.render_badges(event, items, layout=layout, processes=1)
     name = f"{event.slug}-badges-{layout}.pdf"
     if registration_ids is not None and len(items) == 1:
         name = f"{event.slug}-badge-{items[0].registration_id}.pdf"
