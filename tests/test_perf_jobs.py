@@ -216,4 +216,5 @@ def test_pool_workers_load_weasyprint_but_not_the_app_and_leave_no_parts(app, tm
     items = [badges.badge_for_registration(make_registration(event, f"P {i}")) for i in range(9)]
     pdf = badges.render_badges(event, items, layout="a4-4up", chunk=4, processes=2)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 3
-    assert list(tmp_path.iterdir()) == []  # the parts' folder is gone
+    # The parts' folder is gone (multiprocessing's own "pymp-" folder may stay: the forkserver's).
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("pymp-")] == []
