@@ -6,7 +6,7 @@ import collections
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -104,15 +104,24 @@ def memoized(key: tuple, compute: Callable[[], T]) -> T:
         session.info.pop(_MEMO, None)
         return compute()
     memo = session.info.setdefault(_MEMO, {})
-    if key not in memo:
+    if key not in memo or _expired(memo[key]):
         memo[key] = compute()
     return memo[key]
+
+
+def _expired(value: Any) -> bool:
+    """Whether a memoized list holds objects that were expired since (``expire_all()``): then
+    reading them would reload each one by one, so the memo is read again in one query."""
+    if not isinstance(value, list):
+        return False
+    return any(getattr(sa.inspect(item, raiseerr=False), "expired", False) for item in value)
 
 
 @sa.event.listens_for(sa.orm.Session, "after_flush")
 @sa.event.listens_for(sa.orm.Session, "after_commit")
 @sa.event.listens_for(sa.orm.Session, "after_rollback")
 @sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
+@sa.event.listens_for(sa.orm.Session, "after_transaction_end")
 def _drop_memo(session, *_args) -> None:
     session.info.pop(_MEMO, None)
 
