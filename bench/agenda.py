@@ -112,19 +112,48 @@ def hammer(url: str, seconds: float, clients: int) -> dict:
     }
 
 
-def median_latency(url: str, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
+def _timer(conn) -> None:
+    """Child process: for each URL received, GET it and send back the milliseconds it took
+    (negative when it failed). None stops it."""
+    session = requests.Session()
+    while (url := conn.recv()) is not None:
         t0 = time.perf_counter()
-        requests.get(url, timeout=120).raise_for_status()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
+        try:
+            ok = session.get(url, timeout=300).status_code == 200
+        except requests.RequestException:
+            ok = False
+        took = (time.perf_counter() - t0) * 1000
+        conn.send(took if ok else -took)
+
+
+class Timer:
+    """Times single requests from a process of its own, so that the download threads of this
+    process (and the GIL they hold while they read) never delay the timed request client-side:
+    only the server's contention is measured."""
+
+    def __init__(self) -> None:
+        self.conn, child = multiprocessing.get_context("fork").Pipe()
+        self.process = multiprocessing.get_context("fork").Process(target=_timer, args=(child,), daemon=True)
+        self.process.start()
+
+    def get(self, url: str) -> float:
+        self.conn.send(url)
+        return self.conn.recv()
+
+    def close(self) -> None:
+        self.conn.send(None)
+        self.process.join(timeout=10)
+
+
+def median_latency(timer: Timer, url: str, repeat: int) -> float:
+    return statistics.median(timer.get(url) for _ in range(repeat))
 
 
 def pdf_downloads(base: str, slug: str, clients: int, rounds: int, repeat: int) -> dict:
     """The event page's median latency alone, and while ``clients`` PDF agenda downloads start at
-    the same moment as it (``rounds`` times). A failed request (a worker killed by gunicorn's
-    timeout while it rendered) counts, with the time it took to fail."""
+    the same moment as it (``rounds`` times). The event page is timed from a separate process
+    (:class:`Timer`). A failed request (a worker killed by gunicorn's timeout while it rendered)
+    counts as a failure, with the time it took to fail."""
     pdf_url = f"{base}/events/{slug}/agenda.pdf"
     deadline = time.monotonic() + 180
     first = requests.get(pdf_url, timeout=300)
@@ -132,31 +161,31 @@ def pdf_downloads(base: str, slug: str, clients: int, rounds: int, repeat: int) 
         time.sleep(1)
         first = requests.get(pdf_url, timeout=300)
     page_url = f"{base}/events/{slug}/"
-    alone = median_latency(page_url, repeat)
-    during, failures = [], 0
-    for _ in range(rounds):
-        gate = threading.Barrier(clients + 1)
+    timer = Timer()
+    try:
+        alone = median_latency(timer, page_url, repeat)
+        during, failures = [], 0
+        for _ in range(rounds):
+            gate = threading.Barrier(clients + 1)
 
-        def download(gate: threading.Barrier = gate) -> None:
+            def download(gate: threading.Barrier = gate) -> None:
+                gate.wait()
+                try:
+                    requests.get(pdf_url, timeout=300)
+                except requests.RequestException:
+                    pass
+
+            threads = [threading.Thread(target=download) for _ in range(clients)]
+            for t in threads:
+                t.start()
             gate.wait()
-            try:
-                requests.get(pdf_url, timeout=300)
-            except requests.RequestException:
-                pass
-
-        threads = [threading.Thread(target=download) for _ in range(clients)]
-        for t in threads:
-            t.start()
-        gate.wait()
-        t0 = time.perf_counter()
-        try:
-            ok = requests.get(page_url, timeout=300).status_code == 200
-        except requests.RequestException:
-            ok = False
-        during.append((time.perf_counter() - t0) * 1000)
-        failures += not ok
-        for t in threads:
-            t.join()
+            took = timer.get(page_url)
+            during.append(abs(took))
+            failures += took < 0
+            for t in threads:
+                t.join()
+    finally:
+        timer.close()
     loaded = statistics.median(during)
     return {
         "pdf_status": first.status_code,
