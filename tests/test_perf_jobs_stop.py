@@ -38,6 +38,20 @@ def db_jobs(app, monkeypatch):
     return app
 
 
+_STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def no_worker_outlives_its_test():
+    """A test that fails before it stops its worker must not leave the process running."""
+    yield
+    while _STARTED:
+        proc = _STARTED.pop()
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+
+
 def start_worker(app, tmp_path: Path, *options: str) -> subprocess.Popen:
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "TEST_DATABASE_URL")},
@@ -46,7 +60,7 @@ def start_worker(app, tmp_path: Path, *options: str) -> subprocess.Popen:
         "JOBS_HEARTBEAT_SECONDS": "0.2",
         "PYTHONPATH": str(ROOT / "tests"),  # slow_job is this module's, imported by pytest as a top-level one
     }
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--poll", "0.1", *options],
         cwd=ROOT,
         env=env,
@@ -54,6 +68,8 @@ def start_worker(app, tmp_path: Path, *options: str) -> subprocess.Popen:
         stderr=open(tmp_path / "worker.log", "wb"),
         start_new_session=True,
     )
+    _STARTED.append(proc)
+    return proc
 
 
 def wait_until_started(proc: subprocess.Popen, marker: Path, tmp_path: Path, job_id: int) -> None:
