@@ -112,6 +112,13 @@ def hammer(url: str, seconds: float, clients: int) -> dict:
     }
 
 
+def print_log_tail(log_path: Path, lines: int = 40) -> None:
+    """The server log's last lines on stderr (a benchmark that failed says why)."""
+    if log_path.exists():
+        print("--- server log (last lines) ---", file=sys.stderr)
+        print("\n".join(log_path.read_text(errors="replace").splitlines()[-lines:]), file=sys.stderr)
+
+
 def _timer(conn) -> None:
     """Child process: for each URL received, GET it and send back the milliseconds it took
     (negative when it failed). None stops it."""
@@ -332,9 +339,7 @@ def run(database_url: str | None, *, root: Path, sessions: int, seconds: float, 
             "pdf": pdf_downloads(base, slug, opts["pdf_clients"], opts["pdf_rounds"], opts["repeat"]),
         }
     except BaseException:
-        if log_path.exists():
-            print("--- server log (last lines) ---", file=sys.stderr)
-            print("\n".join(log_path.read_text(errors="replace").splitlines()[-40:]), file=sys.stderr)
+        print_log_tail(log_path)
         raise
     finally:
         for proc in procs:

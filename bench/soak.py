@@ -46,6 +46,7 @@ from bench.agenda import (
     load_event,
     machine,
     percentile,
+    print_log_tail,
     start_gunicorn,
 )
 
@@ -275,9 +276,7 @@ def main(argv: list[str] | None = None) -> int:
             print("  " + line)
         return 1 if result["bad"] else 0
     except BaseException:
-        if log_path.exists():
-            print("--- server log (last lines) ---", file=sys.stderr)
-            print("\n".join(log_path.read_text(errors="replace").splitlines()[-40:]), file=sys.stderr)
+        print_log_tail(log_path)
         raise
     finally:
         if master is not None:
