@@ -128,11 +128,11 @@ def _drop_memo(session, *_args) -> None:
 
 # --------------------------------------------------------------------------- empty per version
 
-_EMPTY: collections.OrderedDict[tuple, int] = collections.OrderedDict()
+_EMPTY: collections.OrderedDict[tuple, Any] = collections.OrderedDict()
 _EMPTY_MAX = 4096
 
 
-def known_empty(kind: str, owner_id: int, version: int) -> bool:
+def known_empty(kind: str, owner_id: int, version: Any) -> bool:
     """Whether ``kind`` of ``owner_id`` was found empty at ``version`` (this process, bounded).
 
     For lists that every change bumps a version for (an event's registration questions bump
@@ -146,7 +146,7 @@ def known_empty(kind: str, owner_id: int, version: int) -> bool:
     return _EMPTY.get((kind, owner_id)) == version
 
 
-def remember_empty(kind: str, owner_id: int, version: int, empty: bool) -> None:
+def remember_empty(kind: str, owner_id: int, version: Any, empty: bool) -> None:
     key = (kind, owner_id)
     with _EMPTY_LOCK:
         if empty:

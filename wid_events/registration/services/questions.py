@@ -39,7 +39,9 @@ def event_questions(event: Event, *, archived: bool = False) -> list[Question]:
     if not archived:
         stmt = stmt.where(Question.archived_at.is_(None))
     stmt = stmt.order_by(Question.archived_at.is_not(None), Question.position, Question.id)
-    version = event.version  # questions are public: adding or editing one bumps it
+    # Questions are public: adding or editing one bumps the version. The creation time tells a
+    # new event apart from a deleted one whose id the database gave out again.
+    version = (event.created_at, event.version)
     if not archived and known_empty("questions", event.id, version):
         return []  # most events ask nothing of their own: no query at the same version
     found = list(memoized(("questions", event.id, archived), lambda: list(db.session.scalars(stmt))))
