@@ -52,6 +52,17 @@ def no_worker_outlives_its_test():
             proc.wait(timeout=30)
 
 
+# Run before the worker's exec: SIGINT and SIGTERM as a service manager hands them over (default
+# action, not blocked), whatever the test process had (an xdist worker, a thread that blocked
+# them); an ignored SIGINT would otherwise stay ignored in the worker, as the worker intends.
+DEFAULT_SIGNALS = (
+    "import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM}); "
+    "signal.signal(signal.SIGINT, signal.SIG_DFL); signal.signal(signal.SIGTERM, signal.SIG_DFL); "
+    "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+)
+WORKER = (sys.executable, "-c", DEFAULT_SIGNALS, "-m", "flask", "--app", "wsgi", "jobs", "worker")
+
+
 def start_worker(app, tmp_path: Path, *options: str) -> subprocess.Popen:
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "TEST_DATABASE_URL")},
@@ -61,7 +72,7 @@ def start_worker(app, tmp_path: Path, *options: str) -> subprocess.Popen:
         "PYTHONPATH": str(ROOT / "tests"),  # slow_job is this module's, imported by pytest as a top-level one
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--poll", "0.1", *options],
+        [*WORKER, "--poll", "0.1", *options],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -94,7 +105,11 @@ def stop(proc: subprocess.Popen, *signals: signal.Signals, log: Path | None = No
                 if log.read_text(errors="replace").count(f"{sig.name}:") >= n:
                     break
                 time.sleep(0.05)
-        return proc.wait(timeout=60)
+        try:
+            return proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            text = log.read_text(errors="replace")[-3000:] if log is not None else ""
+            pytest.fail(f"the worker did not stop within 60 s after {[s.name for s in signals]}:\n{text}")
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
