@@ -79,6 +79,18 @@ def write_transaction() -> Iterator[None]:
         raise
 
 
+def lock_key(key: str) -> None:
+    """Serialise the transactions that use ``key`` until this one ends (commit or rollback).
+
+    PostgreSQL: a transaction-level advisory lock on the key's hash, so a count made after it
+    sees every earlier holder's committed rows (in READ COMMITTED, rows a concurrent transaction
+    has not committed yet are invisible, so "insert, then count" alone lets racers through).
+    SQLite: nothing to do, its single write lock already serialises writers.
+    """
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(key))))
+
+
 def lock_for_update(stmt: sa.Select) -> sa.Select:
     """``FOR UPDATE`` where the database supports it (PostgreSQL); SQLite locks the whole DB."""
     if db.engine.dialect.name == "postgresql":

@@ -22,6 +22,7 @@ from flask import Flask, Response, current_app, request
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import TooManyRequests
 
+from wid_events.core.database import lock_key
 from wid_events.core.models import RateLimitHit
 from wid_events.extensions import db
 from wid_events.models_base import utcnow
@@ -66,6 +67,7 @@ def _count(key: str, since: dt.datetime) -> int:
 
 
 def _add(key: str, now: dt.datetime) -> None:
+    lock_key(f"rate-limit:{key}")  # the count below must see every racer before it
     db.session.execute(sa.delete(RateLimitHit).where(RateLimitHit.key == key, RateLimitHit.at < now - KEEP))
     db.session.add(RateLimitHit(key=key, at=now))
     db.session.flush()
@@ -74,8 +76,9 @@ def _add(key: str, now: dt.datetime) -> None:
 def count_attempt(rule: Rule) -> bool:
     """Count one attempt and commit it; whether it is still within the limit.
 
-    The row is written before counting, so of N workers racing, at most ``limit`` see a
-    count within the limit.
+    The attempts of one key are serialised (:func:`~wid_events.core.database.lock_key`) and the
+    row is written before counting, so of N workers racing, at most ``limit`` see a count
+    within the limit, on PostgreSQL as on SQLite.
     """
     db.session.commit()  # nothing is pending yet; a fresh transaction starts with the write
     now = utcnow()
