@@ -112,13 +112,17 @@ def memoized(key: tuple, compute: Callable[[], T]) -> T:
     whenever the session holds unflushed changes, so it never hides a write.
     """
     session = db.session()
-    if session.new or session.dirty or session.deleted:
+    if _has_unflushed_changes(session):
         session.info.pop(_MEMO, None)
         return compute()
     memo = session.info.setdefault(_MEMO, {})
     if key not in memo or _expired(memo[key]):
         memo[key] = compute()
     return memo[key]
+
+
+def _has_unflushed_changes(session: sa.orm.Session) -> bool:
+    return bool(session.new or session.dirty or session.deleted)
 
 
 def _expired(value: Any) -> bool:
@@ -130,10 +134,7 @@ def _expired(value: Any) -> bool:
 
 
 @sa.event.listens_for(sa.orm.Session, "after_flush")
-@sa.event.listens_for(sa.orm.Session, "after_commit")
-@sa.event.listens_for(sa.orm.Session, "after_rollback")
-@sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
-@sa.event.listens_for(sa.orm.Session, "after_transaction_end")
+@sa.event.listens_for(sa.orm.Session, "after_transaction_end")  # every commit and rollback
 def _drop_memo(session, *_args) -> None:
     session.info.pop(_MEMO, None)
 
@@ -142,6 +143,7 @@ def _drop_memo(session, *_args) -> None:
 
 _EMPTY: collections.OrderedDict[tuple, Any] = collections.OrderedDict()
 _EMPTY_MAX = 4096
+_EMPTY_LOCK = threading.Lock()
 
 
 def known_empty(kind: str, owner_id: int, version: Any) -> bool:
@@ -152,8 +154,7 @@ def known_empty(kind: str, owner_id: int, version: Any) -> bool:
     skipped. Never trusted while the session holds unflushed changes (the version bump of a
     new row happens at the flush).
     """
-    session = db.session()
-    if session.new or session.dirty or session.deleted:
+    if _has_unflushed_changes(db.session()):
         return False
     return _EMPTY.get((kind, owner_id)) == version
 
@@ -168,6 +169,3 @@ def remember_empty(kind: str, owner_id: int, version: Any, empty: bool) -> None:
                 _EMPTY.popitem(last=False)
         else:
             _EMPTY.pop(key, None)
-
-
-_EMPTY_LOCK = threading.Lock()

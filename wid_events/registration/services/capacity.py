@@ -73,28 +73,8 @@ def session_seats_left(session: Session) -> int | None:
 
 def sessions_seats_left(sessions: list[Session]) -> dict[int, int | None]:
     """:func:`session_seats_left` for many sessions in one query (the registration form's list)."""
-    ids = [s.id for s in sessions]
-    counts: dict[tuple[int, RegistrationStatus], int] = {}
-    if ids:
-        rows = db.session.execute(
-            sa.select(RegistrationSession.session_id, RegistrationSession.status, sa.func.count())
-            .where(
-                RegistrationSession.session_id.in_(ids),
-                RegistrationSession.status.in_([CONFIRMED, WAITLISTED]),
-            )
-            .group_by(RegistrationSession.session_id, RegistrationSession.status)
-        )
-        counts = {(session_id, status): n for session_id, status, n in rows}
-    out: dict[int, int | None] = {}
-    for s in sessions:
-        cap = session_capacity(s)
-        if cap is None:
-            out[s.id] = None
-        elif counts.get((s.id, WAITLISTED)):
-            out[s.id] = 0
-        else:
-            out[s.id] = max(cap - counts.get((s.id, CONFIRMED), 0), 0)
-    return out
+    left = seats_left_by_id([s.id for s in sessions])
+    return {s.id: left.get(s.id, 0) for s in sessions}  # a session deleted meanwhile: no seats
 
 
 def seats_left_by_id(session_ids: list[int]) -> dict[int, int | None]:
