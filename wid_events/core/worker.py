@@ -243,15 +243,11 @@ class Stopper:
             self._disarm()
 
 
-def _no_stopper() -> Stopper:
-    return Stopper()  # never installed: its job() only flags
-
-
 def run(job: Job, stopper: Stopper | None = None) -> bool:
     """Run one claimed job; record done or failed, or queued again when the worker was stopped
     in the middle of it (:class:`Interrupted`). Returns whether it succeeded."""
     job_id, func_name, payload = job.id, job.func, job.payload
-    stopper = stopper or _no_stopper()
+    stopper = stopper or Stopper()  # never installed: its job() only flags
     db.session.commit()
     ok, error, interrupted = True, None, None
     with Heartbeat(job_id, _seconds("JOBS_HEARTBEAT_SECONDS", 5)):
@@ -319,7 +315,7 @@ def work(
     name = worker_name()
     ran = 0
     last_reap = 0.0
-    stopper = stopper or _no_stopper()
+    stopper = stopper or Stopper()  # never installed: its job() only flags
     while (max_jobs is None or ran < max_jobs) and stopper.requested is None:
         if time.monotonic() - last_reap > _seconds("JOBS_HEARTBEAT_SECONDS", 5):
             reap_stale()
