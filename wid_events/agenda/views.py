@@ -70,8 +70,14 @@ def fill_seats(event):
 
 
 def serve_with_seats(event, parts: tuple, render):
-    seats = {"fill": fill_seats(event), "fill_parts": (event.seats_version,)}
-    return httpcache.serve(parts, render, last_modified=event.updated_at, **seats)
+    """:func:`httpcache.serve` for a page with workshop seat notes (the agenda, a session page)."""
+    return httpcache.serve(
+        parts,
+        render,
+        last_modified=event.updated_at,
+        fill=fill_seats(event),
+        fill_parts=(event.seats_version,),
+    )
 
 
 @bp.get("/events/<slug>/agenda")
@@ -101,13 +107,7 @@ def agenda(slug: str):
         return page, status
 
     parts = httpcache.event_parts(event, "agenda", event_today(event), *window_parts(event))
-    return httpcache.serve(
-        parts,
-        render,
-        last_modified=event.updated_at,
-        fill=fill_seats(event),
-        fill_parts=(event.seats_version,),
-    )
+    return serve_with_seats(event, parts, render)
 
 
 @bp.get("/events/<slug>/sessions/<int:session_id>")
@@ -131,10 +131,4 @@ def session_page(slug: str, session_id: int):
         )
 
     parts = httpcache.event_parts(event, "session", session_id, event_today(event), *window_parts(event))
-    return httpcache.serve(
-        parts,
-        render,
-        last_modified=event.updated_at,
-        fill=fill_seats(event),
-        fill_parts=(event.seats_version,),
-    )
+    return serve_with_seats(event, parts, render)
