@@ -27,6 +27,19 @@ _memo: OrderedDict[tuple, str] = OrderedDict()
 _lock = threading.Lock()
 
 
+def speaker_entries(speakers: list, role_text) -> list[str]:
+    """The DESCRIPTION's speaker list, one "- Name (role), organisation" line per speaker link
+    (``role_text`` names a role); shared with :func:`wid_events.exports.ics.session_vevent`."""
+    entries = []
+    for link in speakers:
+        person = link.person
+        entry = f"- {person.name} ({role_text(link.role)})"
+        if person.organisation:
+            entry += f", {person.organisation}"
+        entries.append(entry)
+    return entries
+
+
 def escape_text(value: str) -> str:
     return (
         value.replace("\\", "\\\\")
@@ -122,14 +135,7 @@ def vevent_text(
     if description:
         text += [description.strip(), ""]
     if speakers:
-        text.append(labels.speakers)
-        for link in speakers:
-            person = link.person
-            entry = f"- {person.name} ({labels.role(link.role)})"
-            if person.organisation:
-                entry += f", {person.organisation}"
-            text.append(entry)
-        text.append("")
+        text += [labels.speakers, *speaker_entries(speakers, labels.role), ""]
     text.append(labels.details(url))
     lines.append("DESCRIPTION:" + escape_text("\n".join(text)))
     categories = [labels.type(session.type)]

@@ -209,14 +209,7 @@ def session_vevent(session, *, livestream_url: str | None = None) -> icalendar.E
         lines.append("")
     speakers = public_speakers(session)
     if speakers:
-        lines.append(_("Speakers:"))
-        for link in speakers:
-            person = link.person
-            text = f"- {person.name} ({role_label(link.role)})"
-            if person.organisation:
-                text += f", {person.organisation}"
-            lines.append(text)
-        lines.append("")
+        lines += [_("Speakers:"), *ical_text.speaker_entries(speakers, role_label), ""]
     if livestream_url:
         lines.append(_("Livestream: %(url)s", url=livestream_url))
         lines.append("")
