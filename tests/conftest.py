@@ -151,6 +151,13 @@ def runner(app):
 
 
 @pytest.fixture
+def db_jobs(app, monkeypatch):
+    """Jobs go to the database table, as in production without Redis (tests run them inline)."""
+    monkeypatch.setitem(app.config, "JOBS_DB", True)
+    return app
+
+
+@pytest.fixture
 def outbox(app):
     """Read the ``.eml`` files written to ``instance/outbox`` as email.message objects."""
     import email

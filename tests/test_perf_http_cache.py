@@ -286,11 +286,10 @@ def test_the_pdf_agenda_is_stored_per_version(client, ev, app):
     assert len(now) == 1 and now != stored  # the old version's file is gone
 
 
-def test_the_pdf_agenda_is_being_prepared_until_a_worker_made_it(client, ev, app, monkeypatch):
+def test_the_pdf_agenda_is_being_prepared_until_a_worker_made_it(client, ev, db_jobs):
     from wid_events.core import worker
     from wid_events.core.models import Job, JobState
 
-    monkeypatch.setitem(app.config, "JOBS_DB", True)
     url = f"/events/{ev['event'].slug}/agenda.pdf"
     waiting = client.get(url)
     assert waiting.status_code == 202

@@ -39,13 +39,6 @@ def failing_job(message: str) -> None:
     raise RuntimeError(message)
 
 
-@pytest.fixture
-def db_jobs(app, monkeypatch):
-    """Jobs go to the database table, as in production without Redis."""
-    monkeypatch.setitem(app.config, "JOBS_DB", True)
-    return app
-
-
 def test_mail_waits_in_the_jobs_table_until_a_worker_sends_it(db_jobs, runner, outbox):
     queue_mail(welcome_mail, "ada@example.org")
     assert db.session.scalar(sa.select(sa.func.count(Job.id))) == 0  # nothing before the commit

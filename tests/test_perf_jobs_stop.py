@@ -32,12 +32,6 @@ def slow_job(marker: str, seconds: float) -> None:
     Path(f"{marker}.done").touch()
 
 
-@pytest.fixture
-def db_jobs(app, monkeypatch):
-    monkeypatch.setitem(app.config, "JOBS_DB", True)
-    return app
-
-
 _STARTED: list[subprocess.Popen] = []
 
 

@@ -24,13 +24,6 @@ CONFIRMED = RegistrationStatus.CONFIRMED
 WAITLISTED = RegistrationStatus.WAITLISTED
 
 
-@pytest.fixture
-def db_jobs(app, monkeypatch):
-    """Jobs go to the database table, as in production without Redis."""
-    monkeypatch.setitem(app.config, "JOBS_DB", True)
-    return app
-
-
 def data(email: str, session_ids=(), attendance="in_person", **kw) -> services.RegistrationData:
     return services.RegistrationData(
         name="Олена Коваленко",
