@@ -84,10 +84,11 @@ def cpu_seconds_by_kind(gunicorn_pid: int, worker_pid: int | None) -> dict[str, 
     totals = {"web": 0.0, "jobs worker": 0.0, "postgres": 0.0}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            name = stat.read_text().split("(", 1)[1].rsplit(")", 1)[0]
+            text = stat.read_text()
         except OSError:
             continue
+        name, _, rest = text.partition("(")[2].rpartition(")")
+        fields = rest.split()
         pid, ppid, used = int(stat.parent.name), int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
         if gunicorn_pid in (pid, ppid):
             totals["web"] += used
