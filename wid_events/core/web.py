@@ -207,9 +207,11 @@ def wtforms_translations(locale: str) -> Translations:
 
 
 def seed_wtforms_translations() -> None:
-    """Flask-WTF parses WTForms' catalogue again on every request unless the request already
-    holds it (``request.wtforms_translations``, see ``flask_wtf.i18n``): hand it the cached one."""
-    request.wtforms_translations = wtforms_translations(str(get_locale() or "en"))
+    """Flask-WTF parses WTForms' catalogue again on every request that validates a form unless
+    the request already holds it (``request.wtforms_translations``, see ``flask_wtf.i18n``):
+    hand it the cached one. Submissions only: a GET that still needs it loads it as before."""
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        request.wtforms_translations = wtforms_translations(str(get_locale() or "en"))
 
 
 def init_app(app: Flask) -> None:
