@@ -90,8 +90,6 @@ def lock_and_bump_seats(event_id: int) -> Event | None:
     return event
 
 
-@sa.event.listens_for(sa.orm.Session, "after_commit")
-@sa.event.listens_for(sa.orm.Session, "after_rollback")
 def _transaction_ended(session) -> None:
     session.info.pop(_SEATS_BUMPED, None)
 
@@ -144,7 +142,13 @@ def _on_agenda_changed(event, **_kwargs) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Listen to every ORM flush, and to ``agenda_changed``. Idempotent (tests build many apps)."""
-    if not sa.event.contains(sa.orm.Session, "before_flush", _bump_changed_events):
-        sa.event.listen(sa.orm.Session, "before_flush", _bump_changed_events)
+    """Listen to every ORM flush and transaction end, and to ``agenda_changed``. Idempotent
+    (tests build many apps)."""
+    for name, listener in (
+        ("before_flush", _bump_changed_events),
+        ("after_commit", _transaction_ended),
+        ("after_rollback", _transaction_ended),
+    ):
+        if not sa.event.contains(sa.orm.Session, name, listener):
+            sa.event.listen(sa.orm.Session, name, listener)
     signals.agenda_changed.connect(_on_agenda_changed, weak=False)
