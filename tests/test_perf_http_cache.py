@@ -17,6 +17,7 @@ from werkzeug.http import http_date
 from tests.factories import (
     login,
     make_event,
+    make_exhibitor,
     make_organiser,
     make_person,
     make_registration,
@@ -24,11 +25,14 @@ from tests.factories import (
     make_session,
     make_track,
 )
+from tests.test_speaker_samples import isolated_client
 from wid_events import signals
 from wid_events.agenda.models import SessionSpeaker
 from wid_events.enums import SessionType, SpeakerRole
 from wid_events.events.models import Event
 from wid_events.extensions import db
+from wid_events.jobday import services as jobday_services
+from wid_events.speakers import services as speaker_services
 from wid_events.speakers.models import Material
 
 
@@ -262,6 +266,28 @@ def test_logged_in_visitors_get_private_pages_that_are_not_cached(client, ev):
         client.get(f"/events/{event.slug}/", headers={"If-None-Match": anonymous.headers["ETag"]}).status_code
         == 200
     )
+
+
+def test_speakers_and_exhibitors_signed_in_to_their_portal_get_fresh_private_pages(app, ev):
+    """They change public content: a browser's shared copy (max-age) would hide their change."""
+    event = ev["event"]
+    _row, speaker_raw = speaker_services.issue_token(ev["ada"], actor="test")
+    exhibitor = make_exhibitor(event, "Acme")
+    _row, exhibitor_raw = jobday_services.issue_token(exhibitor, actor="test")
+    db.session.commit()
+    anonymous = isolated_client(app).get(f"/events/{event.slug}/sessions/{ev['talk'].id}")
+    assert anonymous.headers["Cache-Control"] == "public, max-age=60"
+    for portal_link in (f"/speaker/{speaker_raw}", f"/exhibitor/{exhibitor_raw}"):
+        browser = isolated_client(app)
+        assert browser.get(portal_link).status_code in (302, 303)
+        response = browser.get(f"/events/{event.slug}/sessions/{ev['talk'].id}")
+        assert response.headers["Cache-Control"] == "private, no-store", portal_link
+        assert "ETag" not in response.headers
+        again = browser.get(
+            f"/events/{event.slug}/sessions/{ev['talk'].id}",
+            headers={"If-None-Match": anonymous.headers["ETag"]},
+        )
+        assert again.status_code == 200, portal_link
 
 
 def test_the_pdf_agenda_is_stored_per_version(client, ev, app):

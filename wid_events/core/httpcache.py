@@ -13,8 +13,9 @@ request's host and full path, and anything else (today's date, seat counts). Fro
   or on Redis when ``REDIS_URL`` is set (a Redis that is down only means a miss).
 
 Never cached: personal pages (they don't use this), requests of logged-in users (the page may
-show organiser links, drafts, their name) and requests with flash messages waiting; those
-get ``Cache-Control: private, no-store``.
+show organiser links, drafts, their name), of speakers and exhibitors signed in to their portal
+(they must see their own change on the next page, not a browser's copy) and requests with flash
+messages waiting; those get ``Cache-Control: private, no-store``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from redis import Redis
 
+from wid_events.core.web import signed_in_to_a_portal
 from wid_events.models_base import utcnow
 
 log = logging.getLogger(__name__)
@@ -151,7 +153,7 @@ def request_parts() -> tuple:
 
 def shareable() -> bool:
     """Whether this request may be answered from (and into) the shared cache."""
-    if current_user.is_authenticated:
+    if current_user.is_authenticated or signed_in_to_a_portal():
         return False
     return not session.get("_flashes")
 

@@ -281,7 +281,18 @@ def init_app(app: Flask) -> None:
         }
 
 
-# --------------------------------------------------------------------------- this browser's registration
+# --------------------------------------------------------------------------- this browser's sign-ins
+
+#: Session keys of the token portals' sign-ins. Speakers and exhibitors change public content,
+#: so :func:`wid_events.core.httpcache.shareable` gives them fresh, private pages as it does
+#: logged-in users: a shared copy (``max-age``) would show them the page from before their change.
+SPEAKER_SESSION_KEY = "speaker_person_id"
+EXHIBITOR_SESSION_KEY = "exhibitor_id"
+PORTAL_SESSION_KEYS = (SPEAKER_SESSION_KEY, EXHIBITOR_SESSION_KEY)
+
+
+def signed_in_to_a_portal() -> bool:
+    return any(key in session for key in PORTAL_SESSION_KEYS)
 
 
 def remember_registration(event_id: int, token: str) -> None:

@@ -18,7 +18,7 @@ from flask_babel import ngettext
 
 from wid_events.core.actions import run_action, run_json_action
 from wid_events.core.content_forms import fill_translations, translations_from
-from wid_events.core.web import error_response
+from wid_events.core.web import EXHIBITOR_SESSION_KEY, error_response
 from wid_events.extensions import limiter
 from wid_events.jobday import services
 from wid_events.jobday.forms import ConfirmForm, LogoForm, OfferForm, ProfileForm, SlotBlockForm
@@ -32,7 +32,7 @@ OFFER_TRANSLATED = ("title", "description")
 
 bp = Blueprint("jobday_portal", __name__)
 
-EXHIBITOR_KEY = "exhibitor_id"
+EXHIBITOR_KEY = EXHIBITOR_SESSION_KEY
 TOKEN_KEY = "exhibitor_token_id"  # noqa: S105 - a session key name, not a secret
 
 

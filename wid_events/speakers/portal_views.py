@@ -27,7 +27,7 @@ from wtforms.fields import Label
 
 from wid_events.agenda.models import Session
 from wid_events.core.actions import run_action, run_json_action
-from wid_events.core.web import error_response
+from wid_events.core.web import SPEAKER_SESSION_KEY, error_response
 from wid_events.enums import GenderSource
 from wid_events.errors import NotFound
 from wid_events.extensions import limiter
@@ -42,7 +42,7 @@ from wid_events.uploads import Kind, human_size
 
 bp = Blueprint("speakers_portal", __name__)
 
-PERSON_KEY = "speaker_person_id"
+PERSON_KEY = SPEAKER_SESSION_KEY
 TOKEN_KEY = "speaker_token_id"  # noqa: S105 - a session key name, not a secret
 
 
