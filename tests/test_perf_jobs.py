@@ -166,13 +166,22 @@ def test_badges_render_on_several_processes_with_exact_progress(app):
     items = [badges.badge_for_registration(r) for r in regs]
     reported = []
     pdf = badges.render_badges(event, items, layout="a4-4up", chunk=8, processes=2, progress=reported.append)
-    assert reported and sum(reported) == 21 and sorted(reported) == [5, 8, 8]
+    assert reported and sum(reported) == 21 and sorted(reported) == [1, 4, 8, 8]
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 6  # 21 badges, 4 a sheet, in order
     first, last = reader.pages[0].extract_text(), reader.pages[-1].extract_text()
     assert "Person 00" in first and "Person 20" in last
     same = badges.render_badges(event, items, layout="a4-4up", chunk=8, processes=1)
     assert len(PdfReader(io.BytesIO(same)).pages) == 6
+
+
+def test_badge_chunks_are_whole_sheets_and_a_multiple_of_the_processes():
+    sizes = badges.chunk_sizes(1000, 8, 48, 2)
+    assert sum(sizes) == 1000 and len(sizes) % 2 == 0 and all(n % 8 == 0 for n in sizes)
+    assert max(sizes) <= 48 and max(sizes) - min(sizes) <= 8 and sizes == sorted(sizes, reverse=True)
+    assert badges.chunk_sizes(97, 8, 48, 2) == [32, 24, 24, 17]  # the last sheet holds one badge
+    assert badges.chunk_sizes(3, 1, 2, 4) == [1, 1, 1]  # never more chunks than sheets
+    assert badges.chunk_sizes(40, 8, 48, 2) == [40]  # one chunk: rendered in this process
 
 
 def test_qr_rectangles_cover_exactly_the_dark_modules():
