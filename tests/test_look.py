@@ -5,6 +5,7 @@ public pages, in the HTML mail, on badges and in the PDF agenda; SITE_NAME in th
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zlib
 
@@ -146,7 +147,12 @@ def test_logo_and_colour_in_mail_badges_and_pdf(client, organised, outbox):
     mail = outbox()[-1]
     html = mail.get_body(preferencelist=("html",)).get_content()
     assert 'bgcolor="#1d4f91"' in html
-    assert "/events/look/look/logo" in html
+    # The logo travels inside the message (multipart/related, cid:), never as a remote image.
+    assert "/events/look/look/logo" not in html and "http" not in html.split("<img", 1)[1].split(">", 1)[0]
+    cid = re.search(r'<img src="cid:([^"]+)"', html).group(1)
+    related = mail.get_body(preferencelist=("related",))
+    logo = next(part for part in related.iter_parts() if part["Content-ID"] == f"<{cid}>")
+    assert logo.get_content_type() == "image/png" and logo.get_content().startswith(b"\x89PNG")
     event = reload(organised)
     doc = badge_export.badges_html(event, [badge_export.Badge(full_name="Amina", first_name="Amina")], "a6")
     assert "data:image/png;base64," in doc and "border-top: 2.5mm solid #1d4f91" in doc

@@ -157,6 +157,23 @@ def test_requires_approval_pending_then_approve_or_waitlist(client, outbox):
     assert "Only pending registrations can be approved." in again.get_data(as_text=True)
 
 
+def test_rejecting_a_confirmed_registration_removes_its_calendar_entries(client, outbox):
+    event = make_event(capacity_in_person=5)
+    keynote = make_session(event, "Keynote")
+    reg, token = reg_via_service(event, "Rita", "rita@example.org")
+    confirmation = outbox()[-1].get_body(preferencelist=("related", "html", "plain"))
+    assert client.get(f"/registrations/{token}.json").get_json()["status"] == "confirmed"
+    login(client, make_organiser(event))
+    assert client.post(f"/manage/events/{event.slug}/registrations/{reg.id}/reject").status_code == 303
+    mail = outbox()[-1]
+    assert mail["To"].addresses[0].addr_spec == "rita@example.org" and mail is not confirmation
+    calendars = [part for part in mail.iter_attachments() if part.get_content_type() == "text/calendar"]
+    assert len(calendars) == 1
+    ics = calendars[0].get_content()
+    ics = ics.decode() if isinstance(ics, bytes) else ics
+    assert "METHOD:CANCEL" in ics and f"UID:{keynote.uid}" in ics.replace("\r\n ", "")
+
+
 def test_organiser_list_filters_counts_and_forbidden_for_others(client):
     event = make_event(capacity_in_person=2)
     a, b, _c = workshops(event, capacity=1)

@@ -31,6 +31,17 @@ class Attachment:
 
 
 @dataclass
+class InlineImage:
+    """An image the HTML part shows as ``<img src="cid:{cid}">``: sent inside the message
+    (``multipart/related``), never fetched from a server, so it shows without "load remote
+    images" and tells nobody that the mail was read."""
+
+    cid: str
+    content: bytes
+    mimetype: str
+
+
+@dataclass
 class Mail:
     to: str
     subject: str
@@ -45,6 +56,8 @@ class Mail:
     heading: str | None = None
     #: The HTML part's accent colour (the event's colour, when it has one).
     accent: str = "#4b2e83"
+    #: Images the HTML part refers to by ``cid:`` (the event's logo).
+    inline_images: list[InlineImage] = field(default_factory=list)
 
 
 _URL_RE = re.compile(r"(https?://[^\s<>\"]+)")
@@ -110,6 +123,13 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     msg.add_alternative(
         mail.html or html_from_text(mail.body, mail.heading, mail.accent), subtype="html", charset="utf-8"
     )
+    if mail.inline_images:
+        html_part = msg.get_body(preferencelist=("html",))
+        for image in mail.inline_images:
+            maintype, subtype = image.mimetype.split("/", 1)
+            html_part.add_related(
+                image.content, maintype=maintype, subtype=subtype, cid=f"<{image.cid}>", disposition="inline"
+            )
     for att in mail.attachments:
         maintype, subtype, params = _attachment_type(att.mimetype)
         msg.add_attachment(

@@ -19,10 +19,10 @@ from wid_events.core.content import localized
 from wid_events.core.uow import queue_mail
 from wid_events.core.urls import external_url
 from wid_events.enums import Attendance
-from wid_events.events.look import normalise_colour
+from wid_events.events.look import mimetype_of, normalise_colour, read_image
 from wid_events.events.models import Event
 from wid_events.extensions import db
-from wid_events.mail import Attachment, Mail
+from wid_events.mail import Attachment, InlineImage, Mail
 from wid_events.registration.models import Registration
 from wid_events.registration.services.capacity import (
     CANCELLED,
@@ -49,6 +49,9 @@ MAIL_SUBJECTS = {
 #: The site's accent (``--accent`` in site.css) when the event has none.
 DEFAULT_ACCENT = "#5a2a82"
 
+#: Image types that mail clients show inline (Outlook and Gmail: neither SVG nor, everywhere, WebP).
+MAIL_IMAGE_TYPES = ("image/png", "image/jpeg")
+
 #: The kinds of message that carry the attendee's personal calendar (when confirmed).
 WITH_CALENDAR = ("confirmed", "promoted", "session_promoted", "updated")
 
@@ -63,9 +66,11 @@ def registration_ics(reg: Registration, *, cancel: bool = False) -> bytes | None
 
 
 def _calendar_attachments(reg: Registration, kind: str) -> list[Attachment]:
-    """Confirmations carry the personal calendar; a cancellation its ``METHOD:CANCEL``."""
+    """Confirmations carry the personal calendar; a cancellation or a rejection its
+    ``METHOD:CANCEL`` (an organiser may reject a confirmed registration; for entries the
+    attendee never had, calendar clients ignore the cancellation)."""
     slug = reg.event.slug
-    if kind == "cancelled":
+    if kind in ("cancelled", "rejected"):
         ics = registration_ics(reg, cancel=True)
         return [Attachment(f"{slug}-cancel.ics", ics, "text/calendar; method=CANCEL")] if ics else []
     if kind in WITH_CALENDAR and reg.status == CONFIRMED:
@@ -115,23 +120,31 @@ def build_registration_mail(registration_id: int, kind: str, session_id: int | N
         }
         subject = MAIL_SUBJECTS[kind](event)
         body = render_template("email/registration_message.txt", **context)
-        html = render_template("email/_look_wrapper.html", event=event, text=body, look=mail_look(event))
+        look, images = mail_look(event)
+        html = render_template("email/_look_wrapper.html", event=event, text=body, look=look)
     return Mail(
         to=reg.email,
         to_name=reg.name,
         subject=subject,
         body=body,
         html=html,
-        accent=mail_look(event)["accent"],
+        accent=look["accent"],
+        inline_images=images,
         attachments=_calendar_attachments(reg, kind),
         reply_to=getattr(event, "contact_email", None),
         heading=localized(event, "title"),
     )
 
 
-def mail_look(event: Event) -> dict:
-    """The organisation's look for HTML mail: absolute logo URL and accent colour (or the site's)."""
-    return {
-        "logo": external_url("events.look_image", slug=event.slug, which="logo") if event.logo_key else None,
-        "accent": normalise_colour(event.accent_colour or "") or DEFAULT_ACCENT,
-    }
+def mail_look(event: Event) -> tuple[dict, list[InlineImage]]:
+    """The organisation's look for HTML mail: the accent colour (or the site's) and the logo,
+    carried inside the message and shown by ``cid:`` (no remote image). Mail clients show PNG
+    and JPEG; an SVG or WebP logo is left out of mail (the event's name is there in any case)."""
+    look = {"logo": None, "accent": normalise_colour(event.accent_colour or "") or DEFAULT_ACCENT}
+    mimetype = mimetype_of(event.logo_key) if event.logo_key else None
+    content = read_image(event.logo_key) if mimetype in MAIL_IMAGE_TYPES else None
+    if not content:
+        return look, []
+    cid = f"logo.{event.id}@wid-events.local"
+    look["logo"] = f"cid:{cid}"
+    return look, [InlineImage(cid, content, mimetype)]
