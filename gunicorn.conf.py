@@ -58,7 +58,7 @@ access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(D)sus "%
 
 #: The capability token in a personal link: ``/registrations/<token>…``, ``/speaker/<token>``,
 #: ``/exhibitor/<token>``. Whoever holds one can act as that person, so it never goes to disk.
-TOKEN_IN_PATH = re.compile(r"(/(?:registrations|speaker|exhibitor)/)([A-Za-z0-9_%-]{16,})")
+TOKEN_IN_PATH = re.compile(r"(/(?:registrations|speaker|exhibitor|speakers/pool)/)([A-Za-z0-9_%-]{16,})")
 
 
 def redact(text: str) -> str:

@@ -142,7 +142,24 @@ def test_access_log_redacts_personal_link_tokens():
     assert conf.redact(f"/registrations/{token}.json") == "/registrations/[redacted].json"
     assert conf.redact(f"https://site.example/speaker/{token}") == "https://site.example/speaker/[redacted]"
     assert conf.redact(f"/exhibitor/{token}") == "/exhibitor/[redacted]"
+    assert conf.redact(f"/speakers/pool/{token}/withdraw") == "/speakers/pool/[redacted]/withdraw"
     # Ordinary paths stay readable.
     assert conf.redact("/exhibitor/offers/12") == "/exhibitor/offers/12"
     assert conf.redact("/events/dt4e-2024/agenda") == "/events/dt4e-2024/agenda"
     assert conf.logger_class is conf.RedactingLogger
+
+
+def test_every_route_with_a_token_in_its_path_is_redacted(app):
+    """A new personal-link route cannot leak its token into the access log unnoticed."""
+    pytest.importorskip("gunicorn")
+    conf = _gunicorn_conf()
+    token = "aB3_dE5-fG7hI9jK1lM3nO5pQ7rS9tU1"
+    rules = [rule for rule in app.url_map.iter_rules() if "<token>" in rule.rule]
+    assert len(rules) > 20
+    for rule in rules:
+        path = (
+            rule.rule.replace("<token>", token)
+            .replace("<int:session_id>", "7")
+            .replace("<int:booking_id>", "8")
+        )
+        assert token not in conf.redact(f"GET {path} HTTP/1.1"), rule.rule
