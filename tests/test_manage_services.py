@@ -23,10 +23,11 @@ from wid_events.agenda.conflicts import KINDS, find_conflicts
 from wid_events.agenda.models import Session, SessionChange
 from wid_events.audit.models import AuditLogEntry
 from wid_events.core.uow import commit, pending_jobs
-from wid_events.enums import Gender, RegistrationStatus, SessionStatus, SessionType, SpeakerRole
+from wid_events.enums import Gender, GenderSource, RegistrationStatus, SessionStatus, SessionType, SpeakerRole
 from wid_events.errors import Conflict, DomainError
 from wid_events.events import services as event_services
 from wid_events.extensions import db
+from wid_events.models_base import utcnow
 from wid_events.people.models import Person, Unavailability
 from wid_events.registration import notices
 
@@ -310,7 +311,13 @@ def test_duplicate_event_copies_skeleton(app):
     )
     room = make_room(event, "Room 1")
     track = make_track(event, "Jobs")
-    person = make_person(event, "Speaker")
+    person = make_person(
+        event,
+        "Speaker",
+        gender=Gender.WOMAN,
+        gender_source=GenderSource.SELF_DECLARED,
+        gender_recorded_at=utcnow(),
+    )
     make_session(
         event, "Intro", start=at(event, 10), room=room, track=track, speakers=[(person, SpeakerRole.SPEAKER)]
     )
@@ -332,6 +339,9 @@ def test_duplicate_event_copies_skeleton(app):
     assert copied[0].speakers[0].person.event_id == new.id and copied[0].speakers[0].person.id != person.id
     assert new.livestream_url is None
     assert [p.name for p in new.people] == ["Speaker"]
+    # Consent does not travel: the new edition asks for the self-declared gender again.
+    assert person.gender == Gender.WOMAN and new.people[0].gender == Gender.UNDISCLOSED
+    assert new.people[0].gender_recorded_at is None and new.people[0].gender_source is None
 
 
 def test_agenda_check_on_an_imported_event_package(app, runner, tmp_path):

@@ -11,7 +11,10 @@ from wid_events.events.models import Event, Room, Track
 from wid_events.extensions import db
 from wid_events.people.models import Person
 
-#: Person fields a new edition keeps (not the photo file, which belongs to one event).
+#: Person fields a new edition keeps (not the photo file, which belongs to one event). Not the
+#: self-declared gender, its consent or ``count_as_woman``: they were given for one event's
+#: stated purpose, and consent does not travel. The new edition asks again (its panels are
+#: "incomplete" until then).
 PERSON_COPY_FIELDS = (
     "key",
     "name",
@@ -22,11 +25,6 @@ PERSON_COPY_FIELDS = (
     "pronouns",
     "links",
     "topics",
-    "gender",
-    "gender_self_description",
-    "count_as_woman",
-    "gender_source",
-    "gender_recorded_at",
 )
 
 
