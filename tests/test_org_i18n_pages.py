@@ -21,13 +21,24 @@ from tests.factories import (
     make_session,
 )
 from wid_events.core.labels import LABELS
-from wid_events.enums import Attendance, Gender, RegistrationStatus, SessionType, SpeakerRole
+from wid_events.enums import Attendance, Gender, GenderSource, RegistrationStatus, SessionType, SpeakerRole
 
 LANGUAGES = ("fr", "nl", "de")
 
 #: Raw enum values that must never be shown as text (values that are also ordinary words in
 #: the languages, like "online" or "panel", are covered by the labels below).
-RAW_VALUES = {"in_person", "job_fair", "non_binary", "self_described", "undisclosed", "waitlisted"}
+RAW_VALUES = {
+    "in_person",
+    "job_fair",
+    "non_binary",
+    "self_described",
+    "undisclosed",
+    "waitlisted",
+    "self_declared",
+    "organiser_with_consent",
+    "panelist",
+    "facilitator",
+}
 
 
 def _event():
@@ -35,6 +46,7 @@ def _event():
     room = make_room(event, "Salle A")
     start = dt.datetime.combine(event.start_date, dt.time(9))
     people = [make_person(event, f"P{i}", gender) for i, gender in enumerate(Gender)]
+    people[0].gender_source = GenderSource.SELF_DECLARED  # shown (translated) in the people directory
     roles = list(SpeakerRole)
     sessions = []
     for i, kind in enumerate(SessionType):
@@ -76,6 +88,8 @@ def _organiser_pages(app, event, person, session, workshop) -> list[str]:
             ("exports_manage.badges_form", {}),
             ("exports_manage.checkin", {"q": "r"}),
             ("balance_manage.report", {}),
+            ("directory.index", {"q": "P0"}),
+            ("directory.detail", {"record_id": person.directory_id}),
         ]
         return [url_for(name, slug=event.slug, **args) for name, args in endpoints]
 

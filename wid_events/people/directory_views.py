@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField
 
 from wid_events.core.actions import run_action
+from wid_events.core.labels import label
 from wid_events.core.search import search_key
 from wid_events.errors import DomainError
 from wid_events.people import directory
@@ -35,7 +36,8 @@ def _record_or_404(record_id: int) -> DirectoryPerson:
 
 
 def roles_of(person) -> list[str]:
-    return sorted({link.role.value for link in person.session_links})
+    """The person's roles at that event, translated."""
+    return sorted({label(link.role) for link in person.session_links})
 
 
 @bp.get("")
