@@ -73,6 +73,11 @@ event_duplicated = _signals.signal("event-duplicated")
 #: least ``matched_topics``; the speaker pool answers with its members.
 panel_suggestions = _signals.signal("panel-suggestions")
 
+#: Delete what is past its retention (:mod:`wid_events.core.housekeeping`). Sender: None.
+#: Keyword: ``now``. Receivers delete their own rows in the caller's unit of work and return
+#: ``{label: rows deleted}``.
+housekeeping = _signals.signal("housekeeping")
+
 
 def collect(signal, sender, **kwargs) -> list:
     """Send ``signal`` and flatten the receivers' list results (``None`` counts as empty)."""

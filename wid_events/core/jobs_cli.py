@@ -13,6 +13,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from wid_events.core import housekeeping
 from wid_events.core import worker as job_worker
 from wid_events.core.models import Job
 from wid_events.extensions import db
@@ -83,6 +84,14 @@ def reap() -> None:
     """Mark running jobs whose worker stopped beating as failed (a worker does this too)."""
     ids = job_worker.reap_stale()
     click.echo(f"{len(ids)} stale job(s) marked failed")
+
+
+@jobs_cli.command("housekeeping")
+@with_appcontext
+def housekeeping_command() -> None:
+    """Delete what is past its retention (a worker does this hourly; with RQ, run it from cron)."""
+    for label, rows in housekeeping.run().items():
+        click.echo(f"{label}: {rows} deleted")
 
 
 commands = [jobs_cli]

@@ -22,6 +22,7 @@ from flask import Flask, Response, current_app, request
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import TooManyRequests
 
+from wid_events import signals
 from wid_events.core.database import lock_key
 from wid_events.core.models import RateLimitHit
 from wid_events.extensions import db
@@ -71,6 +72,22 @@ def _add(key: str, now: dt.datetime) -> None:
     db.session.execute(sa.delete(RateLimitHit).where(RateLimitHit.key == key, RateLimitHit.at < now - KEEP))
     db.session.add(RateLimitHit(key=key, at=now))
     db.session.flush()
+
+
+def purge_expired(now: dt.datetime) -> int:
+    """Delete attempts older than any window, of every key (a key seen once keeps its rows
+    until then). Rows a request has locked are skipped, so this never waits for, or deadlocks
+    with, a request counting its own key; they go next time."""
+    expired = sa.select(RateLimitHit.id).where(RateLimitHit.at < now - KEEP).with_for_update(skip_locked=True)
+    return db.session.execute(
+        sa.delete(RateLimitHit)
+        .where(RateLimitHit.id.in_(expired))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def _on_housekeeping(_sender, *, now: dt.datetime, **_kwargs) -> dict[str, int]:
+    return {"expired rate-limit attempts": purge_expired(now)}
 
 
 def count_attempt(rule: Rule) -> bool:
@@ -155,3 +172,4 @@ def init_app(app: Flask) -> None:
     )
     app.before_request(_before_request)
     app.after_request(_after_request)
+    signals.housekeeping.connect(_on_housekeeping, weak=False)

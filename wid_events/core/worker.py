@@ -36,6 +36,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from wid_events import jobs
+from wid_events.core import housekeeping
 from wid_events.core.database import write_transaction
 from wid_events.core.models import Job, JobState
 from wid_events.extensions import db
@@ -315,11 +316,15 @@ def work(
     name = worker_name()
     ran = 0
     last_reap = 0.0
+    last_housekeeping = time.monotonic()
     stopper = stopper or Stopper()  # never installed: its job() only flags
     while (max_jobs is None or ran < max_jobs) and stopper.requested is None:
         if time.monotonic() - last_reap > _seconds("JOBS_HEARTBEAT_SECONDS", 5):
             reap_stale()
             last_reap = time.monotonic()
+        if time.monotonic() - last_housekeeping > _seconds("HOUSEKEEPING_SECONDS", 3600):
+            _housekeeping()
+            last_housekeeping = time.monotonic()
         job = claim(name)
         if job is None:
             if burst:
@@ -329,6 +334,17 @@ def work(
         run(job, stopper)
         ran += 1
     return ran
+
+
+def _housekeeping() -> None:
+    try:
+        done = housekeeping.run()
+    except Exception:
+        db.session.rollback()
+        log.exception("housekeeping failed; the next round tries again")
+        return
+    if any(done.values()):
+        log.info("housekeeping: %s", ", ".join(f"{label}: {rows}" for label, rows in done.items() if rows))
 
 
 def _sleep(seconds: float, stopper: Stopper) -> None:

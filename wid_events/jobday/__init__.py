@@ -7,6 +7,7 @@ from flask import Flask
 from wid_events import signals
 from wid_events.exports.ics import interview_vevent
 from wid_events.jobday import services
+from wid_events.jobday.services import cvs
 
 
 def on_personal_calendar_collect(registration, **_kwargs) -> list:
@@ -19,3 +20,4 @@ def init_app(app: Flask) -> None:
     signals.registration_released.connect(services.on_registration_released, weak=False)
     signals.badges_collect.connect(services.on_badges_collect, weak=False)
     signals.personal_calendar_collect.connect(on_personal_calendar_collect, weak=False)
+    signals.housekeeping.connect(cvs.on_housekeeping, weak=False)

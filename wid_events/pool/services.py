@@ -29,6 +29,9 @@ from wid_events.pool.topics import LANGUAGES
 from wid_events.storage import delete_quietly
 from wid_events.uploads import store_image
 
+#: How long a sign-up waits for its address to be confirmed; housekeeping then deletes it.
+UNCONFIRMED_KEPT = dt.timedelta(days=7)
+
 Actor = User | str | None
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -130,6 +133,8 @@ def sign_up(email: str, values: dict[str, Any], *, locale: str) -> tuple[PoolMem
         raise DomainError(_("Please enter your email address."), field="email")
     existing = find_by_email(email)
     if existing is not None:
+        if existing.status == PoolStatus.UNCONFIRMED:
+            existing.created_at = utcnow()  # a fresh link: kept UNCONFIRMED_DAYS from now
         queue_mail(mails.link_mail, existing.id, locale)
         _audit("pool.signup_again", existing, actor=None)
         return existing, False
@@ -147,11 +152,34 @@ def member_by_token(raw_token: str) -> PoolMember:
         member = db.session.scalar(
             sa.select(PoolMember).where(PoolMember.token_hash == hash_token(raw_token))
         )
-    if member is None:
+    if member is None or _unconfirmed_too_long(member, utcnow()):
         raise NotFound(
             _("This link does not work (any more). If you signed up, ask for a new link on the sign-up page.")
         )
     return member
+
+
+def _unconfirmed_too_long(member: PoolMember, now: dt.datetime) -> bool:
+    return member.status == PoolStatus.UNCONFIRMED and member.created_at < now - UNCONFIRMED_KEPT
+
+
+def purge_unconfirmed(now: dt.datetime) -> int:
+    """Delete sign-ups whose address was never confirmed within :data:`UNCONFIRMED_KEPT`
+    (their name, email and perhaps gender were given for a pool they never joined)."""
+    members = db.session.scalars(
+        sa.select(PoolMember).where(
+            PoolMember.status == PoolStatus.UNCONFIRMED, PoolMember.created_at < now - UNCONFIRMED_KEPT
+        )
+    ).all()
+    for member in members:
+        if member.photo_key:
+            after_commit(delete_quietly, member.photo_key)
+        db.session.delete(member)
+    return len(members)
+
+
+def on_housekeeping(_sender, *, now: dt.datetime, **_kwargs) -> dict[str, int]:
+    return {"unconfirmed speaker-pool sign-ups": purge_unconfirmed(now)}
 
 
 def confirm(member: PoolMember) -> bool:

@@ -119,3 +119,8 @@ def purge_cvs(
             changes={"cvs": [n, 0]},
         )
     return bookings
+
+
+def on_housekeeping(_sender, *, now: dt.datetime, **_kwargs) -> dict[str, int]:
+    """Receiver of :data:`wid_events.signals.housekeeping`: the CVs past their retention."""
+    return {"Job Day CVs past their retention": len(purge_cvs(today=now.date(), actor="housekeeping"))}
