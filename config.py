@@ -1,4 +1,4 @@
-"""Configuration read from the environment (see ../shared/contract.md, "Set-up")."""
+"""Configuration read from the environment (the variables are listed in docs/deploy.md)."""
 
 from __future__ import annotations
 
