@@ -220,3 +220,13 @@ def test_pool_workers_load_weasyprint_but_not_the_app_and_leave_no_parts(app, tm
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 3
     # The parts' folder is gone (multiprocessing's own "pymp-" folder may stay: the forkserver's).
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("pymp-")] == []
+
+
+def test_a_jobs_worker_starts_the_badge_pool_when_it_boots(app, runner, monkeypatch):
+    """So the first badge batch lays out at once instead of waiting for WeasyPrint's import."""
+    started = []
+    monkeypatch.setattr(pdf_pool, "start", lambda: started.append("forkserver"))
+    assert runner.invoke(args=["jobs", "worker", "--burst"]).exit_code == 0
+    assert started == []  # a burst (cron, tests) exits at once: nothing to warm up
+    assert runner.invoke(args=["jobs", "worker", "--max-jobs", "0"]).exit_code == 0
+    assert started == ["forkserver"]

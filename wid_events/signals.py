@@ -73,6 +73,11 @@ event_duplicated = _signals.signal("event-duplicated")
 #: least ``matched_topics``; the speaker pool answers with its members.
 panel_suggestions = _signals.signal("panel-suggestions")
 
+#: A long-running ``flask jobs worker`` is starting (not ``--burst``). Sender: None. Areas
+#: warm up what their jobs need, so the first job does not pay for it (exports: the badge
+#: pool's forkserver, which imports WeasyPrint).
+jobs_worker_starting = _signals.signal("jobs-worker-starting")
+
 #: Delete what is past its retention (:mod:`wid_events.core.housekeeping`). Sender: None.
 #: Keyword: ``now``. Receivers delete their own rows in the caller's unit of work and return
 #: ``{label: rows deleted}``.

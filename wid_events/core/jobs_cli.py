@@ -13,6 +13,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from wid_events import signals
 from wid_events.core import housekeeping
 from wid_events.core import worker as job_worker
 from wid_events.core.models import Job
@@ -45,6 +46,8 @@ def worker(burst: bool, max_jobs: int | None, poll: float, grace: float) -> None
     seconds (else it is interrupted and queued again; a second signal does that at once), and
     the worker exits with status 0.
     """
+    if not burst:
+        signals.jobs_worker_starting.send(None)
     stopper = job_worker.Stopper(grace)
     stopper.install()
     try:
