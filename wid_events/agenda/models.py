@@ -39,11 +39,20 @@ def default_attendance(mode: EventMode | str, *, requires_signup: bool) -> Sessi
     return SessionAttendance.HYBRID
 
 
+def _times(session) -> tuple:
+    return (session.start, session.end)
+
+
 def plenary_ids(sessions: list[Session]) -> set[int]:
     """The sessions for everyone: keynotes, and sessions without sign-up that nothing else runs
     in parallel with (openings, plenary panels, breaks). Parallel talks are left out: each
-    attendee picks among those (stars), so they do not belong in everyone's personal agenda."""
-    live = sorted((s for s in sessions if not s.is_cancelled), key=lambda s: (s.start, s.end))
+    attendee picks among those (stars), so they do not belong in everyone's personal agenda.
+
+    ``sessions`` may be :class:`Session` objects or rows with the same attributes (``id``,
+    ``start``, ``end``, ``type``, ``requires_signup``, ``status``)."""
+    live = sorted(
+        (s for s in sessions if s.status != SessionStatus.CANCELLED), key=lambda s: (s.start, s.end)
+    )
     parallel: set[int] = set()
     for i, a in enumerate(live):
         for b in live[i + 1 :]:
