@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench                       # PostgreSQL too when one answers on 127.0.0.1
     .venv/bin/python -m bench --database-url postgresql+psycopg://postgres@127.0.0.1:5432/wid_bench
-    .venv/bin/python -m bench --only agenda         # one of: agenda, badges, registrations
+    .venv/bin/python -m bench --only agenda         # one of: agenda, badges, registrations, mail
     .venv/bin/python -m bench --root ../main        # "before" figures of another checkout
 
 Prints each figure of issue 15's table as the same ratio, with the machine and load average:
@@ -13,7 +13,9 @@ Prints each figure of issue 15's table as the same ratio, with the machine and l
   (``bench/agenda.py``, SQLite);
 * 1,000 badges (``a4-8up``) ÷ a plain 1,000-page WeasyPrint document, and peak memory of all
   rendering processes (``bench/badges.py``);
-* registrations/s on SQLite and on PostgreSQL, checked for overbooking (``bench/registrations.py``).
+* registrations/s on SQLite and on PostgreSQL, checked for overbooking (``bench/registrations.py``);
+* the CPU of one registration POST and of its confirmation mail job on a 300-session event
+  (``bench/confirmation_mail.py``).
 
 Not part of it (many minutes): the soak, ``python -m bench.soak --requests 100000 --workers 2``
 (``bench/soak.py``): 100,000 public requests through gunicorn with each worker's RSS sampled.
@@ -68,10 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
-    parser.add_argument("--only", choices=["agenda", "badges", "registrations"], action="append")
+    parts = ["agenda", "badges", "registrations", "mail"]
+    parser.add_argument("--only", choices=parts, action="append")
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout served by the agenda benchmark")
     args = parser.parse_args(argv)
-    wanted = set(args.only or ["agenda", "badges", "registrations"])
+    wanted = set(args.only or parts)
     postgres = args.database_url or local_postgres()
     cpu = next(
         (
@@ -101,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
             failures += step(f"registrations/s under concurrency ({label})", argv_reg) != 0
         if postgres is None:
             print("\n(PostgreSQL: no server on 127.0.0.1:5432 and no --database-url: skipped)")
+    if "mail" in wanted:
+        title = "CPU of a registration and its confirmation mail, 300-session event (SQLite)"
+        failures += step(title, ["-m", "bench.confirmation_mail"]) != 0
     print(f"\n{failures} benchmark(s) failed" if failures else "\nall benchmarks ran")
     return 1 if failures else 0
 
