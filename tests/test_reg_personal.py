@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import icalendar
 import sqlalchemy as sa
 
 from bench.generate_event import generate
-from tests.factories import login, make_event, make_organiser, make_session
+from tests.factories import login, make_event, make_exhibitor, make_organiser, make_session, make_slots
 from tests.test_reg_form import workshops
 from tests.test_reg_manage import reg_via_service
 from wid_events.agenda.models import Session
@@ -16,6 +17,7 @@ from wid_events.core.uow import commit
 from wid_events.enums import SessionType
 from wid_events.exports.ics import personal_calendar
 from wid_events.extensions import db
+from wid_events.jobday import services as jobday_services
 from wid_events.packages.package import import_package
 from wid_events.registration import services
 from wid_events.registration.models import SessionStar
@@ -121,12 +123,22 @@ def test_big_event_confirmation_is_small_personal_and_well_formed(app, outbox):
     assert "See you soon" not in cancel.get_body(("plain",)).get_content()
 
 
-def test_personal_feed_holds_plenaries_workshops_and_stars_not_skipped_talks(client, app):
+def test_personal_feed_holds_plenaries_workshops_interviews_and_stars_not_skipped_talks(client, app):
     event = big_event()
     sessions = db.session.scalars(sa.select(Session).where(Session.event_id == event.id)).all()
     ws = next(s for s in sessions if s.requires_signup)
     talk = next(s for s in sessions if s.type == SessionType.TALK)
-    _reg, token = reg_via_service(event, "Nadia", "nadia@example.org", session_ids=[ws.id])
+    reg, token = reg_via_service(event, "Nadia", "nadia@example.org", session_ids=[ws.id])
+    # A Job Day interview on another day, before the programme starts.
+    day = event.end_date if ws.start.date() != event.end_date else event.start_date
+    exhibitor = make_exhibitor(event, "Banque Lumière", booth="A1")
+    slot = make_slots(
+        exhibitor, dt.datetime.combine(day, dt.time(8, 0)), dt.datetime.combine(day, dt.time(8, 40))
+    )[0]
+    jobday_services.book_interview(reg, slot.id)
+    commit()
+    feed = icalendar.Calendar.from_ical(client.get(f"/registrations/{token}/calendar.ics").data)
+    assert [str(c["summary"]) for c in feed.walk("VEVENT") if "Banque Lumière" in str(c["summary"])]
     before = uids(client.get(f"/registrations/{token}/calendar.ics").data)
     assert ws.uid in before and talk.uid not in before
 
