@@ -39,10 +39,6 @@ def default_attendance(mode: EventMode | str, *, requires_signup: bool) -> Sessi
     return SessionAttendance.HYBRID
 
 
-def _times(session) -> tuple:
-    return (session.start, session.end)
-
-
 def plenary_ids(sessions: list[Session]) -> set[int]:
     """The sessions for everyone: keynotes, and sessions without sign-up that nothing else runs
     in parallel with (openings, plenary panels, breaks). Parallel talks are left out: each
