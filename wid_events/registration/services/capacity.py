@@ -53,13 +53,24 @@ def count_session(session_id: int, status: RegistrationStatus = CONFIRMED) -> in
 
 
 def seats_left(event: Event, attendance: Attendance) -> int | None:
-    """Free seats (None = unlimited); 0 also when people are already waiting."""
+    """Free seats (None = unlimited); 0 also when people are already waiting. One query."""
     cap = event_capacity(event, attendance)
     if cap is None:
         return None
-    if count_event(event.id, attendance, WAITLISTED):
+    taken = dict(
+        db.session.execute(
+            sa.select(Registration.status, sa.func.count())
+            .where(
+                Registration.event_id == event.id,
+                Registration.attendance == attendance,
+                Registration.status.in_([CONFIRMED, WAITLISTED]),
+            )
+            .group_by(Registration.status)
+        ).all()
+    )
+    if taken.get(WAITLISTED):
         return 0
-    return max(cap - count_event(event.id, attendance), 0)
+    return max(cap - taken.get(CONFIRMED, 0), 0)
 
 
 def session_seats_left(session: Session) -> int | None:

@@ -48,6 +48,7 @@ from wid_events.registration.services.capacity import (
     count_event,
     count_session,
     event_capacity,
+    seats_left,
     seats_left_by_id,
     session_capacity,
 )
@@ -76,27 +77,14 @@ def placement_for_new(
 
     The same rule as :func:`place_registration` and :func:`place_choice` (a seat when one is
     free and nobody waits for one, else the waitlist), counted under the event lock with one
-    grouped query for the event and one for the chosen sessions (with their capacities as they
-    are now), so a new registration is inserted with its final statuses and the lock is held for
-    the counts and the insert only.
+    query for the event (:func:`seats_left`) and one for the chosen sessions (with their
+    capacities as they are now), so a new registration is inserted with its final statuses and
+    the lock is held for the counts and the insert only.
     """
     if event.requires_approval:
         return PENDING, dict.fromkeys(session_ids, PENDING)
-    cap = event_capacity(event, attendance)
-    if cap is not None:
-        taken = dict(
-            db.session.execute(
-                sa.select(Registration.status, sa.func.count())
-                .where(
-                    Registration.event_id == event.id,
-                    Registration.attendance == attendance,
-                    Registration.status.in_([CONFIRMED, WAITLISTED]),
-                )
-                .group_by(Registration.status)
-            ).all()
-        )
-        if taken.get(CONFIRMED, 0) >= cap or taken.get(WAITLISTED, 0):
-            return WAITLISTED, dict.fromkeys(session_ids, PENDING)
+    if seats_left(event, attendance) == 0:
+        return WAITLISTED, dict.fromkeys(session_ids, PENDING)
     left = seats_left_by_id(session_ids)
     return CONFIRMED, {i: WAITLISTED if left.get(i) == 0 else CONFIRMED for i in session_ids}
 
