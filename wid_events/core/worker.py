@@ -271,7 +271,7 @@ def run(job: Job, stopper: Stopper | None = None) -> bool:
                 db.session().invalidate()
             db.session.remove()
     if interrupted is not None:
-        _requeue(job_id, f"Interrupted: {interrupted}; queued again.")
+        _queue_again(job_id, JobState.RUNNING, f"Interrupted: {interrupted}; queued again."[:1000])
         return False
     db.session.execute(
         sa.update(Job)
@@ -285,26 +285,21 @@ def run(job: Job, stopper: Stopper | None = None) -> bool:
     return ok
 
 
-def _requeue(job_id: int, reason: str) -> None:
-    db.session.execute(
-        sa.update(Job)
-        .where(Job.id == job_id, Job.state == JobState.RUNNING)
-        .values(state=JobState.QUEUED, error=reason[:1000], worker=None, heartbeat_at=None, finished_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-
-
-def retry(job_id: int) -> bool:
-    """Queue a failed job again. Returns False when it is not failed."""
+def _queue_again(job_id: int, from_state: JobState, error: str | None) -> bool:
+    """Put a job that is in ``from_state`` back to ``queued``, as new. Whether it was."""
     result = db.session.execute(
         sa.update(Job)
-        .where(Job.id == job_id, Job.state == JobState.FAILED)
-        .values(state=JobState.QUEUED, error=None, worker=None, heartbeat_at=None, finished_at=None)
+        .where(Job.id == job_id, Job.state == from_state)
+        .values(state=JobState.QUEUED, error=error, worker=None, heartbeat_at=None, finished_at=None)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
     return result.rowcount == 1
+
+
+def retry(job_id: int) -> bool:
+    """Queue a failed job again. Returns False when it is not failed."""
+    return _queue_again(job_id, JobState.FAILED, None)
 
 
 def work(
