@@ -114,11 +114,15 @@ def store_in_transaction(session: sa.orm.Session, pending: list) -> list:
     rows, leftover = [], []
     for func, args, kwargs in pending:
         try:
-            rows.append({"func": func_path(func), "payload": encode(args, kwargs)})
+            payload = encode(args, kwargs)
         except TypeError:
             leftover.append((func, args, kwargs))
+        else:
+            rows.append(
+                {"func": func_path(func), "payload": payload, "state": JobState.QUEUED, "attempts": 0}
+            )
     if rows:
-        session.execute(sa.insert(Job), [{**row, "state": JobState.QUEUED, "attempts": 0} for row in rows])
+        session.execute(sa.insert(Job), rows)
     return leftover
 
 

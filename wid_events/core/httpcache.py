@@ -274,7 +274,8 @@ def serve_file(
     web workers little.
     """
     etag = etag_for((*parts, *request_parts()))
-    if shareable() and is_fresh(etag, last_modified):
+    public = shareable()
+    if public and is_fresh(etag, last_modified):
         return _public_headers(Response(status=304), etag, last_modified)
     prefix = current_app.config.get("X_ACCEL_REDIRECT_PREFIX")
     if prefix:
@@ -286,7 +287,7 @@ def serve_file(
         response = send_file(
             path, mimetype=mimetype, download_name=download_name, conditional=False, etag=False
         )
-    if not shareable():
+    if not public:
         response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response
     return _public_headers(response, etag, last_modified)
