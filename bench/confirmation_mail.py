@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import secrets
 import subprocess
 import sys
@@ -23,8 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.registrations import CSRF_RE, form_data
+
 ROOT = Path(__file__).resolve().parent.parent
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,15 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     n = args.registrations
     cpu = time.process_time()
     for i in range(n):
-        data = {
-            "csrf_token": token,
-            "form_key": secrets.token_urlsafe(24),
-            "name": f"Олена Bench {i}",
-            "email": f"bench{i}@example.org",
-            "attendance": "in_person",
-            "consent": "y",
-            "sessions": str(workshop),
-        }
+        data = form_data(token, str(i), "in_person", str(workshop))
         assert client.post("/events/big/register", data=data).status_code == 303
     post_ms = (time.process_time() - cpu) / n * 1000
     with app.app_context():

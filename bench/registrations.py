@@ -77,6 +77,21 @@ with app.app_context():
 """
 
 
+def form_data(csrf_token: str, n: str, attendance: str, session_id: str | None = None) -> dict:
+    """One registration form as a browser posts it: a fresh form key, registrant ``n``."""
+    data = {
+        "csrf_token": csrf_token,
+        "form_key": secrets.token_urlsafe(24),
+        "name": f"Bench {n}",
+        "email": f"bench{n}@example.org",
+        "attendance": attendance,
+        "consent": "y",
+    }
+    if session_id is not None:
+        data["sessions"] = session_id
+    return data
+
+
 def cpu_seconds_by_kind(gunicorn_pid: int, worker_pid: int | None) -> dict[str, float]:
     """CPU seconds (user + system) used so far by the web server, the jobs worker, the
     PostgreSQL backends and this client, read from /proc (Linux)."""
@@ -217,16 +232,8 @@ def main() -> None:
             token = CSRF_RE.search(html).group(1)
             barrier.wait()
             for i in range(per_client):
-                data = {
-                    "csrf_token": token,
-                    "form_key": secrets.token_urlsafe(24),
-                    "name": f"Bench {c}-{i}",
-                    "email": f"bench{c}-{i}@example.org",
-                    "attendance": "in_person" if i % 4 else "online",
-                    "consent": "y",
-                }
-                if i % 2:
-                    data["sessions"] = session_id
+                attendance = "in_person" if i % 4 else "online"
+                data = form_data(token, f"{c}-{i}", attendance, session_id if i % 2 else None)
                 t0 = time.perf_counter()
                 r = s.post(f"{url}/events/{slug}/register", data=data, allow_redirects=False, timeout=120)
                 dt_ = time.perf_counter() - t0
