@@ -122,7 +122,7 @@ def store_in_transaction(session: sa.orm.Session, pending: list) -> list:
                 {"func": func_path(func), "payload": payload, "state": JobState.QUEUED, "attempts": 0}
             )
     if rows:
-        session.execute(sa.insert(Job), rows)
+        session.connection().execute(sa.insert(Job.__table__), rows)  # Core: no ORM bulk path
     return leftover
 
 

@@ -159,6 +159,31 @@ def known_empty(kind: str, owner_id: int, version: Any) -> bool:
     return _EMPTY.get((kind, owner_id)) == version
 
 
+_MEMO_BY_VERSION: collections.OrderedDict[tuple, tuple[Any, Any]] = collections.OrderedDict()
+
+
+def version_memo(kind: str, owner_id: int, version: Any, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in this process (bounded) while ``owner_id``'s ``version`` stays the same.
+
+    For plain data (never ORM objects, which belong to one session) derived from rows that every
+    change bumps the version for, such as an event's sign-up sessions (public: any edit bumps
+    ``Event.version``). Computed afresh while the session holds unflushed changes.
+    """
+    if _has_unflushed_changes(db.session()):
+        return compute()
+    key = (kind, owner_id)
+    found = _MEMO_BY_VERSION.get(key)
+    if found is not None and found[0] == version:
+        return found[1]
+    value = compute()
+    with _EMPTY_LOCK:
+        _MEMO_BY_VERSION[key] = (version, value)
+        _MEMO_BY_VERSION.move_to_end(key)
+        while len(_MEMO_BY_VERSION) > _EMPTY_MAX:
+            _MEMO_BY_VERSION.popitem(last=False)
+    return value
+
+
 def remember_empty(kind: str, owner_id: int, version: Any, empty: bool) -> None:
     key = (kind, owner_id)
     with _EMPTY_LOCK:

@@ -71,23 +71,30 @@ def changed_event_ids(session) -> set[int]:
 _SEATS_BUMPED = "wid_seats_bumped"
 
 
-def lock_and_bump_seats(event_id: int) -> Event | None:
-    """Lock the event row, bump its ``seats_version`` and load it as it is now: one statement.
+_events = Event.__table__
+#: One statement locks the row, bumps the seats version and reads the public version (Core, on
+#: the session's connection: a sign-up runs it under the lock, where each statement's CPU counts).
+_LOCK_AND_BUMP_SEATS = (
+    sa.update(_events)
+    .where(_events.c.id == sa.bindparam("event_id"))
+    .values(seats_version=_events.c.seats_version + 1, updated_at=_events.c.updated_at)
+    .returning(_events.c.version)
+)
+
+
+def lock_and_bump_seats(event_id: int) -> int | None:
+    """Lock the event row, bump its ``seats_version`` and return its public ``version``: one
+    statement (None: no such event).
 
     ``UPDATE … RETURNING`` takes the same row lock as ``SELECT … FOR UPDATE`` on PostgreSQL (on
     SQLite, :func:`wid_events.core.database.write_transaction` holds the database's write lock
-    already). The seat changes this transaction then flushes do not bump the version again.
+    already). The version tells the caller whether what it checked before taking the lock is
+    still current. The seat changes this transaction then flushes do not bump the seats again.
     """
     session = db.session()
-    event = session.scalars(
-        sa.update(Event)
-        .where(Event.id == event_id)
-        .values(seats_version=Event.seats_version + 1, updated_at=Event.updated_at)
-        .returning(Event),
-        execution_options={"populate_existing": True},
-    ).one_or_none()
+    version = session.connection().execute(_LOCK_AND_BUMP_SEATS, {"event_id": event_id}).scalar_one_or_none()
     session.info.setdefault(_SEATS_BUMPED, set()).add(event_id)
-    return event
+    return version
 
 
 def _transaction_ended(session) -> None:

@@ -137,7 +137,7 @@ def register(slug: str):
     # The server checks workshop choices even when other fields have errors, so all show at once.
     try:
         chosen_mode = form.attendance.data if form.attendance.data in ("in_person", "online") else None
-        services.validate_choices(event, [i for i in (form.sessions.data or []) if i > 0], chosen_mode)
+        services.check_choices(event, [i for i in (form.sessions.data or []) if i > 0], chosen_mode)
         if any(i <= 0 for i in form.sessions.data or []):
             raise DomainError(
                 _("Please choose only among the workshops listed on this form."), field="sessions"

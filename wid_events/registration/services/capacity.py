@@ -5,6 +5,8 @@ The rules that take and free seats are in :mod:`.waitlist`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 
 from wid_events.agenda.models import Session
@@ -21,7 +23,28 @@ CANCELLED = RegistrationStatus.CANCELLED
 REJECTED = RegistrationStatus.REJECTED
 
 
-def event_capacity(event: Event, attendance: Attendance) -> int | None:
+@dataclass(frozen=True)
+class SeatRules:
+    """What placing a new registration reads of its event, copied before the event lock.
+
+    Every change of these columns bumps ``Event.version`` (see events.versioning), so while the
+    locked row still has ``version``, they are what the database holds.
+    """
+
+    id: int
+    version: int
+    requires_approval: bool
+    capacity_in_person: int | None
+    capacity_online: int | None
+
+    @classmethod
+    def of(cls, event: Event) -> SeatRules:
+        return cls(
+            event.id, event.version, event.requires_approval, event.capacity_in_person, event.capacity_online
+        )
+
+
+def event_capacity(event: Event | SeatRules, attendance: Attendance) -> int | None:
     return event.capacity_in_person if attendance == Attendance.IN_PERSON else event.capacity_online
 
 
@@ -52,22 +75,28 @@ def count_session(session_id: int, status: RegistrationStatus = CONFIRMED) -> in
     )
 
 
+#: Confirmed and waitlisted registrations of one event and attendance mode, by status. Built
+#: once: a registration asks it under the event lock, where every statement's own CPU counts.
+_EVENT_TAKEN = (
+    sa.select(Registration.status, sa.func.count())
+    .where(
+        Registration.event_id == sa.bindparam("event_id"),
+        Registration.attendance == sa.bindparam("attendance", type_=Registration.attendance.type),
+        Registration.status.in_([CONFIRMED, WAITLISTED]),
+    )
+    .group_by(Registration.status)
+)
+
+
 def seats_left(event: Event, attendance: Attendance) -> int | None:
-    """Free seats (None = unlimited); 0 also when people are already waiting. One query."""
+    """Free seats (None = unlimited); 0 also when people are already waiting. One query.
+
+    ``event`` needs only ``id`` and the capacities (an :class:`Event` or a :class:`SeatRules`).
+    """
     cap = event_capacity(event, attendance)
     if cap is None:
         return None
-    taken = dict(
-        db.session.execute(
-            sa.select(Registration.status, sa.func.count())
-            .where(
-                Registration.event_id == event.id,
-                Registration.attendance == attendance,
-                Registration.status.in_([CONFIRMED, WAITLISTED]),
-            )
-            .group_by(Registration.status)
-        ).all()
-    )
+    taken = dict(db.session.execute(_EVENT_TAKEN, {"event_id": event.id, "attendance": attendance}).all())
     if taken.get(WAITLISTED):
         return 0
     return max(cap - taken.get(CONFIRMED, 0), 0)
@@ -88,26 +117,30 @@ def sessions_seats_left(sessions: list[Session]) -> dict[int, int | None]:
     return {s.id: left.get(s.id, 0) for s in sessions}  # a session deleted meanwhile: no seats
 
 
+_choice = RegistrationSession
+#: Each session's capacity (its own, else its room's) with its confirmed and waitlisted choices.
+_SESSIONS_TAKEN = (
+    sa.select(
+        Session.id,
+        sa.func.coalesce(Session.capacity, Room.capacity),
+        sa.func.count(_choice.id).filter(_choice.status == CONFIRMED),
+        sa.func.count(_choice.id).filter(_choice.status == WAITLISTED),
+    )
+    .select_from(Session)
+    .outerjoin(Room, Session.room_id == Room.id)
+    .outerjoin(
+        _choice, sa.and_(_choice.session_id == Session.id, _choice.status.in_([CONFIRMED, WAITLISTED]))
+    )
+    .where(Session.id.in_(sa.bindparam("session_ids", expanding=True)))
+    .group_by(Session.id, Session.capacity, Room.capacity)
+)
+
+
 def seats_left_by_id(session_ids: list[int]) -> dict[int, int | None]:
     """:func:`session_seats_left` by session id, capacities read with the counts: one query."""
     if not session_ids:
         return {}
-    choice = RegistrationSession
-    rows = db.session.execute(
-        sa.select(
-            Session.id,
-            sa.func.coalesce(Session.capacity, Room.capacity),
-            sa.func.count(choice.id).filter(choice.status == CONFIRMED),
-            sa.func.count(choice.id).filter(choice.status == WAITLISTED),
-        )
-        .select_from(Session)
-        .outerjoin(Room, Session.room_id == Room.id)
-        .outerjoin(
-            choice, sa.and_(choice.session_id == Session.id, choice.status.in_([CONFIRMED, WAITLISTED]))
-        )
-        .where(Session.id.in_(session_ids))
-        .group_by(Session.id, Session.capacity, Room.capacity)
-    )
+    rows = db.session.execute(_SESSIONS_TAKEN, {"session_ids": list(session_ids)})
     return {
         sid: None if cap is None else 0 if waiting else max(cap - confirmed, 0)
         for sid, cap, confirmed, waiting in rows

@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from wid_events.agenda.models import Session
-from wid_events.core.database import memoized
+from wid_events.core.database import memoized, version_memo
 from wid_events.core.web import hash_token
 from wid_events.enums import Attendance, EventMode, SessionStatus
 from wid_events.errors import DomainError, NotFound
@@ -120,11 +120,11 @@ def signup_slots(event: Event) -> list[Slot]:
     return slots
 
 
-def _overlap(a: Session, b: Session) -> bool:
+def _overlap(a: Session | SignupChoice, b: Session | SignupChoice) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def check_open_to(sessions: list[Session], attendance: Attendance | str | None) -> None:
+def check_open_to(sessions: list[Session] | list[SignupChoice], attendance: Attendance | str | None) -> None:
     """Refuse in-person-only sessions for an online attendee (a DomainError on ``sessions``)."""
     for session in sessions:
         if attendance and not session.open_to(attendance):
@@ -139,22 +139,44 @@ def check_open_to(sessions: list[Session], attendance: Attendance | str | None) 
             )
 
 
-def validate_choices(
+@dataclass(frozen=True)
+class SignupChoice:
+    """What checking a workshop choice needs of a sign-up session (plain data, kept per version)."""
+
+    id: int
+    start: dt.datetime
+    end: dt.datetime
+    title: str
+    in_person_only: bool
+
+    def open_to(self, attendance: Attendance | str) -> bool:
+        return not (attendance == Attendance.ONLINE and self.in_person_only)
+
+
+def signup_choices(event: Event) -> dict[int, SignupChoice]:
+    """The event's sign-up sessions by id, read once per event version in this process: the
+    registration form checks every submission against them without a query."""
+
+    def load() -> dict[int, SignupChoice]:
+        return {
+            s.id: SignupChoice(s.id, s.start, s.end, s.title, not s.open_to(Attendance.ONLINE))
+            for s in signup_sessions(event)
+        }
+
+    return version_memo("signup_choices", event.id, (event.created_at, event.version), load)
+
+
+def check_choices(
     event: Event, session_ids: list[int], attendance: Attendance | str | None = None
-) -> list[Session]:
-    """Sign-up sessions of this event, at most one per time slot and open to ``attendance``;
-    else a DomainError on ``sessions``."""
+) -> list[int]:
+    """The chosen sign-up sessions' ids in time order, if they are sessions of this event, at most
+    one per time slot and open to ``attendance``; else a DomainError on ``sessions``."""
     ids = list(dict.fromkeys(int(i) for i in session_ids))
     if not ids:
         return []
-    available = {s.id: s for s in signup_sessions(event)}
-    unknown = [i for i in ids if i not in available]
-    if unknown:
-        raise DomainError(
-            _("Please choose only among the workshops listed on this form."),
-            code="unknown_session",
-            field="sessions",
-        )
+    available = signup_choices(event)
+    if any(i not in available for i in ids):
+        raise _unknown_session()
     chosen = [available[i] for i in ids]
     check_open_to(chosen, attendance)
     for i, a in enumerate(chosen):
@@ -169,7 +191,28 @@ def validate_choices(
                     code="overlapping_sessions",
                     field="sessions",
                 )
-    return sorted(chosen, key=lambda s: (s.start, s.id))
+    return [c.id for c in sorted(chosen, key=lambda c: (c.start, c.id))]
+
+
+def validate_choices(
+    event: Event, session_ids: list[int], attendance: Attendance | str | None = None
+) -> list[Session]:
+    """:func:`check_choices`, as the chosen sessions (in time order)."""
+    ids = check_choices(event, session_ids, attendance)
+    if not ids:
+        return []
+    by_id = {s.id: s for s in signup_sessions(event)}
+    if any(i not in by_id for i in ids):
+        raise _unknown_session()
+    return [by_id[i] for i in ids]
+
+
+def _unknown_session() -> DomainError:
+    return DomainError(
+        _("Please choose only among the workshops listed on this form."),
+        code="unknown_session",
+        field="sessions",
+    )
 
 
 # --------------------------------------------------------------------------- the form's answers

@@ -35,15 +35,15 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def event_questions(event: Event, *, archived: bool = False) -> list[Question]:
     """The event's questions in form order (read once per transaction: see :func:`memoized`)."""
-    stmt = sa.select(Question).where(Question.event_id == event.id)
-    if not archived:
-        stmt = stmt.where(Question.archived_at.is_(None))
-    stmt = stmt.order_by(Question.archived_at.is_not(None), Question.position, Question.id)
     # Questions are public: adding or editing one bumps the version. The creation time tells a
     # new event apart from a deleted one whose id the database gave out again.
     version = (event.created_at, event.version)
     if not archived and known_empty("questions", event.id, version):
         return []  # most events ask nothing of their own: no query at the same version
+    stmt = sa.select(Question).where(Question.event_id == event.id)
+    if not archived:
+        stmt = stmt.where(Question.archived_at.is_(None))
+    stmt = stmt.order_by(Question.archived_at.is_not(None), Question.position, Question.id)
     found = list(memoized(("questions", event.id, archived), lambda: list(db.session.scalars(stmt))))
     if not archived:
         remember_empty("questions", event.id, version, not found)
@@ -236,10 +236,6 @@ def validate_answers(
     if errors:
         raise errors[0]
     return values
-
-
-def set_answers(reg: Registration, values: dict[Question, Any]) -> None:
-    reg.answers = [Answer(question=q, value=v) for q, v in values.items()]
 
 
 # --------------------------------------------------------------------------- organisers

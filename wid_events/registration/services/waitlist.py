@@ -45,6 +45,7 @@ from wid_events.registration.services.capacity import (
     CONFIRMED,
     PENDING,
     WAITLISTED,
+    SeatRules,
     count_event,
     count_session,
     event_capacity,
@@ -61,17 +62,17 @@ def lock_event(event_id: int) -> None:
     db.session.execute(lock_for_update(sa.select(Event.id).where(Event.id == event_id)))
 
 
-def lock_for_new_registration(event_id: int) -> Event:
-    """:func:`lock_event` for a sign-up, which also bumps the seats version and reloads the
-    event, all in one statement (:func:`wid_events.events.versioning.lock_and_bump_seats`)."""
-    event = lock_and_bump_seats(event_id)
-    if event is None:
+def lock_for_new_registration(event_id: int) -> int:
+    """:func:`lock_event` for a sign-up, which also bumps the seats version and returns the
+    event's public version, all in one statement (see ``events.versioning.lock_and_bump_seats``)."""
+    version = lock_and_bump_seats(event_id)
+    if version is None:
         raise NotFound(_("This event does not exist any more."))
-    return event
+    return version
 
 
 def placement_for_new(
-    event: Event, attendance: Attendance, session_ids: list[int]
+    event: Event | SeatRules, attendance: Attendance, session_ids: list[int]
 ) -> tuple[RegistrationStatus, dict[int, RegistrationStatus]]:
     """Where a registration not stored yet goes: its status and each chosen session's.
 
