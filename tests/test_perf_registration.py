@@ -10,10 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import make_event, make_room, make_session, make_user
+from wid_events.agenda.models import Session
 from wid_events.core.models import Job, JobState
 from wid_events.core.uow import unit_of_work
-from wid_events.enums import RegistrationStatus, SessionType
-from wid_events.errors import Conflict
+from wid_events.enums import RegistrationStatus, SessionStatus, SessionType
+from wid_events.errors import Conflict, DomainError
 from wid_events.events.models import Event
 from wid_events.extensions import db
 from wid_events.registration import services
@@ -115,3 +116,45 @@ def test_an_event_without_questions_skips_the_query_until_a_question_is_added(ap
     assert [q.key for q in questions.event_questions(event)] == ["visa_letter"]
     page = client.get(f"/events/{event.slug}/register")
     assert 'name="q_visa_letter"' in page.get_data(as_text=True)
+
+
+def _change_elsewhere(event_id: int, **values) -> None:
+    """An organiser's edit committed by another connection while this request had already
+    checked the form against the event it loaded (which is now out of date)."""
+    with db.engine.begin() as conn:
+        conn.execute(sa.update(Event).where(Event.id == event_id).values(version=Event.version + 1, **values))
+
+
+def test_an_event_closed_after_the_form_was_checked_is_checked_again_under_the_lock(app):
+    event = make_event()
+    assert event.registration_open
+    _change_elsewhere(event.id, registration_open=False)
+    assert event.registration_open  # this request's copy has not seen the change
+    with pytest.raises(Conflict) as refused:
+        register(event, data("emilie@example.org"))
+    assert refused.value.code == "registration_closed"
+    assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0
+
+
+def test_a_workshop_cancelled_after_the_form_was_checked_is_refused_under_the_lock(app):
+    event = make_event()
+    workshop = make_session(event, "Atelier", type=SessionType.WORKSHOP, requires_signup=True, capacity=5)
+    services.check_choices(event, [workshop.id], "in_person")  # the form's check: still offered
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.update(Session).where(Session.id == workshop.id).values(status=SessionStatus.CANCELLED)
+        )
+    _change_elsewhere(event.id)  # what the ORM's flush does for any session edit
+    with pytest.raises(DomainError) as refused:
+        register(event, data("fatima@example.org", [workshop.id]))
+    assert refused.value.code == "unknown_session"
+    assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0
+
+
+def test_a_capacity_lowered_after_the_form_was_checked_places_on_the_waitlist(app):
+    event = make_event(capacity_in_person=5)
+    first, _token, _created = register(event, data("first@example.org"))
+    assert first.status == CONFIRMED
+    _change_elsewhere(event.id, capacity_in_person=1)
+    second, _token, _created = register(event, data("second@example.org"))
+    assert second.status == WAITLISTED
