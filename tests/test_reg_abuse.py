@@ -109,3 +109,21 @@ def test_write_transaction_on_postgres_blocks_second_locker(app):
         db.session.commit()
     t.join(10)
     assert order == ["first", "second"]
+
+
+def test_write_transaction_never_trusts_what_was_read_before_it_and_keeps_earlier_writes(app):
+    """What was loaded before the block is read again inside it (a transaction that only read goes
+    on, on PostgreSQL, but with everything expired); a transaction that wrote is committed first,
+    so a refusal inside the block does not undo it."""
+    event = make_event(title="Before")
+    with db.engine.begin() as conn:  # an organiser's edit, committed meanwhile
+        conn.execute(sa.update(Event).where(Event.id == event.id).values(title="After"))
+    with write_transaction():
+        assert event.title == "After"
+        db.session.commit()
+
+    event.title = "Written first"
+    with pytest.raises(RuntimeError), write_transaction():
+        raise RuntimeError("refused under the lock")
+    db.session.expire_all()
+    assert event.title == "Written first"

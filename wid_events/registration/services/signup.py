@@ -115,7 +115,7 @@ def register(
         version = lock_for_new_registration(event_id)
         if version != checked.rules.version:
             # An organiser changed the event since the form was checked: check it again, as it is now.
-            event = db.session.get(Event, event_id, populate_existing=True)
+            event = db.session.get(Event, event_id)  # expired by write_transaction: read anew
             checked = _check(event, data, by_organiser)
         status, session_status = placement_for_new(checked.rules, checked.attendance, checked.session_ids)
         try:
