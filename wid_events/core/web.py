@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import re
 
 import sqlalchemy as sa
 from babel import Locale
@@ -96,10 +97,14 @@ def int_arg(name: str, source=None) -> int | None:
     return value if value <= MAX_INT else None
 
 
+#: NUL (which PostgreSQL text cannot hold) or a lone surrogate (not encodable as UTF-8).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _bad_text(value) -> bool:
     """NUL (which PostgreSQL text cannot hold) or a lone surrogate (not encodable as UTF-8)."""
     if isinstance(value, str):
-        return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
+        return _UNSTORABLE.search(value) is not None
     if isinstance(value, dict):
         return any(_bad_text(k) or _bad_text(v) for k, v in value.items())
     if isinstance(value, list):
@@ -108,7 +113,7 @@ def _bad_text(value) -> bool:
 
 
 def _clean_text(value: str) -> str:
-    return "".join("\ufffd" if ch == "\x00" or "\ud800" <= ch <= "\udfff" else ch for ch in value)
+    return _UNSTORABLE.sub("\ufffd", value)
 
 
 def reject_unstorable_input() -> None:
