@@ -2,11 +2,17 @@
 
     .venv/bin/python bench/registrations.py                      # temporary SQLite file
     .venv/bin/python bench/registrations.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/wid_bench
+    .venv/bin/python bench/registrations.py --jobs-worker after  # the web tier alone
 
 Each client thread fetches the form once (its own session cookie and CSRF token, like a
-browser), then posts registrations back to back, each with a fresh idempotency key. Half the
-in-person seats run out during the run, so both the confirm and the waitlist paths are timed.
-At the end the script checks that no more seats were confirmed than the capacity.
+browser), then posts registrations back to back (http.client, lighter than requests: the
+clients share the machine's cores), each with a fresh idempotency key. Half the in-person
+seats run out during the run, so both the confirm and the waitlist paths are timed. At the end
+the script checks that no more seats were confirmed than the capacity.
+The jobs worker that sends the confirmations runs beside gunicorn during the burst, niced as
+`make run` starts it (``--jobs-worker beside``, the default), or starts after the burst
+(``--jobs-worker after``: the web tier alone, as with the worker on another machine); either
+way the time it takes to send every confirmation is printed.
 Rate limits are switched off (RATELIMIT_ENABLED=0), as the contract says for load tests.
 """
 
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import http.client
 import itertools
 import os
 import platform
@@ -29,6 +36,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import requests
 import sqlalchemy as sa
@@ -147,6 +155,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--registrations", type=int, default=600)
+    parser.add_argument(
+        "--jobs-worker",
+        choices=["beside", "after"],
+        default="beside",
+        help="run the jobs worker during the burst on this machine (as `make run`), or start it "
+        "after the burst (the web tier alone, as with the worker on another machine)",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="wid-bench-"))
@@ -185,29 +200,21 @@ def main() -> None:
         stderr=log,
         start_new_session=True,
     )
-    worker = None
-    if (ROOT / "wid_events" / "core" / "worker.py").exists():
-        # As in production without Redis: confirmation mails wait in the jobs table for this worker.
-        # Niced as `make run` and docs/deploy start it: web requests first, the mail follows.
-        worker = subprocess.Popen(
-            [
-                "nice",
-                "-n",
-                "10",
-                str(Path(py).parent / "flask"),
-                "--app",
-                "wsgi",
-                "jobs",
-                "worker",
-                "--poll",
-                "0.2",
-            ],
+
+    def start_worker() -> subprocess.Popen:
+        # As in production without Redis: confirmation mails wait in the jobs table for this worker,
+        # niced as `make run` and docs/deploy start it: web requests first, the mail follows.
+        flask = str(Path(py).parent / "flask")
+        return subprocess.Popen(
+            ["nice", "-n", "10", flask, "--app", "wsgi", "jobs", "worker", "--poll", "0.2"],
             cwd=ROOT,
             env=env,
             stdout=log,
             stderr=log,
             start_new_session=True,
         )
+
+    worker = start_worker() if args.jobs_worker == "beside" else None
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -227,19 +234,28 @@ def main() -> None:
         barrier = threading.Barrier(args.clients + 1)
 
         def client(c: int) -> None:
+            # A browser's first visit (requests), then the posts with http.client, which costs less
+            # CPU: the load generator runs on the same two cores. (gunicorn's sync workers close
+            # the connection after each answer; http.client opens a new one for the next post.)
             s = requests.Session()
             html = s.get(f"{url}/events/{slug}/register", timeout=60).text
             token = CSRF_RE.search(html).group(1)
+            cookie = "; ".join(f"{k}={v}" for k, v in s.cookies.items())
+            headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             barrier.wait()
             for i in range(per_client):
                 attendance = "in_person" if i % 4 else "online"
-                data = form_data(token, f"{c}-{i}", attendance, session_id if i % 2 else None)
+                body = urlencode(form_data(token, f"{c}-{i}", attendance, session_id if i % 2 else None))
                 t0 = time.perf_counter()
-                r = s.post(f"{url}/events/{slug}/register", data=data, allow_redirects=False, timeout=120)
+                conn.request("POST", f"/events/{slug}/register", body=body, headers=headers)
+                r = conn.getresponse()
+                r.read()
                 dt_ = time.perf_counter() - t0
                 with lock:
                     latencies.append(dt_)
-                    statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+                    statuses[r.status] = statuses.get(r.status, 0) + 1
+            conn.close()
 
         seats: list[int] = []  # places left the agenda showed during the burst, in order
         agenda_times: list[float] = []
@@ -271,7 +287,9 @@ def main() -> None:
         done.set()
         watcher.join()
         final = requests.get(f"{url}/events/{slug}/agenda", timeout=60).text
-        drained = mail_queue_drain_seconds(db_url) if worker is not None else None
+        if worker is None:
+            worker = start_worker()
+        drained = mail_queue_drain_seconds(db_url)
     finally:
         for process in (proc, worker):
             if process is not None:
@@ -288,7 +306,10 @@ def main() -> None:
     print(f"database:        {db_url.split('@')[-1] if '@' in db_url else 'SQLite (temporary file)'}")
     print(f"machine:         {platform.node()} · {os.cpu_count()} CPUs · {platform.platform()}")
     print(f"load average:    {os.getloadavg()[0]:.1f} (1 min, at the end)")
-    print(f"gunicorn:        {args.workers} sync workers, {args.clients} concurrent clients")
+    print(
+        f"gunicorn:        {args.workers} sync workers, {args.clients} concurrent clients; jobs worker "
+        + ("beside them during the burst" if args.jobs_worker == "beside" else "started after the burst")
+    )
     print(f"registrations:   {n} in {elapsed:.1f} s → {n / elapsed:.1f} registrations/s")
     print(
         f"latency:         median {statistics.median(latencies) * 1000:.0f} ms, "
@@ -300,16 +321,16 @@ def main() -> None:
         + ", ".join(f"{k} {v:.1f} ms" for k, v in cpu.items())
         + f" (total {sum(cpu.values()):.1f} ms on {os.cpu_count()} CPUs; the agenda watcher included)"
     )
-    if worker is not None:
-        print(
-            "mail queue:      "
-            + (
-                f"every confirmation job taken {drained:.1f} s after the last registration"
-                if drained is not None
-                else "not drained within 120 s"
-            )
-            + " (jobs worker at nice 10)"
+    when = "the last registration" if args.jobs_worker == "beside" else "the worker started"
+    print(
+        "mail queue:      "
+        + (
+            f"every confirmation job taken {drained:.1f} s after {when}"
+            if drained is not None
+            else "not drained within 120 s"
         )
+        + " (jobs worker at nice 10)"
+    )
     print(f"HTTP statuses:   {statuses}")
     print(f"stored:          {counts} (in-person capacity {capacity})")
     confirmed = ast.literal_eval(counts).get("in_person/confirmed", 0)
