@@ -282,3 +282,18 @@ def test_uids_and_guids_survive_package_export_import(client, dst_event):
     xml = client.get("/events/dst-2024/schedule.xml").data.decode()
     for guid in before_guids:
         assert f'guid="{guid}"' in xml
+
+
+def test_text_vevents_parse_to_the_same_properties_as_icalendars(app, dst_event):
+    """The feeds write public VEVENTs as text (fast); the personal feed of an in-person attendee
+    is made of them too. Each must parse to exactly what icalendar's ``session_vevent`` builds."""
+    with app.test_request_context():
+        feed = vevents(parse(ics.event_calendar(dst_event)))
+        assert len(feed) == len(dst_event.sessions) == 5
+        for session in dst_event.sessions:
+            built = ics.session_vevent(session)
+            written = feed[session.uid]
+            assert sorted(written) == sorted(built), session.title
+            for name in built:
+                assert written[name].to_ical() == built[name].to_ical(), (session.title, name)
+                assert dict(written[name].params) == dict(built[name].params), (session.title, name)

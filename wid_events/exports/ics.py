@@ -266,46 +266,53 @@ def event_calendar(event, *, include_unpublished: bool = False) -> bytes:
     """
     # Outside a request (``calendar export``), in the event's own language.
     with locale_context(None if has_request_context() else event.default_language):
-        cal = _new_calendar(event, localized(event, "title"))
+        name = localized(event, "title")
         if event.published or include_unpublished:
-            return _with_public_vevents(cal, event, load_event_sessions(event))
-        cal.add_component(_event_overview(event))
-        return _to_bytes(cal)
+            return _assemble(event, name, [], load_event_sessions(event))
+        return _assemble(event, name, [_event_overview(event)], [])
 
 
 def session_calendar(session) -> bytes:
     """One session as a calendar (for "add to my calendar" on the session page)."""
     with locale_context():
-        cal = _new_calendar(
-            session.event, localized(session, "title") + " – " + localized(session.event, "title")
-        )
-        return _with_public_vevents(cal, session.event, [session])
+        name = localized(session, "title") + " – " + localized(session.event, "title")
+        return _assemble(session.event, name, [], [session])
 
 
 _END = b"END:VCALENDAR\r\n"
 
 
-def _with_public_vevents(cal: icalendar.Calendar, event, sessions: list) -> bytes:
-    """The calendar's header (icalendar: properties and VTIMEZONE) and the public sessions'
-    VEVENTs written as text by :mod:`~wid_events.exports.ical_text` (fast; see there)."""
-    head = cal.to_ical()
-    labels = ical_text.Labels(type_label, role_label)
-    root = base_url()
-    version = (event.id, event.created_at, event.version, str(get_locale() or ""), root)
+def _assemble(event, name: str, components: list, public_sessions: list) -> bytes:
+    """A calendar named ``name``: its head (properties and VTIMEZONE, built with icalendar once
+    per event version, locale and name), the given icalendar ``components``, and the public
+    VEVENTs of ``public_sessions`` written as text by :mod:`~wid_events.exports.ical_text`
+    (fast; each remembered per version, see there)."""
+    version = (event.id, event.created_at, event.version, str(get_locale() or ""), base_url())
 
-    def build(session) -> str:
-        return ical_text.vevent_text(
-            session,
-            labels=labels,
-            url=f"{root}/events/{event.slug}/sessions/{session.id}",
-            location=location_text(session),
-            speakers=public_speakers(session),
-            stamp=_stamp(session.updated_at),
-            attendance=attendance_label(session.attendance_mode) if shows_attendance(session) else None,
-        )
+    def head_text() -> str:  # built only when not remembered yet
+        return _new_calendar(event, name).to_ical()[: -len(_END)].decode()
 
-    body = "".join(ical_text.remembered((*version, s.id), lambda s=s: build(s)) for s in sessions)
-    return head[: -len(_END)] + body.encode() + _END
+    head = ical_text.remembered((*version, "head", name), head_text)
+    parts = [head.encode(), *(c.to_ical() for c in components)]
+    if public_sessions:
+        labels = ical_text.Labels(type_label, role_label)
+        root = version[-1]
+
+        def build(session) -> str:
+            return ical_text.vevent_text(
+                session,
+                labels=labels,
+                url=f"{root}/events/{event.slug}/sessions/{session.id}",
+                location=location_text(session),
+                speakers=public_speakers(session),
+                stamp=_stamp(session.updated_at),
+                attendance=attendance_label(session.attendance_mode) if shows_attendance(session) else None,
+            )
+
+        body = "".join(ical_text.remembered((*version, s.id), lambda s=s: build(s)) for s in public_sessions)
+        parts.append(body.encode())
+    parts.append(_END)
+    return b"".join(parts)
 
 
 def personal_sessions(registration, *, held_before: bool = False) -> list:
@@ -338,23 +345,28 @@ def personal_sessions(registration, *, held_before: bool = False) -> list:
 
 
 def personal_calendar(registration) -> bytes:
-    """The attendee's subscribable agenda; online attendees get the livestream link."""
+    """The attendee's subscribable agenda; online attendees get the livestream link.
+
+    A session's VEVENT without the livestream is the public one (text, remembered per version);
+    only an online attendee's streamed sessions are built with icalendar, with the link."""
     event = registration.event
     with force_locale(registration.locale or "en"):
-        cal = _new_calendar(event, _("%(title)s – my agenda", title=localized(event, "title")))
         livestream = None
         if registration.attendance == Attendance.ONLINE and event.livestream_url:
             livestream = event.livestream_url
+        components, public = [], []
         if not event.published:
             if registration.status == RegistrationStatus.CONFIRMED:
-                cal.add_component(_event_overview(event))
+                components.append(_event_overview(event))
         else:
             for session in personal_sessions(registration):
-                streamed = session.attendance_mode != SessionAttendance.IN_PERSON
-                cal.add_component(session_vevent(session, livestream_url=livestream if streamed else None))
-        for item in signals.collect(signals.personal_calendar_collect, registration):
-            cal.add_component(item)
-        return _to_bytes(cal)
+                if livestream and session.attendance_mode != SessionAttendance.IN_PERSON:
+                    components.append(session_vevent(session, livestream_url=livestream))
+                else:
+                    public.append(session)
+        components += signals.collect(signals.personal_calendar_collect, registration)
+        name = _("%(title)s – my agenda", title=localized(event, "title"))
+        return _assemble(event, name, components, public)
 
 
 def cancellation_calendar(registration, session_ids: list[int] | None = None) -> bytes:
