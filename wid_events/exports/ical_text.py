@@ -5,9 +5,10 @@ Python; for a 300-session event that was two thirds of a 330 ms ``calendar.ics``
 feeds' VEVENTs have a fixed, small set of properties, so they are written here as text:
 TEXT values escaped (``\\``, ``;``, ``,``, newlines), lines folded at 75 octets without
 splitting a UTF-8 character, ``CRLF`` line ends. The output parses to the same properties as
-:func:`wid_events.exports.ics.session_vevent` (which the personal feed keeps using, because
-other areas add icalendar components to it). Labels are resolved once per calendar, not per
-session, and each session's text is remembered per process for the event's public version.
+:func:`wid_events.exports.ics.session_vevent` (which only an online attendee's streamed sessions
+still use, for the livestream link; tests compare the two). Labels are resolved once per
+calendar, not per session, and each session's text is remembered per process for the event's
+public version, as is each calendar's head (see ``ics._assemble``).
 """
 
 from __future__ import annotations
