@@ -158,3 +158,22 @@ def test_a_capacity_lowered_after_the_form_was_checked_places_on_the_waitlist(ap
     _change_elsewhere(event.id, capacity_in_person=1)
     second, _token, _created = register(event, data("second@example.org"))
     assert second.status == WAITLISTED
+
+
+def test_a_sign_up_stores_the_search_keys_the_orm_hook_would(app):
+    """The sign-up inserts with Core (no ORM hook): its search columns must match the hook's, so
+    the organisers' search finds "Олена" from "олена" as for any other registration."""
+    event = make_event()
+    reg, _token, _created = register(event, data("olena@example.org", organisation="Émilie & Co"))
+    stored = db.session.execute(
+        sa.select(Registration.name_key, Registration.search_key).where(Registration.id == reg.id)
+    ).one()
+    reg.pronouns = "she/her"  # any ORM write runs the hook again
+    db.session.commit()
+    again = db.session.execute(
+        sa.select(Registration.name_key, Registration.search_key).where(Registration.id == reg.id)
+    ).one()
+    assert tuple(stored) == tuple(again)
+    assert "олена" in stored.name_key and "emilie" in stored.search_key
+    page = services.registration_page(event, services.Filters(q="олена"))
+    assert [r.id for r in page.items] == [reg.id]

@@ -52,7 +52,8 @@ class Registration(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     email: Mapped[str | None] = mapped_column(sa.String(254))
     #: ``core.search.search_key(name)``: sort order and search, the same on every database.
-    #: Maintained on every ORM write (see ``_maintain_search_keys``).
+    #: Maintained on every ORM write (see ``_maintain_search_keys``); the sign-up's Core insert
+    #: sets it with the same ``search_columns``.
     name_key: Mapped[str] = mapped_column(sa.String(200), default="")
     #: ``search_key`` of name, organisation and email, one line each: what the organisers'
     #: search compares with ``LIKE`` (``core.search.like_pattern``).
@@ -150,11 +151,19 @@ def registration_search_text(name: str | None, organisation: str | None, email: 
     return "\n".join(search_key(part) for part in (name, organisation, email))[:800]
 
 
+def search_columns(name: str | None, organisation: str | None, email: str | None) -> dict[str, str]:
+    """``name_key`` and ``search_key`` of a registration with these fields."""
+    return {
+        "name_key": search_key(name)[:200],
+        "search_key": registration_search_text(name, organisation, email),
+    }
+
+
 @sa.event.listens_for(Registration, "before_insert")
 @sa.event.listens_for(Registration, "before_update")
 def _maintain_search_keys(_mapper, _connection, reg: Registration) -> None:
-    reg.name_key = search_key(reg.name)[:200]
-    reg.search_key = registration_search_text(reg.name, reg.organisation, reg.email)
+    for column, value in search_columns(reg.name, reg.organisation, reg.email).items():
+        setattr(reg, column, value)
 
 
 class SessionStar(db.Model):

@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 
 from wid_events.audit import services as audit
 from wid_events.core.database import write_transaction
-from wid_events.core.search import search_key
 from wid_events.core.web import hash_token
 from wid_events.enums import Attendance, RegistrationStatus
 from wid_events.errors import Conflict, DomainError
@@ -25,7 +24,7 @@ from wid_events.registration.models import (
     Registration,
     RegistrationSession,
     new_checkin_code,
-    registration_search_text,
+    search_columns,
 )
 from wid_events.registration.services.capacity import WAITLISTED, SeatRules
 from wid_events.registration.services.form import (
@@ -156,8 +155,7 @@ def _insert(
         "email_normalised": email_norm,
         "active_email": email_norm if status in ACTIVE_STATUSES else None,
         # What Registration's ORM hook keeps in step on every ORM write:
-        "name_key": search_key(checked.name[:200])[:200],
-        "search_key": registration_search_text(checked.name[:200], organisation, checked.email[:254]),
+        **search_columns(checked.name[:200], organisation, checked.email[:254]),
         "organisation": organisation,
         "pronouns": (data.pronouns or "").strip()[:50] or None,
         "access_needs": (data.access_needs or "").strip(),
