@@ -177,3 +177,28 @@ def test_a_sign_up_stores_the_search_keys_the_orm_hook_would(app):
     assert "олена" in stored.name_key and "emilie" in stored.search_key
     page = services.registration_page(event, services.Filters(q="олена"))
     assert [r.id for r in page.items] == [reg.id]
+
+
+def test_the_one_statement_count_agrees_with_the_separate_counts(app):
+    """A sign-up with workshops counts the event's seats and the workshops' in one statement."""
+    from wid_events.enums import Attendance
+    from wid_events.registration.services import capacity
+
+    event = make_event(capacity_in_person=2)
+    small = make_session(event, "Petit", type=SessionType.WORKSHOP, requires_signup=True, capacity=1)
+    open_ended = make_session(event, "Ouvert", type=SessionType.WORKSHOP, requires_signup=True)
+    ids = [small.id, open_ended.id]
+
+    def both():
+        together = capacity.seats_left_with_sessions(event, Attendance.IN_PERSON, ids)
+        apart = (capacity.seats_left(event, Attendance.IN_PERSON), capacity.seats_left_by_id(ids))
+        assert together == apart
+        return together
+
+    assert both() == (2, {small.id: 1, open_ended.id: None})
+    register(event, data("a@example.org", [small.id]))
+    assert both() == (1, {small.id: 0, open_ended.id: None})
+    register(event, data("b@example.org", [small.id]))  # the workshop's waitlist
+    register(event, data("c@example.org"))  # the event's waitlist
+    assert both() == (0, {small.id: 0, open_ended.id: None})
+    assert capacity.seats_left_with_sessions(event, Attendance.IN_PERSON, []) == (0, {})

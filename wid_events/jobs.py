@@ -121,8 +121,8 @@ def store_in_transaction(session: sa.orm.Session, pending: list) -> list:
             rows.append(
                 {"func": func_path(func), "payload": payload, "state": JobState.QUEUED, "attempts": 0}
             )
-    if rows:
-        session.connection().execute(sa.insert(Job.__table__), rows)  # Core: no ORM bulk path
+    if rows:  # Core, not the ORM's bulk path; one row (a sign-up's mail) as a plain INSERT
+        session.connection().execute(sa.insert(Job.__table__), rows[0] if len(rows) == 1 else rows)
     return leftover
 
 

@@ -18,9 +18,12 @@ from wid_events.core.web import error_response
 from wid_events.events.models import Event
 from wid_events.extensions import db, login_manager
 
+#: Built once: every public page and form asks it first.
+_BY_SLUG = sa.select(Event).where(Event.slug == sa.bindparam("slug"))
+
 
 def event_or_404(slug: str) -> Event:
-    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+    event = db.session.scalar(_BY_SLUG, {"slug": slug})
     if event is None:
         abort(404)
     return event

@@ -147,6 +147,42 @@ def seats_left_by_id(session_ids: list[int]) -> dict[int, int | None]:
     }
 
 
+#: :data:`_EVENT_TAKEN` as one row (session id NULL) followed by :data:`_SESSIONS_TAKEN`'s rows.
+_EVENT_AND_SESSIONS_TAKEN = sa.union_all(
+    sa.select(
+        sa.cast(sa.null(), sa.Integer),
+        sa.cast(sa.null(), sa.Integer),
+        sa.func.count().filter(Registration.status == CONFIRMED),
+        sa.func.count().filter(Registration.status == WAITLISTED),
+    ).where(
+        Registration.event_id == sa.bindparam("event_id"),
+        Registration.attendance == sa.bindparam("attendance", type_=Registration.attendance.type),
+        Registration.status.in_([CONFIRMED, WAITLISTED]),
+    ),
+    _SESSIONS_TAKEN,
+)
+
+
+def seats_left_with_sessions(
+    event: Event | SeatRules, attendance: Attendance, session_ids: list[int]
+) -> tuple[int | None, dict[int, int | None]]:
+    """:func:`seats_left` and :func:`seats_left_by_id` in one statement (a sign-up with workshops
+    counts both under the event lock, where each statement's round trip counts)."""
+    if not session_ids:
+        return seats_left(event, attendance), {}
+    params = {"event_id": event.id, "attendance": attendance, "session_ids": list(session_ids)}
+    rows = db.session.execute(_EVENT_AND_SESSIONS_TAKEN, params).all()
+    cap = event_capacity(event, attendance)
+    left = None
+    sessions: dict[int, int | None] = {}
+    for sid, session_cap, confirmed, waiting in rows:
+        if sid is None:
+            left = None if cap is None else 0 if waiting else max(cap - confirmed, 0)
+        else:
+            sessions[sid] = None if session_cap is None else 0 if waiting else max(session_cap - confirmed, 0)
+    return left, sessions
+
+
 # --------------------------------------------------------------------------- waitlist positions
 
 

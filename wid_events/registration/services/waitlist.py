@@ -49,8 +49,7 @@ from wid_events.registration.services.capacity import (
     count_event,
     count_session,
     event_capacity,
-    seats_left,
-    seats_left_by_id,
+    seats_left_with_sessions,
     session_capacity,
 )
 from wid_events.registration.services.form import allowed_attendance, signup_sessions
@@ -78,15 +77,15 @@ def placement_for_new(
 
     The same rule as :func:`place_registration` and :func:`place_choice` (a seat when one is
     free and nobody waits for one, else the waitlist), counted under the event lock with one
-    query for the event (:func:`seats_left`) and one for the chosen sessions (with their
-    capacities as they are now), so a new registration is inserted with its final statuses and
-    the lock is held for the counts and the insert only.
+    query for the event and the chosen sessions (with their capacities as they are now,
+    :func:`seats_left_with_sessions`), so a new registration is inserted with its final statuses
+    and the lock is held for the counts and the insert only.
     """
     if event.requires_approval:
         return PENDING, dict.fromkeys(session_ids, PENDING)
-    if seats_left(event, attendance) == 0:
+    event_left, left = seats_left_with_sessions(event, attendance, session_ids)
+    if event_left == 0:
         return WAITLISTED, dict.fromkeys(session_ids, PENDING)
-    left = seats_left_by_id(session_ids)
     return CONFIRMED, {i: WAITLISTED if left.get(i) == 0 else CONFIRMED for i in session_ids}
 
 
