@@ -7,8 +7,9 @@ Builds a throw-away SQLite database in a temporary folder (names in Latin with d
 Arabic and Cyrillic), then renders the PDF exactly as ``flask badges render`` does: one shared
 FontConfiguration and parsed CSS, chunks of ``badges.CHUNK`` badges joined into one PDF.
 Each layout is rendered twice: "cold", as ``flask badges render`` does in a fresh process
-(the pool's forkserver starts with the batch and imports WeasyPrint), then "warm", as a
-running ``flask jobs worker`` does (it starts the forkserver when it boots). Reports wall
+(it starts the pool's forkserver, which imports WeasyPrint while the badges are read from the
+database), then "warm", as a running ``flask jobs worker`` does (it started the forkserver when
+it booted). Both times include reading the badges (``collect_badges``). Reports wall
 time, the CPU seconds of this process and of its rendering pool, the PDF's size, the peak
 memory of the whole process tree (this process and its rendering pool: proportional
 set sizes, sampled from /proc every 100 ms, with this process's share) and, with
@@ -190,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     from wid_events.core.web import hash_token
     from wid_events.enums import Attendance
     from wid_events.events.models import Event
-    from wid_events.exports import badges
+    from wid_events.exports import badges, pdf_pool
     from wid_events.extensions import db
     from wid_events.registration.models import Registration
 
@@ -235,6 +236,11 @@ def main(argv: list[str] | None = None) -> int:
                     tracemalloc.start()
                 start, cpu = time.perf_counter(), time.process_time()
                 with PeakMemory() as memory:
+                    # What `flask badges render` does after the app is up: it starts the pool's
+                    # forkserver first (a no-op once running), then reads the badges and renders.
+                    if pdf_pool.default_processes() > 1 and args.processes != 1:
+                        pdf_pool.start()
+                    items = badges.collect_badges(event)
                     pdf = badges.render_badges(event, items, layout=layout, processes=args.processes)
                 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
                 line = (
