@@ -94,7 +94,10 @@ def test_gunicorn_conf_serves_app_in_production_mode(tmp_path):
         assert "Secure" in cookie
         assert "HttpOnly" in cookie
         assert "SameSite=Lax" in cookie
-        # Two workers (plus the arbiter) were started.
+        # Two workers (plus the arbiter) were started. The first may answer before the second
+        # has logged its start: wait for both lines (a race seen once in CI).
+        while log.read_text().count("Booting worker") < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
         text = log.read_text()
         assert text.count("Booting worker") == 2
         # The access log goes to stdout.
