@@ -75,17 +75,23 @@ def count_session(session_id: int, status: RegistrationStatus = CONFIRMED) -> in
     )
 
 
-#: Confirmed and waitlisted registrations of one event and attendance mode, by status. Built
+def _left(cap: int | None, confirmed: int, waiting: int) -> int | None:
+    """Free seats of a capacity (None = unlimited); 0 also when people are already waiting."""
+    return None if cap is None else 0 if waiting else max(cap - confirmed, 0)
+
+
+#: Confirmed and waitlisted registrations of one event and attendance mode (one row). Built
 #: once: a registration asks it under the event lock, where every statement's own CPU counts.
-_EVENT_TAKEN = (
-    sa.select(Registration.status, sa.func.count())
-    .where(
-        Registration.event_id == sa.bindparam("event_id"),
-        Registration.attendance == sa.bindparam("attendance", type_=Registration.attendance.type),
-        Registration.status.in_([CONFIRMED, WAITLISTED]),
-    )
-    .group_by(Registration.status)
+_EVENT_COUNTS = (
+    sa.func.count().filter(Registration.status == CONFIRMED),
+    sa.func.count().filter(Registration.status == WAITLISTED),
 )
+_EVENT_ONLY = (
+    Registration.event_id == sa.bindparam("event_id"),
+    Registration.attendance == sa.bindparam("attendance", type_=Registration.attendance.type),
+    Registration.status.in_([CONFIRMED, WAITLISTED]),
+)
+_EVENT_TAKEN = sa.select(*_EVENT_COUNTS).where(*_EVENT_ONLY)
 
 
 def seats_left(event: Event, attendance: Attendance) -> int | None:
@@ -96,10 +102,9 @@ def seats_left(event: Event, attendance: Attendance) -> int | None:
     cap = event_capacity(event, attendance)
     if cap is None:
         return None
-    taken = dict(db.session.execute(_EVENT_TAKEN, {"event_id": event.id, "attendance": attendance}).all())
-    if taken.get(WAITLISTED):
-        return 0
-    return max(cap - taken.get(CONFIRMED, 0), 0)
+    params = {"event_id": event.id, "attendance": attendance}
+    confirmed, waiting = db.session.execute(_EVENT_TAKEN, params).one()
+    return _left(cap, confirmed, waiting)
 
 
 def session_seats_left(session: Session) -> int | None:
@@ -141,23 +146,13 @@ def seats_left_by_id(session_ids: list[int]) -> dict[int, int | None]:
     if not session_ids:
         return {}
     rows = db.session.execute(_SESSIONS_TAKEN, {"session_ids": list(session_ids)})
-    return {
-        sid: None if cap is None else 0 if waiting else max(cap - confirmed, 0)
-        for sid, cap, confirmed, waiting in rows
-    }
+    return {sid: _left(cap, confirmed, waiting) for sid, cap, confirmed, waiting in rows}
 
 
 #: :data:`_EVENT_TAKEN` as one row (session id NULL) followed by :data:`_SESSIONS_TAKEN`'s rows.
 _EVENT_AND_SESSIONS_TAKEN = sa.union_all(
-    sa.select(
-        sa.cast(sa.null(), sa.Integer),
-        sa.cast(sa.null(), sa.Integer),
-        sa.func.count().filter(Registration.status == CONFIRMED),
-        sa.func.count().filter(Registration.status == WAITLISTED),
-    ).where(
-        Registration.event_id == sa.bindparam("event_id"),
-        Registration.attendance == sa.bindparam("attendance", type_=Registration.attendance.type),
-        Registration.status.in_([CONFIRMED, WAITLISTED]),
+    sa.select(sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), sa.Integer), *_EVENT_COUNTS).where(
+        *_EVENT_ONLY
     ),
     _SESSIONS_TAKEN,
 )
@@ -172,14 +167,13 @@ def seats_left_with_sessions(
         return seats_left(event, attendance), {}
     params = {"event_id": event.id, "attendance": attendance, "session_ids": list(session_ids)}
     rows = db.session.execute(_EVENT_AND_SESSIONS_TAKEN, params).all()
-    cap = event_capacity(event, attendance)
     left = None
     sessions: dict[int, int | None] = {}
-    for sid, session_cap, confirmed, waiting in rows:
+    for sid, cap, confirmed, waiting in rows:
         if sid is None:
-            left = None if cap is None else 0 if waiting else max(cap - confirmed, 0)
+            left = _left(event_capacity(event, attendance), confirmed, waiting)
         else:
-            sessions[sid] = None if session_cap is None else 0 if waiting else max(session_cap - confirmed, 0)
+            sessions[sid] = _left(cap, confirmed, waiting)
     return left, sessions
 
 
