@@ -56,13 +56,13 @@ def _note_writes(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "before_cursor_execute")
     def _on_execute(conn, _cursor, statement, _parameters, _context, _executemany):
-        if not statement.lstrip()[:6].upper() == "SELECT":
+        if statement.lstrip()[:6].upper() != "SELECT":
             conn.info[_WROTE] = True
 
 
 def _only_read(session: sa.orm.Session) -> bool:
     """Whether the session's open transaction has only read so far (PostgreSQL)."""
-    if session.new or session.dirty or session.deleted:
+    if _has_unflushed_changes(session):
         return False
     return not session.connection().info.get(_WROTE)
 
@@ -179,11 +179,28 @@ def _drop_memo(session, *_args) -> None:
     session.info.pop(_MEMO, None)
 
 
-# --------------------------------------------------------------------------- empty per version
+# --------------------------------------------------------------------------- kept per version
 
-_EMPTY: collections.OrderedDict[tuple, Any] = collections.OrderedDict()
-_EMPTY_MAX = 4096
-_EMPTY_LOCK = threading.Lock()
+#: ``key → (version, value)``, this process, bounded (least recently stored first out).
+_BY_VERSION: collections.OrderedDict[tuple, tuple[Any, Any]] = collections.OrderedDict()
+_BY_VERSION_MAX = 4096
+_BY_VERSION_LOCK = threading.Lock()
+
+
+def _kept(key: tuple, version: Any) -> tuple[bool, Any]:
+    """Whether a value is kept under ``key`` for ``version``, and that value."""
+    found = _BY_VERSION.get(key)
+    if found is not None and found[0] == version:
+        return True, found[1]
+    return False, None
+
+
+def _keep(key: tuple, version: Any, value: Any) -> None:
+    with _BY_VERSION_LOCK:
+        _BY_VERSION[key] = (version, value)
+        _BY_VERSION.move_to_end(key)
+        while len(_BY_VERSION) > _BY_VERSION_MAX:
+            _BY_VERSION.popitem(last=False)
 
 
 def known_empty(kind: str, owner_id: int, version: Any) -> bool:
@@ -196,10 +213,7 @@ def known_empty(kind: str, owner_id: int, version: Any) -> bool:
     """
     if _has_unflushed_changes(db.session()):
         return False
-    return _EMPTY.get((kind, owner_id)) == version
-
-
-_MEMO_BY_VERSION: collections.OrderedDict[tuple, tuple[Any, Any]] = collections.OrderedDict()
+    return _kept(("empty", kind, owner_id), version)[0]
 
 
 def version_memo(kind: str, owner_id: int, version: Any, compute: Callable[[], T]) -> T:
@@ -212,25 +226,17 @@ def version_memo(kind: str, owner_id: int, version: Any, compute: Callable[[], T
     if _has_unflushed_changes(db.session()):
         return compute()
     key = (kind, owner_id)
-    found = _MEMO_BY_VERSION.get(key)
-    if found is not None and found[0] == version:
-        return found[1]
-    value = compute()
-    with _EMPTY_LOCK:
-        _MEMO_BY_VERSION[key] = (version, value)
-        _MEMO_BY_VERSION.move_to_end(key)
-        while len(_MEMO_BY_VERSION) > _EMPTY_MAX:
-            _MEMO_BY_VERSION.popitem(last=False)
+    found, value = _kept(key, version)
+    if not found:
+        value = compute()
+        _keep(key, version, value)
     return value
 
 
 def remember_empty(kind: str, owner_id: int, version: Any, empty: bool) -> None:
-    key = (kind, owner_id)
-    with _EMPTY_LOCK:
-        if empty:
-            _EMPTY[key] = version
-            _EMPTY.move_to_end(key)
-            while len(_EMPTY) > _EMPTY_MAX:
-                _EMPTY.popitem(last=False)
-        else:
-            _EMPTY.pop(key, None)
+    key = ("empty", kind, owner_id)
+    if empty:
+        _keep(key, version, True)
+    else:
+        with _BY_VERSION_LOCK:
+            _BY_VERSION.pop(key, None)
