@@ -288,7 +288,8 @@ def _assemble(event, name: str, components: list, public_sessions: list) -> byte
     per event version, locale and name), the given icalendar ``components``, and the public
     VEVENTs of ``public_sessions`` written as text by :mod:`~wid_events.exports.ical_text`
     (fast; each remembered per version, see there)."""
-    version = (event.id, event.created_at, event.version, str(get_locale() or ""), base_url())
+    root = base_url()
+    version = (event.id, event.created_at, event.version, str(get_locale() or ""), root)
 
     def head_text() -> str:  # built only when not remembered yet
         return _new_calendar(event, name).to_ical()[: -len(_END)].decode()
@@ -297,7 +298,6 @@ def _assemble(event, name: str, components: list, public_sessions: list) -> byte
     parts = [head.encode(), *(c.to_ical() for c in components)]
     if public_sessions:
         labels = ical_text.Labels(type_label, role_label)
-        root = version[-1]
 
         def build(session) -> str:
             return ical_text.vevent_text(

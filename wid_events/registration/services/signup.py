@@ -118,7 +118,15 @@ def register(
             checked = _check(event, data, by_organiser)
         status, session_status = placement_for_new(checked.rules, checked.attendance, checked.session_ids)
         try:
-            reg = _insert(checked, data, status, session_status, (key_hash, seed, token))
+            reg = _insert(
+                checked,
+                data,
+                status=status,
+                session_status=session_status,
+                key_hash=key_hash,
+                seed=seed,
+                token=token,
+            )
         except IntegrityError:
             db.session.rollback()
             earlier = _earlier_registration(event_id, key_hash, checked.email.lower())
@@ -134,14 +142,16 @@ def register(
 def _insert(
     checked: _Checked,
     data: RegistrationData,
+    *,
     status: RegistrationStatus,
     session_status: dict[int, RegistrationStatus],
-    keys: tuple[str, str, str],
+    key_hash: str,
+    seed: str,
+    token: str,
 ) -> Registration:
     """Insert the registration, its workshop choices and answers with Core statements (under the
     event lock, where the ORM's flush would cost more than the inserts), and return it as a
-    persistent ORM object without reading it back. ``keys``: form key hash, token seed, token."""
-    key_hash, seed, token = keys
+    persistent ORM object without reading it back."""
     now = utcnow()
     email_norm = checked.email.lower()[:254]
     organisation = (data.organisation or "").strip()[:300] or None
