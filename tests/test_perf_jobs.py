@@ -175,6 +175,32 @@ def test_badges_render_on_several_processes_with_exact_progress(app):
     assert len(PdfReader(io.BytesIO(same)).pages) == 6
 
 
+def test_flask_badges_render_of_a_small_batch_exits_cleanly(app, tmp_path):
+    """A batch of one chunk is laid out in the CLI's own process. Its font configuration used to
+    be freed in the interpreter's last garbage collection: SIGSEGV (exit status 139) after the
+    file was written."""
+    event = make_event("one-chunk-badges")
+    for name in ("Émilie Dubois", "Олена Коваль", "فاطمة الزهراء"):
+        make_registration(event, name)
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "TEST_DATABASE_URL")},
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "WID_INSTANCE_PATH": app.instance_path,
+    }
+    out = tmp_path / "badges.pdf"
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "badges", "render", event.slug, "-o", str(out)],
+        check=False,  # the exit status is the assertion
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert len(PdfReader(out).pages) == 3  # a6 by default: one page a badge
+
+
 def test_badge_chunks_are_whole_sheets_and_a_multiple_of_the_processes():
     sizes = badges.chunk_sizes(1000, 8, 48, 2)
     assert sum(sizes) == 1000 and len(sizes) % 2 == 0 and all(n % 8 == 0 for n in sizes)
