@@ -13,7 +13,7 @@ path points and a third of a badge's layout time; as rectangles it costs a few d
 operators. The 4-module quiet zone is inside the box, as it was in the SVG.
 
 This module is what :mod:`wid_events.exports.pdf_pool` preloads in its forkserver, so it must
-stay cheap to import: WeasyPrint, segno and the standard library only.
+stay cheap to import: WeasyPrint, zxing-cpp and the standard library only.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import os
 import threading
 from collections.abc import Iterator
 
-import segno
+import zxingcpp
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -38,10 +38,20 @@ QR_BORDER = 4
 _PX_TO_PT = 0.75
 
 
-def qr_matrix(code: str) -> tuple[bytearray, ...]:
-    """The code's modules (1 = dark), without quiet zone. Error correction M: scans reliably
-    from print; the mask is chosen by the specification's penalty rules."""
-    return segno.make(code, error="m", micro=False).matrix
+def qr_matrix(code: str) -> tuple[bytes, ...]:
+    """The code's modules, a row each (1 = dark), without quiet zone. Error correction M: scans
+    reliably from print; the mask is chosen by the specification's penalty rules. zxing-cpp
+    encodes in C++: 0.1 ms a code here, where segno (pure Python) took 1.5 ms, a fifth of a
+    badge batch's CPU, mostly choosing the mask."""
+    symbol = zxingcpp.create_barcode(code, zxingcpp.BarcodeFormat.QRCode, options="ecLevel=M")
+    image = symbol.to_image(scale=1, add_quiet_zones=False)
+    size = image.shape[1]
+    modules = bytes(memoryview(image)).translate(_DARK)
+    return tuple(modules[i : i + size] for i in range(0, len(modules), size))
+
+
+#: ``bytes.translate`` table: an image's black pixel (0) is a dark module (1), any other is light.
+_DARK = bytes([1] + [0] * 255)
 
 
 def qr_rectangles(matrix) -> list[tuple[int, int, int, int]]:

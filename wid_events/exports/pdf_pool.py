@@ -7,7 +7,7 @@ are joined in order with pypdf. ``progress(n)`` is called in the parent as each 
 so the count is exact however the processes interleave.
 
 Memory: the workers are forked from a *forkserver* that has imported only
-:mod:`wid_events.core.pdf_render` (WeasyPrint and segno; no Flask app, no database). Forked
+:mod:`wid_events.core.pdf_render` (WeasyPrint and zxing-cpp; no Flask app, no database). Forked
 from the web or job process instead, each worker started with a copy-on-write share of the
 whole app and soon held its own copy of much of it (600 MB for two workers and the parent,
 against about 400 MB now). The forkserver is started once per process and reused by every
