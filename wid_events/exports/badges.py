@@ -214,7 +214,6 @@ p { margin: 0; }
 .first { font-weight: 700; line-height: 1.05; overflow-wrap: anywhere; }
 .full, .org, .pronouns { overflow-wrap: anywhere; }
 .pronouns { font-style: italic; }
-.foot { position: absolute; left: 0; right: 0; bottom: 0; }
 .event { color: #333; }
 .event b { display: block; color: #111; }
 .event .logo { display: block; max-height: 9mm; max-width: 40mm; margin-bottom: 1mm; }
@@ -227,13 +226,13 @@ p { margin: 0; }
 
 _LARGE = """
 .band { font-size: 14pt; padding: 3mm; }
-.who { padding: 8mm 7mm 0; }
+.who { padding: 0 7mm; }
+.first { padding-top: 8mm; }
 .first { font-size: 40pt; }
 .first.long { font-size: 26pt; }
 .full { font-size: 15pt; margin-top: 2mm; }
 .org { font-size: 13pt; margin-top: 2mm; }
 .pronouns { font-size: 12pt; margin-top: 1.5mm; }
-.foot { height: 41mm; }
 .event { position: absolute; left: 7mm; bottom: 7mm; width: 50mm; font-size: 9pt; }
 .qr { right: 7mm; bottom: 7mm; }
 .qr { width: 34mm; height: 34mm; }
@@ -269,13 +268,13 @@ _LAYOUT_CSS = {
 .sheet { width: 210mm; height: 297mm; }
 .badge { width: 90mm; height: 55mm; }
 .band { font-size: 7pt; padding: 0.8mm; }
-.who { padding: 1.5mm 3mm 0; }
+.who { padding: 0 3mm; }
+.first { padding-top: 1.5mm; }
 .first { font-size: 22pt; }
 .first.long { font-size: 15pt; }
 .full { font-size: 9pt; margin-top: 0.5mm; }
 .org { font-size: 8pt; margin-top: 0.5mm; }
 .pronouns { font-size: 7.5pt; margin-top: 0.5mm; }
-.foot { height: 25mm; }
 .event { position: absolute; left: 3mm; bottom: 2mm; width: 58mm; font-size: 6.5pt; }
 .qr { right: 2.5mm; bottom: 2mm; }
 .qr { width: 21mm; height: 21mm; }
@@ -303,22 +302,22 @@ def _accent_style(event) -> str:
 def _badge_html(badge: Badge, event_line: str, layout: str, slot: int = 0, accent: str = "") -> str:
     esc = html.escape
     role = BadgeRole(badge.role)
-    parts = ['<div class="who">']
+    parts = []
     first = badge.first_name or badge.full_name
     size = " long" if len(first) > 11 else ""
-    parts.append(f'<p class="first{size}" dir="auto">{esc(first)}</p>')
-    parts.append(f'<p class="full" dir="auto">{esc(badge.full_name)}</p>')
+    parts.append(f'<p class="who first{size}" dir="auto">{esc(first)}</p>')
+    parts.append(f'<p class="who full" dir="auto">{esc(badge.full_name)}</p>')
     if badge.organisation:
-        parts.append(f'<p class="org" dir="auto">{esc(badge.organisation)}</p>')
+        parts.append(f'<p class="who org" dir="auto">{esc(badge.organisation)}</p>')
     if badge.pronouns:
-        parts.append(f'<p class="pronouns" dir="auto">{esc(badge.pronouns)}</p>')
-    parts.append("</div>")
+        parts.append(f'<p class="who pronouns" dir="auto">{esc(badge.pronouns)}</p>')
     qr = ""
     if badge.code:
         # An empty box: the vector QR code is drawn over it where the chunk is laid out.
         code, label = esc(badge.code), esc(_("Check-in code"))
         qr = f'<div class="qr" {pdf_render.QR_ATTRIBUTE}="{code}" role="img" aria-label="{label}"></div>'
-    foot = f'<div class="foot"><div class="event">{event_line}</div>{qr}</div>'
+    # The event line and the code sit at the badge's foot, positioned against the badge itself.
+    foot = f'<div class="event">{event_line}</div>{qr}'
     label = esc(role_label(role))
     band = f'<div class="band">{label}</div>'
     return f'<div class="badge slot-{slot} role-{role.value}"{accent}>{band}{"".join(parts)}{foot}</div>'
