@@ -1,4 +1,4 @@
-"""Registrations per second through a real gunicorn (4 workers by default).
+"""Registrations per second through a real gunicorn (2 sync workers by default, as the issue measures).
 
     .venv/bin/python bench/registrations.py                      # temporary SQLite file
     .venv/bin/python bench/registrations.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/wid_bench
@@ -152,7 +152,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--registrations", type=int, default=600)
     parser.add_argument(

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -73,6 +74,38 @@ def test_a_job_is_claimed_by_one_worker_only(db_jobs):
     first = worker.claim("worker-a")
     assert first is not None and first.state == JobState.RUNNING and first.worker == "worker-a"
     assert worker.claim("worker-b") is None
+
+
+def test_workers_claiming_at_once_take_every_job_exactly_once(db_jobs, app):
+    """Four workers claim from the same queue at the same time (on PostgreSQL a claim skips the
+    row another worker is locking): every job is taken, none twice, oldest first per worker."""
+    for i in range(24):
+        jobs.enqueue(failing_job, f"job {i}")
+    db.session.commit()
+    taken: dict[str, list[int]] = {}
+    barrier = threading.Barrier(4)
+
+    def claim_all(name: str) -> None:
+        with app.app_context():
+            barrier.wait()
+            mine = taken.setdefault(name, [])
+            while (job := worker.claim(name)) is not None:
+                assert job.worker == name and job.state == JobState.RUNNING and job.attempts == 1
+                mine.append(job.id)
+            db.session.remove()
+
+    threads = [threading.Thread(target=claim_all, args=(f"worker-{n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ids = [job_id for mine in taken.values() for job_id in mine]
+    assert len(ids) == len(set(ids)) == 24
+    assert all(mine == sorted(mine) for mine in taken.values())
+    db.session.rollback()
+    rows = db.session.execute(sa.select(Job.id, Job.worker, Job.state)).all()
+    assert {(job_id, name) for job_id, name, _ in rows} == {(i, n) for n, m in taken.items() for i in m}
+    assert {state for _, _, state in rows} == {JobState.RUNNING}
 
 
 def test_keyed_jobs_are_queued_once(db_jobs):

@@ -1,7 +1,7 @@
 """``flask jobs worker``: runs the jobs table (:class:`wid_events.core.models.Job`) without Redis.
 
-* A job is claimed with ``UPDATE … WHERE id = ? AND state = 'queued'``: of two workers exactly
-  one gets it.
+* A job is claimed with one ``UPDATE … WHERE id = (the oldest queued, FOR UPDATE SKIP LOCKED)
+  AND state = 'queued' RETURNING``: of two workers exactly one gets it.
 * While it runs, a thread beats ``heartbeat_at`` every ``JOBS_HEARTBEAT_SECONDS`` (default 5)
   on its own connection.
 * A running job whose heartbeat is older than ``JOBS_STALE_SECONDS`` (default 60) belongs to a
@@ -101,33 +101,40 @@ def _call_failure_hook(job: Job) -> None:
 
 
 def claim(name: str | None = None) -> Job | None:
-    """Take the oldest queued job for this worker, or None."""
-    name = name or worker_name()
-    for _ in range(5):  # another worker may win the race for the same row
-        job_id = db.session.scalar(
-            sa.select(Job.id).where(Job.state == JobState.QUEUED).order_by(Job.id).limit(1)
+    """Take the oldest queued job for this worker, or None.
+
+    One statement: ``UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING``. On
+    PostgreSQL, a worker skips the row another worker is claiming and takes the next one; SQLite
+    runs one writer at a time. It was a ``SELECT``, an ``UPDATE`` and a ``SELECT`` in three
+    transactions (three pool check-outs and pings), repeated when another worker won the row.
+    The job comes back detached, with its columns loaded: nothing is read again."""
+    now = utcnow()
+    oldest = (
+        sa.select(Job.id)
+        .where(Job.state == JobState.QUEUED)
+        .order_by(Job.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    db.session.commit()  # a transaction of its own, begun by the update (SQLite: no stale read)
+    job = db.session.scalars(
+        sa.update(Job)
+        .where(Job.id == oldest, Job.state == JobState.QUEUED)
+        .values(
+            state=JobState.RUNNING,
+            worker=name or worker_name(),
+            started_at=now,
+            heartbeat_at=now,
+            attempts=Job.attempts + 1,
         )
-        if job_id is None:
-            db.session.commit()
-            return None
-        now = utcnow()
-        db.session.commit()  # the update starts a transaction of its own (SQLite: no stale read)
-        result = db.session.execute(
-            sa.update(Job)
-            .where(Job.id == job_id, Job.state == JobState.QUEUED)
-            .values(
-                state=JobState.RUNNING,
-                worker=name,
-                started_at=now,
-                heartbeat_at=now,
-                attempts=Job.attempts + 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
-        if result.rowcount == 1:
-            return db.session.get(Job, job_id)
-    return None
+        .returning(Job),
+        execution_options={"synchronize_session": False},
+    ).one_or_none()
+    if job is not None:
+        db.session.expunge(job)
+    db.session.commit()
+    return job
 
 
 class Heartbeat:
