@@ -123,6 +123,13 @@ class Event(db.Model):
     )
 
     @property
+    def version_key(self) -> tuple[dt.datetime, int]:
+        """What this process keeps plain data of the event's public side under (see
+        ``core.database.version_memo``): the public ``version``, with the creation time, which
+        tells a new event apart from a deleted one whose id the database gave out again."""
+        return (self.created_at, self.version)
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 

@@ -289,7 +289,7 @@ def _assemble(event, name: str, components: list, public_sessions: list) -> byte
     VEVENTs of ``public_sessions`` written as text by :mod:`~wid_events.exports.ical_text`
     (fast; each remembered per version, see there)."""
     root = base_url()
-    version = (event.id, event.created_at, event.version, str(get_locale() or ""), root)
+    version = (event.id, *event.version_key, str(get_locale() or ""), root)
 
     def head_text() -> str:  # built only when not remembered yet
         return _new_calendar(event, name).to_ical()[: -len(_END)].decode()
@@ -330,7 +330,7 @@ def _plenary_and_all_ids(event) -> tuple[frozenset[int], frozenset[int]]:
         ).all()
         return frozenset(plenary_ids(times)), frozenset(row.id for row in times)
 
-    return version_memo("plenary_ids", event.id, (event.created_at, event.version), compute)
+    return version_memo("plenary_ids", event.id, event.version_key, compute)
 
 
 def personal_sessions(registration, *, held_before: bool = False) -> list:

@@ -163,7 +163,7 @@ def signup_choices(event: Event) -> dict[int, SignupChoice]:
             for s in signup_sessions(event)
         }
 
-    return version_memo("signup_choices", event.id, (event.created_at, event.version), load)
+    return version_memo("signup_choices", event.id, event.version_key, load)
 
 
 def check_choices(

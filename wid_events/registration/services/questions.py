@@ -35,9 +35,8 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def event_questions(event: Event, *, archived: bool = False) -> list[Question]:
     """The event's questions in form order (read once per transaction: see :func:`memoized`)."""
-    # Questions are public: adding or editing one bumps the version. The creation time tells a
-    # new event apart from a deleted one whose id the database gave out again.
-    version = (event.created_at, event.version)
+    # Questions are public: adding or editing one bumps the version.
+    version = event.version_key
     if not archived and known_empty("questions", event.id, version):
         return []  # most events ask nothing of their own: no query at the same version
     stmt = sa.select(Question).where(Question.event_id == event.id)
