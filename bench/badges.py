@@ -252,8 +252,8 @@ def main(argv: list[str] | None = None) -> int:
                 with PeakMemory() as memory:
                     # What `flask badges render` does after the app is up: it starts the pool's
                     # forkserver first (a no-op once running), then reads the badges and renders.
-                    if pdf_pool.default_processes() > 1 and args.processes != 1:
-                        pdf_pool.start()
+                    if args.processes != 1:
+                        pdf_pool.warm_up()
                     items = badges.collect_badges(event)
                     pdf = badges.render_badges(event, items, layout=layout, processes=args.processes)
                 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu

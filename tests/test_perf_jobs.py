@@ -281,9 +281,22 @@ def test_pool_workers_load_weasyprint_but_not_the_app_and_leave_no_parts(app, tm
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("pymp-")] == []
 
 
+def test_warming_up_on_one_core_starts_no_pool(monkeypatch):
+    """One core: batches are laid out in the caller's process, so no forkserver is started."""
+    started = []
+    monkeypatch.setattr(pdf_pool, "start", lambda: started.append("forkserver"))
+    monkeypatch.setattr(pdf_pool, "default_processes", lambda: 1)
+    pdf_pool.warm_up()
+    assert started == []
+    monkeypatch.setattr(pdf_pool, "default_processes", lambda: 2)
+    pdf_pool.warm_up()
+    assert started == ["forkserver"]
+
+
 def test_a_jobs_worker_starts_the_badge_pool_when_it_boots(app, runner, monkeypatch):
     """So the first badge batch lays out at once instead of waiting for WeasyPrint's import."""
     started = []
+    monkeypatch.setattr(pdf_pool, "default_processes", lambda: 2)  # batches are laid out on 2 cores
     monkeypatch.setattr(pdf_pool, "start", lambda: started.append("forkserver"))
     assert runner.invoke(args=["jobs", "worker", "--burst"]).exit_code == 0
     assert started == []  # a burst (cron, tests) exits at once: nothing to warm up

@@ -11,7 +11,7 @@ from wid_events.exports import ics, pdf_pool
 def _start_pdf_pool(_sender, **_kwargs) -> None:
     """A jobs worker is starting: start the badge pool's forkserver now (it imports WeasyPrint
     for about a second), so the first badge batch lays out at once."""
-    pdf_pool.start()
+    pdf_pool.warm_up()
 
 
 def init_app(app: Flask) -> None:

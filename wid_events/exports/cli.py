@@ -54,8 +54,7 @@ def badges_group():
 )
 def badges_render(slug: str, output: Path, layout: str, roles: tuple[str, ...]):
     """Print badges for all confirmed registrations and speakers into one PDF."""
-    if pdf_pool.default_processes() > 1:
-        pdf_pool.start()  # WeasyPrint loads in the rendering processes' server while the badges are read
+    pdf_pool.warm_up()  # WeasyPrint loads in the rendering processes' server while the badges are read
     event = _event_or_exit(slug)
     items = badges.collect_badges(event, roles=set(roles) or None)
     if not items:

@@ -71,6 +71,14 @@ def start() -> None:
     multiprocessing.forkserver.ensure_running()
 
 
+def warm_up() -> None:
+    """Ahead of a batch (``flask badges render``, a jobs worker booting): start the forkserver
+    when batches here are laid out on more than one process, so WeasyPrint loads meanwhile.
+    On one core a batch is laid out in the caller's process: nothing to start."""
+    if default_processes() > 1:
+        start()
+
+
 def _pool(processes: int) -> ProcessPoolExecutor:
     context = _context()
     # No max_tasks_per_child: on Python 3.11 it can deadlock the pool (CPython gh-115634).
