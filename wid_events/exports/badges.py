@@ -227,8 +227,7 @@ p { margin: 0; }
 _LARGE = """
 .band { font-size: 14pt; padding: 3mm; }
 .who { padding: 0 7mm; }
-.first { padding-top: 8mm; }
-.first { font-size: 40pt; }
+.first { padding-top: 8mm; font-size: 40pt; }
 .first.long { font-size: 26pt; }
 .full { font-size: 15pt; margin-top: 2mm; }
 .org { font-size: 13pt; margin-top: 2mm; }
@@ -269,8 +268,7 @@ _LAYOUT_CSS = {
 .badge { width: 90mm; height: 55mm; }
 .band { font-size: 7pt; padding: 0.8mm; }
 .who { padding: 0 3mm; }
-.first { padding-top: 1.5mm; }
-.first { font-size: 22pt; }
+.first { padding-top: 1.5mm; font-size: 22pt; }
 .first.long { font-size: 15pt; }
 .full { font-size: 9pt; margin-top: 0.5mm; }
 .org { font-size: 8pt; margin-top: 0.5mm; }
