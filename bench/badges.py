@@ -16,8 +16,8 @@ set sizes, sampled from /proc every 100 ms, with this process's share) and, with
 ``--tracemalloc``, the peak of Python allocations per layout.
 
 ``--plain`` also lays out a plain document of as many A6 pages, one name each, in one
-WeasyPrint call in this process: the yardstick of the issue ("1,000 badges within 1.5x a plain
-1,000-page document, measured in the same run"), printed as a ratio.
+WeasyPrint call in a child process: the yardstick of the issue ("1,000 badges within 1.5x a
+plain 1,000-page document, measured in the same run"), printed as a ratio.
 """
 
 from __future__ import annotations
