@@ -255,3 +255,17 @@ def page(_browser, live_server):
 
 def count_rows(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def outside_env(**extra: str) -> dict[str, str]:
+    """The environment of a real ``flask`` or ``gunicorn`` process that a test starts: this one's,
+    without Redis (jobs go to the database) or the test suite's own database setting."""
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "TEST_DATABASE_URL")}
+    return {**env, **extra}
+
+
+def cli_env(app, **extra: str) -> dict[str, str]:
+    """:func:`outside_env` on the test's database and instance folder (what it committed is seen)."""
+    return outside_env(
+        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], WID_INSTANCE_PATH=app.instance_path, **extra
+    )

@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from tests.conftest import cli_env
 from tests.factories import login, make_event, make_organiser, make_registration
 from wid_events import jobs
 from wid_events.core import pdf_render, worker
@@ -153,12 +154,7 @@ def test_a_badge_batch_survives_a_killed_worker(db_jobs, app, tmp_path):
         make_registration(event, f"Attendee {i}", organisation="Somewhere")
     with unit_of_work():
         batch = services.start_badge_job(event, layout="a6", roles=None)
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "TEST_DATABASE_URL")},
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "WID_INSTANCE_PATH": app.instance_path,
-        "JOBS_HEARTBEAT_SECONDS": "0.2",
-    }
+    env = cli_env(app, JOBS_HEARTBEAT_SECONDS="0.2")
     proc = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--poll", "0.1"],
         cwd=ROOT,
@@ -215,11 +211,7 @@ def test_flask_badges_render_of_a_small_batch_exits_cleanly(app, tmp_path):
     event = make_event("one-chunk-badges")
     for name in ("Émilie Dubois", "Олена Коваль", "فاطمة الزهراء"):
         make_registration(event, name)
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "TEST_DATABASE_URL")},
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "WID_INSTANCE_PATH": app.instance_path,
-    }
+    env = cli_env(app)
     out = tmp_path / "badges.pdf"
     done = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "badges", "render", event.slug, "-o", str(out)],

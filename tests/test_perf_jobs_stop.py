@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import cli_env
 from wid_events import jobs
 from wid_events.core import worker
 from wid_events.core.models import Job, JobState
@@ -58,13 +59,11 @@ WORKER = (sys.executable, "-c", DEFAULT_SIGNALS, "-m", "flask", "--app", "wsgi",
 
 
 def start_worker(app, tmp_path: Path, *options: str) -> subprocess.Popen:
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "TEST_DATABASE_URL")},
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "WID_INSTANCE_PATH": app.instance_path,
-        "JOBS_HEARTBEAT_SECONDS": "0.2",
-        "PYTHONPATH": str(ROOT / "tests"),  # slow_job is this module's, imported by pytest as a top-level one
-    }
+    env = cli_env(
+        app,
+        JOBS_HEARTBEAT_SECONDS="0.2",
+        PYTHONPATH=str(ROOT / "tests"),  # slow_job is this module's, imported by pytest as a top-level one
+    )
     proc = subprocess.Popen(
         [*WORKER, "--poll", "0.1", *options],
         cwd=ROOT,

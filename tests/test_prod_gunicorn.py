@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import outside_env
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,17 +41,16 @@ def test_gunicorn_conf_serves_app_in_production_mode(tmp_path):
     pytest.importorskip("gunicorn")
     port = _free_port()
     db_url = f"sqlite:///{tmp_path / 'prod.sqlite3'}"
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "TEST_DATABASE_URL")},
-        "WID_ENV": "production",
-        "SECRET_KEY": "5e1f0c9a8b7d6e3f2a1b0c9d8e7f6a5b4c3d2e1f",
-        "DATABASE_URL": db_url,
-        "WID_INSTANCE_PATH": str(tmp_path / "instance"),
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "2",
-        "PREFERRED_URL_SCHEME": "https",
-        "TRUST_PROXY": "1",
-    }
+    env = outside_env(
+        WID_ENV="production",
+        SECRET_KEY="5e1f0c9a8b7d6e3f2a1b0c9d8e7f6a5b4c3d2e1f",
+        DATABASE_URL=db_url,
+        WID_INSTANCE_PATH=str(tmp_path / "instance"),
+        PORT=str(port),
+        WEB_CONCURRENCY="2",
+        PREFERRED_URL_SCHEME="https",
+        TRUST_PROXY="1",
+    )
     upgrade = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
         check=False,
